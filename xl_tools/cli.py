@@ -1,0 +1,204 @@
+"""The ``xl-tools`` command: a few lines per command over ``xl_tools.services``.
+
+Exit codes: 0 fine, 1 error-level findings (validate), 2 the file cannot be
+read or nothing in it is recognised (with a one-line reason, never a traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .errors import XlToolsError
+
+EXIT_FINDINGS = 1
+EXIT_UNREADABLE = 2
+
+rules_option = click.option(
+    "--rules", "rule_set", metavar="NAME|FILE",
+    help="规则集：内置名称（xl-tools rules list 查看）或自己的 .toml 文件；不指定时用工作簿参数表或默认规则集。")
+json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）。")
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every failure into a one-line Chinese message and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except XlToolsError as exc:
+            _fail(str(exc), kwargs.get("as_json", False))
+        except Exception as exc:  # the promise is: no traceback for a user, whatever happened
+            _fail(f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者",
+                  kwargs.get("as_json", False))
+
+    return wrapper
+
+
+def _fail(message: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"error": message}, ensure_ascii=False))
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xl-tools")
+def main() -> None:
+    """预算绩效自评工具：校验、计分、生成汇总表。
+
+    示例：xl-tools run 自评表.xlsx
+    """
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@rules_option
+@json_option
+@click.option("--all", "show_all", is_flag=True, help="同时列出提示级别的信息。")
+@handle_errors
+def validate(path: Path, rule_set: str | None, as_json: bool, show_all: bool) -> None:
+    """校验工作簿：权重、结构、单位、说明、填报得分等。
+
+    有错误级别的问题时退出码为 1，文件无法读取时为 2。
+
+    示例：xl-tools validate 自评表.xlsx --rules chongqing_export
+    """
+    from .report import findings_text, validation_dict
+    from .services import score_file
+
+    result = score_file(path, rule_set)
+    if as_json:
+        _dump(validation_dict(result))
+    else:
+        click.echo(findings_text(result, show_all=show_all))
+    if validation_dict(result)["counts"]["error"]:
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@rules_option
+@json_option
+@handle_errors
+def score(path: Path, rule_set: str | None, as_json: bool) -> None:
+    """按规则重新计分（不修改文件），列出每个项目的执行率、得分和等级。
+
+    示例：xl-tools score 自评表.xlsx --json
+    """
+    from .report import score_text
+    from .services import score_file
+
+    result = score_file(path, rule_set)
+    if as_json:
+        _dump(result.to_dict())
+    else:
+        click.echo(score_text(result))
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="结果工作簿路径（默认：输入文件旁的 <文件名>_自评结果.xlsx）。")
+@rules_option
+@handle_errors
+def run(path: Path | None, output: Path | None, rule_set: str | None) -> None:
+    """主流程：校验、计分，写出结果工作簿（含 表11 和 校验结果），不改动原文件。
+
+    不给文件时，用内置的渝中区医疗保障局 2023 年样例演示。
+
+    示例：xl-tools run 自评表.xlsx -o 自评结果.xlsx
+    """
+    from .report import findings_text, score_text
+    from .services import run_file
+
+    if path is None:
+        path, output = _sample_copy(output)
+        click.echo(f"未指定文件，使用内置样例：{path}")
+    result, written = run_file(path, output, rule_set)
+    click.echo(score_text(result))
+    click.echo()
+    click.echo(findings_text(result, show_all=False))
+    click.echo()
+    click.echo(f"结果已写入：{written}")
+
+
+def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
+    """Copy the bundled sample to the working folder, so the user can open both files."""
+    import shutil
+
+    from .samples.build import bundled_sample
+
+    sample = bundled_sample()
+    target = Path.cwd() / sample.name
+    if not target.exists():
+        shutil.copyfile(sample, target)
+    return target, output
+
+
+@main.group()
+def rules() -> None:
+    """查看规则集。"""
+
+
+@rules.command("list")
+def rules_list() -> None:
+    """列出内置规则集。
+
+    示例：xl-tools rules list
+    """
+    from .core.rules import builtin_names, load_rule_set
+
+    for name in builtin_names():
+        rs = load_rule_set(name)
+        click.echo(f"{name}\t{rs.title}")
+
+
+@rules.command("show")
+@click.argument("name")
+@json_option
+@handle_errors
+def rules_show(name: str, as_json: bool) -> None:
+    """显示一个规则集的全部设置（内置名称或 .toml 文件）。
+
+    示例：xl-tools rules show national_platform
+    """
+    from .core.rules import LABELS, load_rule_set, setting_to_text
+
+    rs = load_rule_set(name)
+    if as_json:
+        _dump({"name": rs.name, "title": rs.title, "hash": rs.digest, "settings": rs.values})
+        return
+    click.echo(f"规则集 {rs.name}（{rs.title}），校验码 {rs.digest}")
+    for key in sorted(rs.values):
+        mark = "*" if key in rs.declared else " "
+        click.echo(f"{mark} {key} = {setting_to_text(key, rs.values[key])}　# {LABELS[key]}")
+    click.echo("（* 表示本规则集自己设定的项，其余沿用 default）")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("绩效自评模板.xlsx"), show_default=True, help="模板保存路径。")
+@click.option("--year", type=int, default=2023, show_default=True, help="评价年度。")
+@rules_option
+@handle_errors
+def template(output: Path, year: int, rule_set: str | None) -> None:
+    """生成空白的绩效自评模板（项目表、参数、表11、校验结果）。
+
+    示例：xl-tools template -o 2024年绩效自评.xlsx --year 2024
+    """
+    from .workbook.template import build_template
+
+    written = build_template(output, year=year, rule_set=rule_set or "default")
+    click.echo(f"模板已写入：{written}")

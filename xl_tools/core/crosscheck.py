@@ -1,0 +1,71 @@
+"""Checks across tables: a 表11 found in the workbook against the project and 表10 tables."""
+
+from __future__ import annotations
+
+from .findings import Finding, make
+from .model import ProjectResult, RawCell, SummaryForm
+from .rounding import excel_round
+from .values import normalise_text, parse_number
+
+TOLERANCE = 0.005
+
+
+def _number(raw: RawCell) -> tuple[float | None, str | None]:
+    if raw.blank:
+        return None, None
+    res = parse_number(raw.value, number_format=raw.number_format)
+    return res.number, res.problem
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    """Names match ignoring spacing and truncation (exports cut long names)."""
+    x, y = normalise_text(a), normalise_text(b)
+    if not x or not y:
+        return False
+    short, long_ = sorted((x, y), key=len)
+    return long_.startswith(short) and len(short) >= min(len(long_), 6)
+
+
+def _fmt(x: float) -> str:
+    return f"{excel_round(x, 2):g}"
+
+
+def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) -> list[Finding]:
+    findings: list[Finding] = []
+    projects = [p for p in results if p.type == "project"]
+    departments = [p for p in results if p.type == "department"]
+    for table in summaries:
+        scale = 1 / 10000 if table.money_unit == "元" else 1.0
+        budget_sum = 0.0
+        for row in table.rows:
+            figures = {}
+            for label, raw in (("预算数", row.budget), ("执行数", row.executed), ("自评得分", row.score)):
+                value, problem = _number(raw)
+                if problem:
+                    findings.append(make("CLAIMED_NOT_NUMBER" if label == "自评得分" else "VALUE_UNREADABLE",
+                                         sheet=table.sheet, cell=raw.cell, project=row.name,
+                                         field=f"汇总表「{row.name}」的{label}", text=str(raw.value),
+                                         problem=problem))
+                figures[label] = value
+            if figures["预算数"] is not None:
+                budget_sum += figures["预算数"] * scale
+            match = next((p for p in projects if (row.code and p.code == row.code) or _same_name(p.name, row.name)), None)
+            if match is None:
+                continue
+            for label, mine, unit_scale in (("预算数", match.budget, scale), ("执行数", match.executed, scale),
+                                            ("自评得分", match.claimed_total if match.claimed_total is not None
+                                             else match.total, 1.0)):
+                theirs = figures[label]
+                if theirs is None or mine is None:
+                    continue
+                if abs(theirs * unit_scale - mine) > TOLERANCE:
+                    findings.append(make("SUMMARY_MISMATCH", sheet=table.sheet, cell=row.cell, project=row.name,
+                                         what=f"「{row.name}」的{label}", summary=_fmt(theirs * unit_scale),
+                                         other_label=f"工作表「{match.sheet}」", other=_fmt(mine)))
+        for dept in departments:
+            # a unit's budget also covers 基本支出, so only projects adding up to more than it disagree
+            if dept.budget is not None and table.rows and budget_sum - dept.budget > TOLERANCE:
+                findings.append(make("SUMMARY_MISMATCH", sheet=table.sheet, cell=table.rows[0].cell,
+                                     what="各项目预算数合计（万元）超过部门整体预算数", summary=_fmt(budget_sum),
+                                     other_label=f"部门整体表「{dept.sheet}」的全年预算数", other=_fmt(dept.budget)))
+    return findings

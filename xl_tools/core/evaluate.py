@@ -1,0 +1,288 @@
+"""Turn one table's form into its result: parse cells, score, and collect findings.
+
+This is where raw cells meet the value parser and the scoring arithmetic; the
+project-wide consistency checks live in ``validation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import scoring
+from .findings import Finding, make
+from .model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResult, RawCell
+from .rounding import excel_round
+from .rules import Settings
+from .validation import validate_project
+from .values import Kind, Value, normalise_text, parse_number, parse_value
+
+
+@dataclass
+class Parsed:
+    """An indicator with its cells parsed, kept next to its form for the checks."""
+
+    form: IndicatorForm
+    target: Value
+    actual: Value
+    weight: float | None
+    claimed: float | None
+    is_cost: bool
+    direction: str | None
+    result: IndicatorResult | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Ctx:
+    """Creates findings located in this table, so no call site types the sheet or project."""
+
+    def __init__(self, form: ProjectForm):
+        self.form = form
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, cell: str | None = None, **params: object) -> Finding:
+        f = make(code, sheet=self.form.sheet, cell=cell or self.form.name_cell,
+                 project=self.form.name, **params)
+        self.findings.append(f)
+        return f
+
+
+def _text(raw: RawCell) -> str:
+    return normalise_text(raw.value)
+
+
+def _points(ctx: _Ctx, raw: RawCell, field_name: str, *, warn_code: str = "CLAIMED_NOT_NUMBER") -> float | None:
+    if raw.blank:
+        return None
+    res = parse_number(raw.value, number_format=raw.number_format)
+    if res.problem:
+        ctx.add(warn_code, raw.cell, field=field_name, text=_text(raw))
+        return None
+    return res.number
+
+
+def is_cost(form: IndicatorForm, has_levels: bool) -> bool:
+    labels = [form.level1 or "", form.level2 or ""] if has_levels else [form.name]
+    return any("成本" in label for label in labels)
+
+
+def parse_indicator(ctx: _Ctx, ind: IndicatorForm, settings: Settings) -> Parsed:
+    unit_text = _text(ind.unit) or None
+    op_text = _text(ind.op) or None
+    target = parse_value(ind.target.value, number_format=ind.target.number_format, unit=unit_text, op=op_text)
+    actual = parse_value(ind.actual.value, number_format=ind.actual.number_format, unit=unit_text)
+    weight: float | None = None
+    if ind.weight.blank:
+        ctx.add("WEIGHT_INVALID", ind.weight.cell or ind.cell, indicator=ind.name, problem="未填写")
+    else:
+        res = parse_number(ind.weight.value, number_format=ind.weight.number_format)
+        if res.number is None:
+            ctx.add("WEIGHT_INVALID", ind.weight.cell, indicator=ind.name, problem=f"「{_text(ind.weight)}」不是数字")
+        elif res.number <= 0:
+            ctx.add("WEIGHT_INVALID", ind.weight.cell, indicator=ind.name,
+                    problem="为 0" if res.number == 0 else f"为负数（{res.number:g}）")
+            weight = res.number
+        else:
+            weight = res.number
+    claimed = _points(ctx, ind.claimed_score, f"指标「{ind.name}」的得分")
+    cost = is_cost(ind, ctx.form.has_levels)
+    direction = scoring.direction_of(target.op, cost, settings) if target.kind is Kind.QUANTITATIVE else None
+    return Parsed(ind, target, actual, weight, claimed, cost, direction)
+
+
+def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult:
+    ind, target, actual = p.form, p.target, p.actual
+    w = p.weight if p.weight and p.weight > 0 else 0.0
+    score: float | None = 0.0
+    dev: float | None = None
+    band: str | None = None
+    kind = target.kind if target.kind is not Kind.EMPTY else Kind.QUALITATIVE
+    target_cell = ind.target.cell or ind.cell
+    if target.kind is Kind.EMPTY:
+        ctx.add("TARGET_MISSING", target_cell, indicator=ind.name)
+    elif actual.kind is Kind.EMPTY:
+        ctx.add("ACTUAL_MISSING", ind.actual.cell or ind.cell, indicator=ind.name)
+    elif kind is Kind.QUANTITATIVE:
+        if actual.kind is not Kind.QUANTITATIVE or actual.number is None:
+            ctx.add("ACTUAL_NOT_NUMBER", ind.actual.cell, indicator=ind.name, target=target.text, actual=actual.text)
+        else:
+            if actual.unit and target.unit and actual.unit != target.unit:
+                ctx.add("UNIT_CONTRADICTS", ind.actual.cell, indicator=ind.name, unit=actual.unit,
+                        reason=f"指标值的单位「{target.unit}」")
+            dev = scoring.deviation(target.number, actual.number)
+            score = scoring.quantitative_score(target.number, actual.number, w, target.op, p.direction, settings)
+            threshold = settings["penalty.target_too_low_threshold_percent"]
+            penalty = settings["penalty.target_too_low_points"]
+            if penalty and scoring.beats_target(dev, p.direction, threshold):
+                score = max(score - penalty, 0.0)
+                ctx.add("TARGET_TOO_LOW", ind.actual.cell, indicator=ind.name, deviation=dev,
+                        threshold=threshold, penalty=penalty)
+    else:
+        score, band = _judged_score(ctx, p, w, kind, settings)
+    if score is not None:
+        score = excel_round(score, 2)
+    coefficient = excel_round(score / w * 100, 2) if score is not None and w else None
+    return IndicatorResult(
+        name=ind.name, level1=ind.level1, level2=ind.level2,
+        target_text=target.text, actual_text=actual.text,
+        target=target.number if kind is Kind.QUANTITATIVE else None,
+        actual=actual.number if kind is Kind.QUANTITATIVE else None,
+        unit=target.unit or actual.unit, direction=p.direction, kind=kind.value,
+        weight=p.weight, deviation=dev, coefficient=coefficient, score=score,
+        claimed_score=p.claimed, cell=ind.cell, band=band)
+
+
+def _judged_score(ctx: _Ctx, p: Parsed, w: float, kind: Kind, settings: Settings) -> tuple[float, str | None]:
+    """Qualitative and deadline indicators: a band from the text, a claimed score kept inside it."""
+    ind, target, actual = p.form, p.target, p.actual
+    all_bands = scoring.bands(settings)
+    cell = ind.actual.cell or ind.cell
+    if kind is Kind.DEADLINE:
+        ctx.add("KIND_DEADLINE", ind.target.cell or ind.cell, indicator=ind.name, target=target.text)
+        if target.date is not None and not target.year_known and ctx.form.year and not (
+                actual.kind is Kind.DEADLINE and actual.date is not None):
+            ctx.add("DATE_YEAR_ASSUMED", ind.target.cell, indicator=ind.name, target=target.text, year=ctx.form.year)
+        if target.date is not None and not target.year_known and actual.date is None and ctx.form.year:
+            target = target.with_year(ctx.form.year)
+        on_time = scoring.judge_deadline(target, actual, settings)
+        if on_time is True:
+            return w, "按时"
+        if on_time is False:
+            return w * settings["deadline.late_ratio"] / 100, "逾期"
+        index = None
+    else:
+        ctx.add("KIND_QUALITATIVE", ind.target.cell or ind.cell, indicator=ind.name, target=target.text)
+        index = scoring.judge_qualitative(target, actual, settings)
+    claimed = p.claimed
+    if index is not None:
+        band = all_bands[index]
+        if claimed is not None and w and band.contains(claimed / w * 100, top=index == 0):
+            return claimed, band.name
+        computed = w * band.default / 100
+        if claimed is not None:
+            ctx.add("QUALITATIVE_OUT_OF_BAND", ind.claimed_score.cell, indicator=ind.name, band=band.name,
+                    low=_fmt(w * band.low / 100), high=_fmt(w * band.high / 100), claimed=_fmt(claimed),
+                    computed=_fmt(computed))
+        return computed, band.name
+    if claimed is not None and w and 0 <= claimed <= w:
+        ratio = claimed / w * 100
+        for i, band in enumerate(all_bands):
+            if band.contains(ratio, top=i == 0):
+                return claimed, band.name
+    ctx.add("QUALITATIVE_UNJUDGED", cell, indicator=ind.name, actual=actual.text,
+            bands=" / ".join(f"{b.name} {_fmt(b.low)}–{_fmt(b.high)}%" for b in all_bands))
+    return 0.0, None
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{excel_round(x, 2):g}"
+
+
+def _money(ctx: _Ctx, raw: RawCell, unit: str, label: str) -> float | None:
+    """An amount in 万元, whatever unit the form used; a cell's own unit wins over the form's."""
+    if raw.blank:
+        return None
+    res = parse_number(raw.value, number_format=raw.number_format)
+    if res.number is None:
+        ctx.add("VALUE_UNREADABLE", raw.cell, field=label, text=_text(raw), problem=res.problem or "不是金额")
+        return None
+    cell_unit = res.unit
+    if cell_unit == "元" or (cell_unit is None and unit == "元"):
+        return excel_round(res.number / 10000, 6)  # 元 have 2 decimals, so 万元 need 6
+    return res.number
+
+
+_FIELDS = (("budget_start", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数"))
+
+
+def funds_figures(ctx: _Ctx, form: ProjectForm) -> dict[str, float | None]:
+    """年初预算数 / 全年预算数 / 全年执行数 in 万元; a total that disagrees with its parts yields to them."""
+    funds = form.funds
+    out: dict[str, float | None] = {}
+    for attr, label in _FIELDS:
+        total_cell = getattr(funds.total, attr) if funds.total else RawCell(None)
+        total = _money(ctx, total_cell, funds.money_unit, f"{funds.total.label if funds.total else ''}{label}")
+        part_values = [_money(ctx, getattr(p, attr), funds.money_unit, f"{p.label}{label}") for p in funds.parts]
+        known = [v for v in part_values if v is not None]
+        if known:
+            parts_sum = sum(known)
+            if total is None:
+                total = parts_sum
+            elif abs(total - parts_sum) > 0.005:
+                ctx.add("FUNDS_TOTAL_MISMATCH", total_cell.cell, row=funds.total.label if funds.total else "",
+                        field=label, total=_fmt(total), parts=_fmt(parts_sum))
+                total = parts_sum
+        out[attr] = total
+    return out
+
+
+def form_stated_settings(form: ProjectForm) -> dict[str, tuple[object, str]]:
+    """Settings the form itself prints (an 执行率权重 of 10 per project in seeds 000 and 001)."""
+    stated: dict[str, tuple[object, str]] = {}
+    raw = form.funds.exec_weight
+    if not raw.blank:
+        res = parse_number(raw.value, number_format=raw.number_format)
+        if res.number is not None and res.number >= 0:
+            stated["execution.weight"] = (res.number, f"表内填写 {form.sheet}!{raw.cell}")
+    return stated
+
+
+def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
+    """Score one table and check it; never raises on what the form contains."""
+    ctx = _Ctx(form)
+    exec_weight = float(settings["execution.weight"])
+    money = funds_figures(ctx, form)
+    denominator = settings["execution.denominator"]
+    budget_key = "budget_start" if denominator == "年初预算数" else "budget"
+    budget, executed = money[budget_key], money["executed"]
+    rate, exec_score = scoring.execution(budget, executed, exec_weight, settings)
+    if not budget:
+        ctx.add("BUDGET_MISSING", form.out_cells.get("exec_rate") or form.name_cell,
+                field=denominator if denominator != "调整后预算数" else "全年预算数")
+    parsed = [parse_indicator(ctx, ind, settings) for ind in form.indicators]
+    for p in parsed:
+        p.result = score_indicator(ctx, p, settings)
+    indicator_score, total, grade = None, None, None
+    if form.has_indicator_table and parsed:
+        indicator_score, total = _total(ctx, parsed, rate, exec_score if exec_weight else 0.0, settings)
+        grade = scoring.grade(total, settings)
+    claimed_total = _points(ctx, form.claimed_total, "自评得分")
+    result = ProjectResult(
+        sheet=form.sheet, name=form.name, code=form.code, type=form.type, layout=form.layout,
+        budget=budget, executed=executed,
+        execution_rate=excel_round(rate, 2) if rate is not None else None,
+        execution_score=exec_score if exec_weight else None,
+        indicator_score=indicator_score, total=total, claimed_total=claimed_total, grade=grade,
+        execution_weight=exec_weight,
+        weight_total=sum(p.weight for p in parsed if p.weight is not None) if parsed else None,
+        indicators=[p.result for p in parsed if p.result is not None],
+    )
+    validate_project(ctx.add, form, parsed, result, settings)
+    result.findings = ctx.findings
+    return result
+
+
+def _total(ctx: _Ctx, parsed: list[Parsed], rate: float | None, exec_score: float,
+           settings: Settings) -> tuple[float | None, float | None]:
+    scored = [p for p in parsed if p.result is not None and p.result.score is not None]
+    if settings["total.rescale_not_applicable"]:
+        na_words = settings["total.not_applicable_words"]
+        applicable = [p for p in scored if normalise_text(p.actual.text) not in na_words]
+        applicable_weight = sum(p.weight or 0 for p in applicable)
+        full = settings["total.points"] - settings["execution.weight"]
+        factor = full / applicable_weight if applicable_weight else 0.0
+        for p in scored:
+            if p not in applicable:
+                p.result.score = None
+        indicator_score = excel_round(sum(p.result.score for p in applicable) * factor, 2)
+    else:
+        indicator_score = excel_round(sum(p.result.score for p in scored), 2)
+    total = exec_score + indicator_score
+    cap = scoring.cap_for_execution_rate(rate, settings)
+    if cap is not None:
+        total = min(total, cap)
+    cost_cap = settings["total.missing_cost_cap"]
+    if cost_cap >= 0 and not any(p.is_cost for p in parsed):
+        total = min(total, cost_cap)
+    return indicator_score, excel_round(total, 2)

@@ -1,0 +1,133 @@
+"""Findings as data: a stable code, a level, where it is, and a Chinese message.
+
+Every finding the toolkit can report is declared once in ``CATALOGUE``; code
+creates them only through ``make`` so the level and wording of a code cannot
+drift between call sites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+LEVEL_LABEL = {Level.ERROR: "错误", Level.WARNING: "警告", Level.INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class FindingType:
+    code: str
+    level: Level
+    title: str
+    template: str
+
+
+_TYPES = [
+    # errors
+    FindingType("WEIGHT_TOTAL", Level.ERROR, "权重合计不符",
+                "指标权重合计为 {actual}，按规则集应为 {expected}（总分 {total} − 执行率权重 {exec_weight}）；请调整各指标权重"),
+    FindingType("WEIGHT_INVALID", Level.ERROR, "权重无效",
+                "指标「{indicator}」的权重{problem}；请填写大于 0 的分值"),
+    FindingType("TARGET_MISSING", Level.ERROR, "缺少指标值",
+                "指标「{indicator}」没有填写指标值（年度目标）；请按绩效目标表补上"),
+    FindingType("ACTUAL_MISSING", Level.ERROR, "缺少完成值",
+                "指标「{indicator}」没有填写全年完成值；请填写实际完成情况"),
+    FindingType("ACTUAL_NOT_NUMBER", Level.ERROR, "完成值不是数字",
+                "指标「{indicator}」是定量指标（指标值 {target}），但完成值「{actual}」读不出数字；请填写数字，可带单位"),
+    FindingType("OVERSPENT", Level.ERROR, "执行数超过预算数",
+                "全年执行数 {executed} 万元超过全年预算数 {budget} 万元；请核对资金数据"),
+    FindingType("BUDGET_MISSING", Level.ERROR, "预算数为 0 或缺失",
+                "{field}为 0 或未填写，无法计算执行率；请填写预算数"),
+    FindingType("FUNDS_TOTAL_MISMATCH", Level.ERROR, "资金总额与明细不符",
+                "「{row}」的{field} {total} 与其中各项之和 {parts} 不符；已按各项之和计算，请修正总额"),
+    FindingType("NO_INDICATORS", Level.ERROR, "没有绩效指标",
+                "表中没有找到任何绩效指标；请填写指标表"),
+    FindingType("LEVEL1_MISSING", Level.ERROR, "缺少一级指标",
+                "没有「{level1}」类指标；规则集要求产出、效益、满意度三类指标齐全"),
+    FindingType("VALUE_UNREADABLE", Level.ERROR, "数据无法读取",
+                "{field}「{text}」无法识别：{problem}"),
+    # warnings
+    FindingType("LEVEL1_SPLIT", Level.WARNING, "一级指标分值与建议不同",
+                "一级指标分值为 {actual}，建议为 {expected}"),
+    FindingType("LEVEL1_BLANK", Level.WARNING, "一级指标未填写",
+                "指标「{indicator}」没有填写一级指标，无法检查指标构成"),
+    FindingType("DUPLICATE_INDICATOR", Level.WARNING, "指标重复",
+                "指标「{indicator}」在本项目中出现 {count} 次；请合并或区分名称"),
+    FindingType("NAME_TRUNCATED", Level.WARNING, "指标名称可能被截断",
+                "指标名称「{indicator}」正好 {limit} 字节，是导出时被截断的长度；请在表中补全名称"),
+    FindingType("UNIT_MISSING", Level.WARNING, "缺少计量单位",
+                "指标「{indicator}」没有计量单位；请补充（如 %、人、万元）"),
+    FindingType("UNIT_CONTRADICTS", Level.WARNING, "计量单位与指标不符",
+                "指标「{indicator}」的计量单位「{unit}」与{reason}不符；请核对"),
+    FindingType("NAME_NUMBER_MISMATCH", Level.WARNING, "指标名称中的数字与指标值不同",
+                "指标「{indicator}」名称中含有数字 {name_number}，与指标值 {target} 不同；请确认目标值"),
+    FindingType("EXPLANATION_MISSING", Level.WARNING, "缺少偏差说明",
+                "指标「{indicator}」{reason}，但未填写偏差原因分析及改进措施"),
+    FindingType("CLAIMED_SCORE_DIFF", Level.WARNING, "填报得分与计算不符",
+                "指标「{indicator}」填报得分 {claimed}，按规则计算为 {computed}"),
+    FindingType("CLAIMED_TOTAL_DIFF", Level.WARNING, "自评总分与计算不符",
+                "填报自评总分 {claimed}，按规则计算为 {computed}"),
+    FindingType("ACTUALS_COPIED", Level.WARNING, "完成值与指标值完全相同",
+                "本项目 {count} 个指标的完成值与指标值完全相同，可能是照抄目标而非实际完成数；请核实"),
+    FindingType("QUALITATIVE_OUT_OF_BAND", Level.WARNING, "定性指标得分超出档次",
+                "定性指标「{indicator}」完成情况为「{band}」（得分应在 {low}–{high} 分），填报得分 {claimed} 超出该档；已按 {computed} 分计算"),
+    FindingType("QUALITATIVE_UNJUDGED", Level.WARNING, "定性指标需人工评分",
+                "定性指标「{indicator}」的完成情况「{actual}」无法判断达成档次，且未填写得分；请填写得分（按 {bands} 三档）"),
+    FindingType("COST_GE", Level.WARNING, "成本指标方向可疑",
+                "成本指标「{indicator}」写作「{op}」，会奖励超支；成本指标一般应为 ≤"),
+    FindingType("CLAIMED_NOT_NUMBER", Level.WARNING, "自评得分不是数字",
+                "{field}填写的是「{text}」，不是分数；请填写自评得分"),
+    FindingType("SUMMARY_MISMATCH", Level.WARNING, "汇总表与明细不符",
+                "{what}：汇总表为 {summary}，{other_label}为 {other}；请核对"),
+    FindingType("TARGET_TOO_LOW", Level.WARNING, "目标设定偏低",
+                "指标「{indicator}」完成值超出目标 {deviation}%（≥ {threshold}%），目标可能设定偏低；按规则集扣 {penalty} 分"),
+    FindingType("DATE_YEAR_ASSUMED", Level.INFO, "时限未写年份",
+                "指标「{indicator}」的时限「{target}」未写年份，按 {year} 年理解"),
+    FindingType("SHEET_UNRECOGNISED", Level.WARNING, "无法识别的工作表",
+                "工作表「{sheet}」不是能识别的绩效自评表格式，已跳过"),
+    # info
+    FindingType("KIND_QUALITATIVE", Level.INFO, "定性指标",
+                "指标「{indicator}」按定性指标评分（指标值「{target}」）"),
+    FindingType("KIND_DEADLINE", Level.INFO, "时效指标",
+                "指标「{indicator}」按时效指标评分（时限「{target}」）"),
+    FindingType("LEVELS_UNKNOWN", Level.INFO, "未列一级指标",
+                "该表未列一级指标，未检查产出/效益/满意度构成"),
+    FindingType("MONEY_UNIT", Level.INFO, "金额单位",
+                "金额单位按{source}判断为「{unit}」，已换算为万元"),
+]
+
+CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: Level
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    project: str | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["level"] = self.level.value
+        return {k: d[k] for k in ("code", "level", "sheet", "cell", "project", "message")}
+
+
+def make(code: str, *, sheet: str | None = None, cell: str | None = None,
+         project: str | None = None, **params: object) -> Finding:
+    """Create a finding of a catalogued type; unknown codes are a programming error."""
+    ftype = CATALOGUE[code]
+    message = ftype.template.format(sheet=sheet, cell=cell, project=project, **params)
+    return Finding(code=code, level=ftype.level, message=message,
+                   sheet=sheet, cell=cell, project=project)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.level is Level.ERROR for f in findings)

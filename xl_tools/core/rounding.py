@@ -1,0 +1,16 @@
+"""Rounding as Excel's ROUND does it: half away from zero on the 15-digit decimal value.
+
+Python's round() rounds halves to even and works on the binary value, so
+89.995 would become 89.99 (a 良 instead of 优); Excel shows 90.00.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def excel_round(x: float, digits: int = 2) -> float:
+    if x != x or x in (float("inf"), float("-inf")):
+        return x
+    d = Decimal(f"{x:.15g}")
+    return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))

@@ -1,0 +1,179 @@
+"""Project-wide checks that need the whole table: weights, structure, units, claims.
+
+Each check adds findings through the ``add`` callback it is given, which
+locates them in the table; the checks themselves never touch files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Callable
+
+from .model import ProjectForm, ProjectResult
+from .rounding import excel_round
+from .rules import Settings
+from .scoring import beats_target
+from .values import Kind, Op, normalise_text
+
+if TYPE_CHECKING:
+    from .evaluate import Parsed
+
+Add = Callable[..., object]
+
+LEVEL1_KEYS = {"产出指标": ("产出", "成本"), "效益指标": ("效益",), "满意度指标": ("满意度",)}
+_RATIO_NAME = re.compile(r"(率|满意度|知晓度|覆盖面|占比|比例)")
+_MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|价|支出|资助|奖励|补贴|预算)")
+COMPLETE_ENDINGS = ("率", "数", "度", "量", "次", "人次", "额", "性")
+_NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?![\d.])(?!年)")
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{excel_round(x, 2):g}"
+
+
+def level1_key(label: str | None) -> str | None:
+    """Which required category a 一级 label belongs to ("产出指标（50分）" -> 产出指标)."""
+    text = normalise_text(label)
+    for key, words in LEVEL1_KEYS.items():
+        if any(w in text for w in words):
+            return key
+    return None
+
+
+def validate_project(add: Add, form: ProjectForm, parsed: list["Parsed"], result: ProjectResult,
+                     settings: Settings) -> None:
+    if form.has_indicator_table and not form.indicators:
+        add("NO_INDICATORS")
+    _check_funds(add, form, result, settings)
+    if not parsed:
+        return
+    _check_weights(add, form, parsed, settings)
+    _check_levels(add, form, parsed, settings)
+    for p in parsed:
+        _check_indicator(add, p, settings, form.name_limit_bytes)
+    names = Counter(normalise_text(p.form.name) for p in parsed)
+    for p in parsed:
+        n = names.get(normalise_text(p.form.name), 0)
+        if n > 1:
+            add("DUPLICATE_INDICATOR", p.form.cell, indicator=p.form.name, count=n)
+    filled = [p for p in parsed if p.actual.kind is not Kind.EMPTY and p.target.kind is not Kind.EMPTY]
+    if len(filled) >= 3 and len(filled) == len(parsed) and all(_copied(p) for p in filled):
+        add("ACTUALS_COPIED", count=len(filled))
+    _check_claimed_total(add, form, result, settings)
+
+
+def _copied(p: "Parsed") -> bool:
+    if p.target.kind is Kind.QUANTITATIVE:
+        return p.actual.number == p.target.number
+    return normalise_text(p.actual.text) == normalise_text(p.target.text)
+
+
+def _check_funds(add: Add, form: ProjectForm, result: ProjectResult, settings: Settings) -> None:
+    if result.budget and result.executed is not None:
+        if result.executed - result.budget > settings["execution.overspend_tolerance"]:
+            add("OVERSPENT", form.out_cells.get("exec_rate"), executed=_fmt(result.executed), budget=_fmt(result.budget))
+
+
+def _check_weights(add: Add, form: ProjectForm, parsed: list["Parsed"], settings: Settings) -> None:
+    weights = [p.weight for p in parsed]
+    if any(w is None for w in weights):
+        return
+    actual = sum(weights)
+    points = settings["total.points"]
+    exec_weight = settings["execution.weight"]
+    expected = points - exec_weight
+    if abs(actual - expected) > 1e-6:
+        add("WEIGHT_TOTAL", parsed[0].form.weight.cell, actual=_fmt(actual), expected=_fmt(expected),
+            total=_fmt(points), exec_weight=_fmt(exec_weight))
+
+
+def _check_levels(add: Add, form: ProjectForm, parsed: list["Parsed"], settings: Settings) -> None:
+    if not form.has_levels:
+        add("LEVELS_UNKNOWN")
+        return
+    blank = [p for p in parsed if not normalise_text(p.form.level1)]
+    if len(blank) == len(parsed):
+        add("LEVELS_UNKNOWN")
+        return
+    for p in blank:
+        add("LEVEL1_BLANK", p.form.cell, indicator=p.form.name)
+    if blank:
+        return
+    present = Counter()
+    for p in parsed:
+        key = level1_key(p.form.level1)
+        if key:
+            present[key] += p.weight or 0
+    for required in settings["weights.required_level1"]:
+        if required == "满意度指标" and settings["weights.satisfaction_exempt"]:
+            continue
+        if required not in present:
+            add("LEVEL1_MISSING", level1=required)
+    split = settings["weights.recommended_split"]
+    total = sum(p.weight or 0 for p in parsed)
+    if abs(total - sum(split.values())) < 1e-6 and any(abs(present.get(k, 0) - v) > 1e-6 for k, v in split.items()):
+        add("LEVEL1_SPLIT", actual=_split_text({k: present.get(k, 0) for k in split}), expected=_split_text(split))
+
+
+def _split_text(split: dict[str, float]) -> str:
+    return "、".join(f"{k[:-2]} {_fmt(v)}" for k, v in split.items())
+
+
+def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int | None) -> None:
+    ind, r = p.form, p.result
+    name = normalise_text(ind.name)
+    if name_limit and _gbk_length(ind.name) == name_limit and not name.endswith(COMPLETE_ENDINGS):
+        add("NAME_TRUNCATED", ind.cell, indicator=ind.name, limit=name_limit)
+    if p.target.kind is Kind.QUANTITATIVE:
+        unit = p.target.unit
+        if not unit:
+            add("UNIT_MISSING", ind.unit.cell or ind.target.cell, indicator=ind.name)
+        elif unit != "%" and _RATIO_NAME.search(name):
+            add("UNIT_CONTRADICTS", ind.unit.cell or ind.target.cell, indicator=ind.name, unit=_unit_written(p),
+                reason="指标名称（比率类指标应以 % 计）")
+        elif unit == "元" and not _MONEY_NAME.search(name):
+            add("UNIT_CONTRADICTS", ind.unit.cell or ind.target.cell, indicator=ind.name, unit=_unit_written(p),
+                reason="指标名称（不是金额类指标）")
+        name_numbers = [float(m.group(1)) * (10000 if m.group(2) == "万" else 1e8 if m.group(2) else 1)
+                        for m in _NAME_NUMBER.finditer(name) if not _is_year(m.group(1))]
+        if name_numbers and p.target.number is not None and p.target.number not in name_numbers:
+            add("NAME_NUMBER_MISMATCH", ind.cell, indicator=ind.name, name_number=_fmt(name_numbers[0]),
+                target=p.target.text)
+        if p.is_cost and p.target.op in (Op.GE, Op.GT):
+            add("COST_GE", ind.op.cell or ind.target.cell, indicator=ind.name, op=p.target.op.value.replace(">=", "≥"))
+    if r is None or r.score is None:
+        return
+    if r.claimed_score is not None and abs(r.claimed_score - r.score) > settings["claims.tolerance"]:
+        add("CLAIMED_SCORE_DIFF", ind.claimed_score.cell, indicator=ind.name, claimed=_fmt(r.claimed_score),
+            computed=_fmt(r.score))
+    if not ind.explanation.blank:
+        return
+    threshold = settings["explanation.beat_threshold_percent"]
+    weight = p.weight or 0
+    if weight and r.score < weight - 1e-9:
+        add("EXPLANATION_MISSING", ind.explanation.cell or ind.cell, indicator=ind.name,
+            reason=f"得分 {_fmt(r.score)} 低于分值 {_fmt(weight)}")
+    elif p.direction and beats_target(r.deviation, p.direction, threshold):
+        add("EXPLANATION_MISSING", ind.explanation.cell or ind.cell, indicator=ind.name,
+            reason=f"偏离度 {_fmt(r.deviation)}% 超过 {_fmt(threshold)}%")
+
+
+def _gbk_length(text: str) -> int:
+    return len(text.encode("gbk", errors="replace"))
+
+
+def _unit_written(p: "Parsed") -> str:
+    return normalise_text(p.form.unit.value) or p.target.unit or ""
+
+
+def _is_year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")
+
+
+def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, settings: Settings) -> None:
+    if result.claimed_total is None or result.total is None:
+        return
+    if abs(result.claimed_total - result.total) > settings["claims.tolerance"]:
+        add("CLAIMED_TOTAL_DIFF", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
+            computed=_fmt(result.total))

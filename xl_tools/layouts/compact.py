@@ -1,0 +1,116 @@
+"""Compact forms (seed 003): 表12 项目支出绩效目标自评表 and 表10 部门整体绩效自评表.
+
+Amounts sit under their header (表10) or after a 总量 label inside the
+header's merged columns (表12: "总量 | 52万元"); 表12 has no separate
+execution weight and its 合计 row carries the claimed total.
+"""
+
+from __future__ import annotations
+
+from ..core.model import FundsForm, FundsRow, ProjectForm, RawCell
+from ..core.values import normalise_text
+from ..reading.grid import Grid, cell_address
+from .export import spans
+from .labels import as_written, find_cells, is_blank, money_unit_in, norm_label, raw, value_after_label, year_in
+from .tables import FUNDS_COLUMNS, PART_FUNDS_LABELS, TOTAL_FUNDS_LABELS, locate_indicator_table, read_indicators
+
+TABLE12 = "table12"
+TABLE10 = "table10"
+REQUIRED = ("name", "weight", "target", "actual")
+PROJECT_ANCHORS = ("专项名称", "项目名称")
+DEPARTMENT_ANCHORS = ("部门名称", "单位名称")
+
+
+def _looks_like_amount(value: object) -> bool:
+    if isinstance(value, str):
+        return any(ch.isdigit() for ch in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _amount_under(grid: Grid, header: tuple[int, int], rows: range) -> tuple[RawCell, list[FundsRow]]:
+    """The total under one funds header and its 其中 parts."""
+    hr, hc = header
+    merge = grid.merge_of(hr, hc)
+    last_col = merge.max_col if merge else hc
+    total = RawCell(None)
+    parts: list[FundsRow] = []
+    for r in range(hr + 1, min(hr + 4, rows.stop)):
+        label = norm_label(grid.value(r, hc))
+        if label in TOTAL_FUNDS_LABELS or label in PART_FUNDS_LABELS:
+            value = next((raw(grid, r, c) for c in range(hc + 1, last_col + 1)
+                          if not is_blank(grid.value(r, c))), RawCell(None, cell_address(r, hc + 1)))
+            if label in TOTAL_FUNDS_LABELS:
+                total = value
+            else:
+                parts.append(FundsRow(label=label, budget=value))
+        elif total.blank and _looks_like_amount(grid.value(r, hc)):
+            total = raw(grid, r, hc)
+    return total, parts
+
+
+def _funds(grid: Grid, rows: range) -> FundsForm:
+    funds = FundsForm()
+    budget_cells = find_cells(grid, FUNDS_COLUMNS["budget"], rows)
+    executed_cells = find_cells(grid, FUNDS_COLUMNS["executed"], rows)
+    if not budget_cells:
+        return funds
+    budget, budget_parts = _amount_under(grid, budget_cells[0], rows)
+    executed, executed_parts = (_amount_under(grid, executed_cells[0], rows) if executed_cells
+                                else (RawCell(None), []))
+    funds.total = FundsRow(label="总量", budget=budget, executed=executed)
+    for i, part in enumerate(budget_parts):
+        spent = executed_parts[i].budget if i < len(executed_parts) else RawCell(None)
+        funds.parts.append(FundsRow(label=part.label, budget=part.budget, executed=spent))
+    unit = money_unit_in(grid, rows)
+    funds.money_unit, funds.money_unit_source = unit or ("万元", "表格式默认")
+    return funds
+
+
+def read(grid: Grid) -> list[ProjectForm]:
+    forms = []
+    for anchor_row, anchor_col, rows in spans(grid, PROJECT_ANCHORS):
+        table = locate_indicator_table(grid, rows, REQUIRED)
+        if table is None or "op" in table[1]:
+            continue
+        header_row, cols = table
+        name = value_after_label(grid, anchor_row, anchor_col)
+        form = ProjectForm(sheet=grid.name, layout=TABLE12, type="project",
+                           name=as_written(name.value) or None,
+                           name_cell=name.cell or cell_address(anchor_row, anchor_col),
+                           year=year_in(grid, range(max(1, rows.start - 3), rows.stop)), first_row=rows.start,
+                           has_levels="level1" in cols)
+        form.funds = _funds(grid, range(anchor_row, header_row))
+        form.indicators, claimed, form.last_row = read_indicators(grid, header_row, cols, rows.stop - 1)
+        if claimed is not None:
+            form.claimed_total = claimed
+            form.out_cells["total"] = claimed.cell
+        forms.append(form)
+    return forms
+
+
+def read_department(grid: Grid) -> list[ProjectForm]:
+    """表10: the unit as a whole; its indicator table is optional."""
+    forms = []
+    for anchor_row, anchor_col, rows in spans(grid, DEPARTMENT_ANCHORS):
+        head = range(anchor_row, rows.stop)
+        funds = _funds(grid, head)
+        if funds.total is None:
+            continue
+        name = value_after_label(grid, anchor_row, anchor_col)
+        form = ProjectForm(sheet=grid.name, layout=TABLE10, type="department",
+                           name=as_written(name.value) or None,
+                           name_cell=name.cell or cell_address(anchor_row, anchor_col),
+                           year=year_in(grid, range(max(1, rows.start - 3), rows.stop)), first_row=rows.start,
+                           last_row=rows.stop - 1, funds=funds)
+        score_cells = find_cells(grid, ("自评得分", "自评总分"), range(anchor_row, anchor_row + 1))
+        if score_cells:
+            form.claimed_total = value_after_label(grid, *score_cells[0])
+        table = locate_indicator_table(grid, rows, REQUIRED)
+        if table is None:
+            form.has_indicator_table = False
+        else:
+            form.indicators, claimed, form.last_row = read_indicators(grid, table[0], table[1], rows.stop - 1)
+            if claimed is not None and form.claimed_total.blank:
+                form.claimed_total = claimed
+        forms.append(form)
+    return forms

@@ -1,0 +1,59 @@
+"""Which layout each sheet is in, tried in a fixed order; unknown sheets are reported, not guessed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..core.findings import Finding, make
+from ..core.model import ProjectForm, SummaryForm
+from ..reading.grid import Grid, WorkbookGrid
+from . import compact, export, params, summary, template
+from .labels import find_cells
+
+ProjectReader = Callable[[Grid], list[ProjectForm]]
+PROJECT_READERS: list[ProjectReader] = [template.read, export.read, compact.read, compact.read_department]
+TOOLKIT_SHEETS = ("校验结果",)
+
+
+@dataclass
+class Detected:
+    forms: list[ProjectForm] = field(default_factory=list)
+    summaries: list[SummaryForm] = field(default_factory=list)
+    params: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    rule_set: str | None = None
+    """The rule set a 参数 sheet names."""
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _is_toolkit_output(grid: Grid) -> bool:
+    return grid.name in TOOLKIT_SHEETS and bool(find_cells(grid, ("级别",), range(1, 2)))
+
+
+def detect(book: WorkbookGrid) -> Detected:
+    found = Detected()
+    for grid in book.sheets:
+        if not any(True for _ in grid.iter_nonempty()):
+            continue
+        if params.is_params_sheet(grid):
+            overrides, rule_set, problems = params.read(grid)
+            found.params.update(overrides)
+            found.rule_set = found.rule_set or rule_set
+            found.findings.extend(problems)
+            continue
+        if _is_toolkit_output(grid):
+            continue
+        forms: list[ProjectForm] = []
+        for reader in PROJECT_READERS:
+            forms = reader(grid)
+            if forms:
+                break
+        if forms:
+            found.forms.extend(forms)
+            continue
+        tables = summary.read(grid)
+        if tables:
+            found.summaries.extend(tables)
+            continue
+        found.findings.append(make("SHEET_UNRECOGNISED", sheet=grid.name, cell="A1"))
+    return found

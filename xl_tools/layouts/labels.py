@@ -1,0 +1,133 @@
+"""Finding fields by their labels, so readers survive moved rows and reordered columns.
+
+Labels are compared after removing whitespace, colons and bracketed notes, so
+"全年（调整）预算数", "全年预算数(A)" and " 全年预算数：" all read as 全年预算数.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from ..core.model import RawCell
+from ..core.values import normalise_text
+from ..reading.grid import Grid, cell_address
+
+_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+
+
+def norm_label(value: Any) -> str:
+    text = normalise_text(value) if value is not None else ""
+    text = _BRACKETS.sub("", text)
+    return text.strip(":：*").replace("其中:", "").replace("其中：", "")
+
+
+def as_written(value: Any) -> str:
+    """A name as the user wrote it, minus line breaks and stray (full-width) spaces; no NFKC."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else normalise_text(value)
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def raw(grid: Grid, row: int, col: int) -> RawCell:
+    """A cell as the core wants it (merged cells read through their anchor)."""
+    merge = grid.merge_of(row, col)
+    r, c = (merge.min_row, merge.min_col) if merge else (row, col)
+    return RawCell(grid.value(r, c), cell_address(r, c), grid.number_format(r, c), grid.is_formula(r, c))
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def row_is_blank(grid: Grid, row: int) -> bool:
+    return all(is_blank(grid.value(row, c)) for c in range(1, grid.max_col + 1))
+
+
+def find_cells(grid: Grid, labels: Iterable[str], rows: range | None = None,
+               exact: bool = True) -> list[tuple[int, int]]:
+    """Cells whose label is one of ``labels`` (or starts with one, if not ``exact``)."""
+    wanted = tuple(labels)
+    found = []
+    for r, c, v in grid.iter_nonempty():
+        if rows is not None and r not in rows:
+            continue
+        if not isinstance(v, str):
+            continue
+        label = norm_label(v)
+        if (label in wanted) if exact else label.startswith(wanted):
+            found.append((r, c))
+    return found
+
+
+def right_of(grid: Grid, row: int, col: int, limit: int = 6) -> tuple[int, int] | None:
+    """The first non-empty cell right of (row, col), past the label's own merge."""
+    merge = grid.merge_of(row, col)
+    start = (merge.max_col if merge else col) + 1
+    for c in range(start, min(start + limit, grid.max_col + 1)):
+        if grid.is_merge_anchor_or_plain(row, c) and not is_blank(grid.value(row, c)):
+            return row, c
+    return None
+
+
+def value_after_label(grid: Grid, row: int, col: int) -> RawCell:
+    """The value written after a label: in the same cell ("项目名称：X") or the next one."""
+    own = grid.value(row, col)
+    if isinstance(own, str):
+        parts = re.split(r"[:：]", own, maxsplit=1)
+        if len(parts) == 2 and parts[1].strip():
+            return RawCell(parts[1].strip(), cell_address(row, col), grid.number_format(row, col))
+    pos = right_of(grid, row, col)
+    if pos is None:
+        return RawCell(None, cell_address(row, col))
+    return raw(grid, *pos)
+
+
+def header_map(grid: Grid, row: int, synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Field -> column for a header row; first match wins, merges count once."""
+    columns: dict[str, int] = {}
+    for c in range(1, grid.max_col + 1):
+        if not grid.is_merge_anchor_or_plain(row, c):
+            continue
+        label = norm_label(grid.value(row, c))
+        if not label:
+            continue
+        for fieldname, names in synonyms.items():
+            if fieldname not in columns and label in names:
+                columns[fieldname] = c
+                break
+    return columns
+
+
+def find_header_row(grid: Grid, required: Iterable[str], synonyms: dict[str, tuple[str, ...]],
+                    rows: range) -> tuple[int, dict[str, int]] | None:
+    """The first row in ``rows`` whose header has every ``required`` field."""
+    need = tuple(required)
+    for r in rows:
+        cols = header_map(grid, r, synonyms)
+        if all(f in cols for f in need):
+            return r, cols
+    return None
+
+
+def money_unit_in(grid: Grid, rows: range) -> tuple[str, str] | None:
+    """("万元"|"元", where it was seen) from a "单位：万元" line or a "(万元)" header."""
+    for r, c, v in grid.iter_nonempty():
+        if r not in rows or not isinstance(v, str):
+            continue
+        text = normalise_text(v)
+        m = re.search(r"(?:单位|金额单位)[:：]?(万元|元)", text) or re.search(r"[(（](万元|元)[)）]", text)
+        if m and ("资金" in text or "单位" in text or "预算" in text or "金额" in text):
+            return m.group(1), f"「{text[:20]}」（{grid.name}!{cell_address(r, c)}）"
+    return None
+
+
+def year_in(grid: Grid, rows: range) -> int | None:
+    """The year of a title such as "2023年度…" or "(2021年度)"."""
+    for r, _c, v in grid.iter_nonempty():
+        if r in rows and isinstance(v, str):
+            m = re.search(r"(20\d\d)\s*年度", normalise_text(v))
+            if m:
+                return int(m.group(1))
+    return None

@@ -1,0 +1,50 @@
+"""Settings a workbook carries in its 参数 sheet (column D overrides the rule set's column C)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import rules
+from ..core.findings import Finding, make
+from ..errors import RuleSetError
+from ..reading.grid import Grid, cell_address
+from .labels import find_cells, is_blank, norm_label
+
+PARAMS_SHEET = "参数"
+RULE_SET_KEY = "rule_set"
+
+
+def read(grid: Grid) -> tuple[dict[str, tuple[Any, str]], str | None, list[Finding]]:
+    """Overrides found in a 参数 sheet, the rule set it names, and a finding for each malformed value."""
+    header = find_cells(grid, ("本工作簿取值",))
+    if grid.name != PARAMS_SHEET and not header:
+        return {}, None, []
+    value_col = header[0][1] if header else 4
+    first_row = header[0][0] + 1 if header else 1
+    known = set(rules.LABELS)
+    overrides: dict[str, tuple[Any, str]] = {}
+    findings: list[Finding] = []
+    rule_set: str | None = None
+    for r in range(first_row, grid.max_row + 1):
+        key = norm_label(grid.value(r, 1))
+        if key == RULE_SET_KEY:
+            chosen = grid.value(r, value_col)
+            named = chosen if not is_blank(chosen) else grid.value(r, value_col - 1)
+            rule_set = str(named).strip() if not is_blank(named) else None
+            continue
+        if key not in known:
+            continue
+        raw = grid.value(r, value_col)
+        if is_blank(raw):
+            continue
+        where = f"{grid.name}!{cell_address(r, value_col)}"
+        try:
+            overrides[key] = (rules.setting_from_text(key, raw, f"参数表 {where}"), f"参数表 {where}")
+        except RuleSetError as exc:
+            findings.append(make("VALUE_UNREADABLE", sheet=grid.name, cell=cell_address(r, value_col),
+                                 field=f"参数「{key}」", text=str(raw), problem=str(exc)))
+    return overrides, rule_set, findings
+
+
+def is_params_sheet(grid: Grid) -> bool:
+    return grid.name == PARAMS_SHEET or bool(find_cells(grid, ("本工作簿取值",)))

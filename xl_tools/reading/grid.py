@@ -1,0 +1,142 @@
+"""The one way the core sees a workbook, whatever read it.
+
+Backends (openpyxl now, calamine for speed, xlwings for live Excel) fill a
+``Grid`` per sheet; layout readers only ever look at ``Grid`` and
+``WorkbookGrid``.  A backend that cannot know something (calamine has no
+number formats) leaves it ``None`` so the core can tell "unknown" from "none".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+
+def column_letter(col: int) -> str:
+    """Excel column letters of a 1-based column (kept here so the core does not import openpyxl)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(row: int, col: int) -> str:
+    """A1-style address of a 1-based row/column."""
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """A rectangle of cells, 1-based and inclusive (a merged range)."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    def __contains__(self, rc: tuple[int, int]) -> bool:
+        r, c = rc
+        return self.min_row <= r <= self.max_row and self.min_col <= c <= self.max_col
+
+    @property
+    def address(self) -> str:
+        return f"{cell_address(self.min_row, self.min_col)}:{cell_address(self.max_row, self.max_col)}"
+
+
+@dataclass
+class Grid:
+    """One sheet's cells as plain data.
+
+    ``formats`` and ``formulas`` are ``None`` when the backend cannot see them.
+    """
+
+    name: str
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    formats: dict[tuple[int, int], str] | None = field(default_factory=dict)
+    formulas: set[tuple[int, int]] | None = field(default_factory=set)
+    merged: list[CellRange] = field(default_factory=list)
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    names: dict[str, CellRange] = field(default_factory=dict)
+    """Defined names that point into this sheet (sheet-scoped or global)."""
+
+    def __post_init__(self) -> None:
+        self._merge_anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        self._index_merges()
+
+    def _index_merges(self) -> None:
+        self._merge_anchor = {}
+        for rng in self.merged:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    self._merge_anchor[(r, c)] = (rng.min_row, rng.min_col)
+
+    def add_merge(self, rng: CellRange) -> None:
+        self.merged.append(rng)
+        self._index_merges()
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.values), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.values), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        """The cell's value; a cell inside a merged range shows its anchor's."""
+        anchor = self._merge_anchor.get((row, col), (row, col))
+        return self.values.get(anchor)
+
+    def own_value(self, row: int, col: int) -> Any:
+        """The value stored in this very cell (None inside a merge)."""
+        return self.values.get((row, col))
+
+    def number_format(self, row: int, col: int) -> str | None:
+        if self.formats is None:
+            return None
+        anchor = self._merge_anchor.get((row, col), (row, col))
+        return self.formats.get(anchor, "General")
+
+    def is_formula(self, row: int, col: int) -> bool | None:
+        if self.formulas is None:
+            return None
+        return (row, col) in self.formulas
+
+    def merge_of(self, row: int, col: int) -> CellRange | None:
+        anchor = self._merge_anchor.get((row, col))
+        if anchor is None:
+            return None
+        for rng in self.merged:
+            if (rng.min_row, rng.min_col) == anchor:
+                return rng
+        return None
+
+    def is_merge_anchor_or_plain(self, row: int, col: int) -> bool:
+        return self._merge_anchor.get((row, col), (row, col)) == (row, col)
+
+    def row_values(self, row: int) -> list[Any]:
+        """Values of one row from column 1 to ``max_col`` (merges resolved)."""
+        return [self.value(row, c) for c in range(1, self.max_col + 1)]
+
+    def iter_nonempty(self) -> Iterator[tuple[int, int, Any]]:
+        for (r, c), v in sorted(self.values.items()):
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                yield r, c, v
+
+
+@dataclass
+class WorkbookGrid:
+    """All sheets of one file, in workbook order."""
+
+    path: str
+    sheets: list[Grid]
+    backend: str
+
+    def sheet(self, name: str) -> Grid | None:
+        for g in self.sheets:
+            if g.name == name:
+                return g
+        return None

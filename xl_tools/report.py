@@ -1,0 +1,70 @@
+"""Results as people read them (Chinese text tables) and as programs read them (dicts for JSON)."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import Any
+
+from .core.findings import LEVEL_LABEL, Finding, Level
+from .core.model import FileResult
+from .core.rounding import excel_round
+
+TYPE_LABEL = {"project": "项目", "department": "部门整体"}
+LAYOUT_LABEL = {"template": "本工具模板", "export": "一体化系统导出表", "table12": "表12", "table10": "表10"}
+
+
+def _num(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{excel_round(x, digits):,.{digits}f}"
+
+
+def _render(table: Any) -> str:
+    from rich.console import Console
+
+    buf = io.StringIO()
+    Console(file=buf, width=200, color_system=None, legacy_windows=False).print(table)
+    return buf.getvalue().rstrip()
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    c = Counter(f.level.value for f in findings)
+    return {level.value: c.get(level.value, 0) for level in Level}
+
+
+def validation_dict(result: FileResult) -> dict[str, Any]:
+    findings = result.all_findings()
+    c = counts(findings)
+    return {"file": result.file, "rule_set": result.rule_set, "rule_set_hash": result.rule_set_hash,
+            "valid": c["error"] == 0, "counts": c, "findings": [f.to_dict() for f in findings]}
+
+
+def score_text(result: FileResult) -> str:
+    from rich.table import Table
+
+    table = Table(title=f"{result.file}（规则集 {result.rule_set}）", title_justify="left")
+    for head, justify in (("工作表", "left"), ("类型", "left"), ("名称", "left"), ("预算数(万元)", "right"),
+                          ("执行数(万元)", "right"), ("执行率%", "right"), ("执行率得分", "right"),
+                          ("指标得分", "right"), ("总分", "right"), ("填报总分", "right"), ("等级", "center")):
+        table.add_column(head, justify=justify)
+    for p in result.projects:
+        table.add_row(p.sheet, TYPE_LABEL[p.type], p.name or "—", _num(p.budget), _num(p.executed),
+                      _num(p.execution_rate), _num(p.execution_score), _num(p.indicator_score),
+                      _num(p.total), _num(p.claimed_total), p.grade or "—")
+    return _render(table)
+
+
+def findings_text(result: FileResult, *, show_all: bool) -> str:
+    findings = result.all_findings()
+    c = counts(findings)
+    lines = [f"校验 {result.file}（规则集 {result.rule_set}）：错误 {c['error']} 个，警告 {c['warning']} 个，提示 {c['info']} 个"]
+    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+    for f in sorted(findings, key=lambda f: order[f.level]):
+        if f.level is Level.INFO and not show_all:
+            continue
+        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        lines.append(f"[{LEVEL_LABEL[f.level]}] {f.code} {where} {f.message}")
+    if c["info"] and not show_all:
+        lines.append(f"（另有 {c['info']} 条提示，加 --all 查看）")
+    if not c["error"]:
+        lines.append("没有错误。" if not c["warning"] else "没有错误，请逐条核对警告。")
+    return "\n".join(lines)

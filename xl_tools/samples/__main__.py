@@ -1,0 +1,7 @@
+from pathlib import Path
+
+from .build import build_all
+
+if __name__ == "__main__":
+    for path in build_all(Path.cwd()):
+        print(path)

@@ -1,0 +1,35 @@
+"""Rebuild the sample workbooks and the template from the seeds' numbers.
+
+``python -m xl_tools.samples`` writes workbooks/*.xlsx, templates/绩效自评模板.xlsx
+and the copy of the 渝中区 sample that ships inside the package (``xl-tools run``
+with no file runs on it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..workbook.template import build_template
+from .seed_forms import build_changshou_2021, build_yuzhong_2023
+from .yushui import build_yushui_2022
+
+BUNDLED = Path(__file__).parent / "data"
+BUNDLED_SAMPLE = "渝中区医疗保障局2023_一体化系统导出.xlsx"
+TEMPLATE_NAME = "绩效自评模板.xlsx"
+SAMPLES: dict[str, Callable[[Path], Path]] = {
+    BUNDLED_SAMPLE: build_yuzhong_2023,
+    "长寿区医疗保障局2021_表10表11表12.xlsx": build_changshou_2021,
+    "渝水区医保局2022_项目自评.xlsx": build_yushui_2022,
+}
+
+
+def bundled_sample() -> Path:
+    return BUNDLED / BUNDLED_SAMPLE
+
+
+def build_all(repo: Path) -> list[Path]:
+    written = [builder(repo / "workbooks" / name) for name, builder in SAMPLES.items()]
+    written.append(build_yuzhong_2023(bundled_sample()))
+    written.append(build_template(repo / "templates" / TEMPLATE_NAME))
+    return written

@@ -1,0 +1,75 @@
+"""The toolkit's operations, shared by the command line, the Python API and (later) the ribbon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .core import rules
+from .core.crosscheck import check_summaries
+from .core.evaluate import evaluate, form_stated_settings
+from .core.model import FileResult, ProjectForm
+from .errors import XlToolsError
+from .layouts.detect import detect
+from .reading.grid import WorkbookGrid
+
+
+class NothingRecognised(XlToolsError):
+    """No sheet of the file is a form the toolkit can read."""
+
+
+@dataclass
+class Evaluation:
+    result: FileResult
+    forms: list[ProjectForm]
+
+
+def read_book(path: str | Path) -> WorkbookGrid:
+    from .reading.openpyxl_backend import read_workbook
+
+    return read_workbook(path)
+
+
+def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Evaluation:
+    """Detect, score and check every table of an already-read workbook."""
+    found = detect(book)
+    if not found.forms:
+        sheets = "、".join(g.name for g in book.sheets) or "（无工作表）"
+        raise NothingRecognised(f"{Path(book.path).name} 中没有能识别的绩效自评表（工作表：{sheets}）")
+    chosen = rules.load_rule_set(rule_set or found.rule_set or rules.DEFAULT_NAME)
+    file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,
+                                           named_in_params=rule_set is None and found.rule_set is not None,
+                                           params=found.params)
+    projects = []
+    for form in found.forms:
+        settings = rules.for_table(file_settings, form.layout, form_stated_settings(form))
+        project = evaluate(form, settings)
+        project.settings_overrides = {k: v for k, v in settings.to_dict().items()
+                                      if settings.sources[k] != file_settings.sources[k]}
+        projects.append(project)
+    findings = found.findings + check_summaries(found.summaries, projects)
+    result = FileResult(file=str(book.path), rule_set=chosen.name, rule_set_hash=chosen.digest,
+                        settings=file_settings.to_dict(), projects=projects, findings=findings)
+    return Evaluation(result, found.forms)
+
+
+def evaluate_file(path: str | Path, rule_set: str | Path | None = None) -> Evaluation:
+    return evaluate_book(read_book(path), rule_set)
+
+
+def score_file(path: str | Path, rule_set: str | Path | None = None) -> FileResult:
+    """Recomputed scores and findings of a workbook; writes nothing."""
+    return evaluate_file(path, rule_set).result
+
+
+def run_file(path: str | Path, out: str | Path | None = None,
+             rule_set: str | Path | None = None) -> tuple[FileResult, Path]:
+    """The main job: score, check, and write a result workbook next to the input."""
+    from .workbook.result import default_output, write_result
+
+    evaluation = evaluate_file(path, rule_set)
+    target = Path(out) if out else default_output(path)
+    if target.resolve() == Path(path).resolve():
+        raise XlToolsError("输出文件不能与输入文件相同；请用 -o 指定另一个文件名")
+    written = write_result(path, evaluation.forms, evaluation.result, target)
+    return evaluation.result, written

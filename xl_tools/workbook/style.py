@@ -1,0 +1,74 @@
+"""The look of every sheet the toolkit writes: 宋体, thin borders, A4 print setup."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TITLE_FONT = Font(name=FONT, size=16, bold=True)
+HEADER_FONT = Font(name=FONT, size=10, bold=True)
+BODY_FONT = Font(name=FONT, size=10)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LEVEL_FILL = {
+    "error": PatternFill("solid", fgColor="F8CBAD"),
+    "warning": PatternFill("solid", fgColor="FFE699"),
+    "info": PatternFill("solid", fgColor="DDEBF7"),
+}
+
+
+def set_value(cell, value: object) -> None:
+    """Write a value; a text starting with "=" ("=100%") stays text, as Excel keeps '=100%."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def box(ws: Worksheet, ref: str, *, header: bool = False, align: Alignment = CENTER) -> None:
+    """Border, font and alignment for every cell of a range (merged ones included)."""
+    cells = ws[ref] if ":" in ref else ((ws[ref],),)
+    for row in cells:
+        for cell in row:
+            cell.border = BORDER
+            cell.font = HEADER_FONT if header else BODY_FONT
+            cell.alignment = align
+            if header:
+                cell.fill = HEADER_FILL
+
+
+def put(ws: Worksheet, ref: str, value: object, *, header: bool = False, align: Alignment = CENTER,
+        number_format: str | None = None) -> None:
+    """Write a value into a cell or a range to merge, styled as a form cell."""
+    if ":" in ref:
+        ws.merge_cells(ref)
+        anchor = ref.split(":")[0]
+    else:
+        anchor = ref
+    set_value(ws[anchor], value)
+    if number_format:
+        ws[anchor].number_format = number_format
+    box(ws, ref, header=header, align=align)
+
+
+def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def widths(ws: Worksheet, columns: dict[str, float]) -> None:
+    for col, width in columns.items():
+        ws.column_dimensions[col].width = width

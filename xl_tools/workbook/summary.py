@@ -1,0 +1,76 @@
+"""The 表11 and 校验结果 sheets the toolkit writes into a workbook."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.findings import LEVEL_LABEL, Finding, Level
+from ..core.model import ProjectResult
+from .style import CENTER, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
+
+SUMMARY_HEADERS = ["序号", "项目名称", "项目编码", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级", "来源工作表"]
+FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
+
+
+def _replace(wb: Workbook, title: str) -> Worksheet:
+    index = None
+    if title in wb.sheetnames:
+        index = wb.sheetnames.index(title)
+        wb.remove(wb[title])
+    return wb.create_sheet(title, index)
+
+
+def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int | None = None,
+                      title: str = "表11") -> Worksheet:
+    """项目绩效自评结果汇总表: one row per project, totals from unrounded amounts."""
+    ws = _replace(wb, title)
+    widths(ws, {"A": 6, "B": 40, "C": 24, "D": 14, "E": 14, "F": 10, "G": 10, "H": 9, "I": 22})
+    ws.merge_cells("A1:I1")
+    ws["A1"] = "项目绩效自评结果汇总表"
+    ws["A1"].font = TITLE_FONT
+    ws.merge_cells("A2:I2")
+    ws["A2"] = f"（{year}年度）" if year else ""
+    for col, label in zip("ABCDEFGHI", SUMMARY_HEADERS):
+        put(ws, f"{col}3", label, header=True)
+    rows = [p for p in projects if p.type == "project"]
+    for i, p in enumerate(rows, start=1):
+        r = 3 + i
+        rate = p.execution_rate / 100 if p.execution_rate is not None else None
+        values = [i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet]
+        formats = [None, None, None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, None]
+        for col, value, fmt in zip("ABCDEFGHI", values, formats):
+            put(ws, f"{col}{r}", value, number_format=fmt, align=LEFT if col in "BCI" else CENTER)
+    total_row = 4 + len(rows)
+    budget = sum(p.budget or 0 for p in rows)
+    executed = sum(p.executed or 0 for p in rows)
+    put(ws, f"A{total_row}:C{total_row}", "合计", header=True)
+    put(ws, f"D{total_row}", budget, number_format="#,##0.00", header=True)
+    put(ws, f"E{total_row}", executed, number_format="#,##0.00", header=True)
+    put(ws, f"F{total_row}", executed / budget if budget else None, number_format="0.00%", header=True)
+    for col in "GHI":
+        put(ws, f"{col}{total_row}", None, header=True)
+    print_setup(ws, landscape=True, title_rows="3:3")
+    return ws
+
+
+def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = "校验结果") -> Worksheet:
+    """校验结果: every finding with a link to its cell, errors first."""
+    ws = _replace(wb, title)
+    widths(ws, {"A": 7, "B": 24, "C": 22, "D": 9, "E": 30, "F": 80})
+    for col, label in zip("ABCDEF", FINDINGS_HEADERS):
+        put(ws, f"{col}1", label, header=True)
+    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+    for r, f in enumerate(sorted(findings, key=lambda f: order[f.level]), start=2):
+        values = [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project, f.message]
+        for col, value in zip("ABCDEF", values):
+            put(ws, f"{col}{r}", value, align=LEFT)
+        ws[f"A{r}"].fill = LEVEL_FILL[f.level.value]
+        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+            quoted = f.sheet.replace("'", "''")
+            ws[f"D{r}"].hyperlink = f"#'{quoted}'!{f.cell}"
+            ws[f"D{r}"].font = ws[f"D{r}"].font.copy(color="0563C1", underline="single")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:F{max(len(findings) + 1, 1)}"
+    print_setup(ws, landscape=True, title_rows="1:1")
+    return ws
