@@ -24,9 +24,17 @@ class Evaluation:
     forms: list[ProjectForm]
 
 
-def read_book(path: str | Path) -> WorkbookGrid:
-    from .reading.openpyxl_backend import read_workbook
+READERS = ("openpyxl", "calamine")
 
+
+def read_book(path: str | Path, reader: str = "openpyxl") -> WorkbookGrid:
+    """Read a workbook with the chosen backend; calamine is faster but sees no number formats."""
+    if reader == "calamine":
+        from .reading.calamine_backend import read_workbook
+    elif reader == "openpyxl":
+        from .reading.openpyxl_backend import read_workbook
+    else:
+        raise XlToolsError(f"未知的读取方式「{reader}」；可选：{'、'.join(READERS)}")
     return read_workbook(path)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .findings import Finding, make
 from .model import ProjectResult, RawCell, SummaryForm
-from .rounding import excel_round
+from .rounding import fmt_number as _fmt
 from .values import normalise_text, parse_number
 
 TOLERANCE = 0.005
@@ -24,10 +24,6 @@ def _same_name(a: str | None, b: str | None) -> bool:
         return False
     short, long_ = sorted((x, y), key=len)
     return long_.startswith(short) and len(short) >= min(len(long_), 6)
-
-
-def _fmt(x: float) -> str:
-    return f"{excel_round(x, 2):g}"
 
 
 def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) -> list[Finding]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import scoring
 from .findings import Finding, make
 from .model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResult, RawCell
-from .rounding import excel_round
+from .rounding import excel_round, fmt_number as _fmt
 from .rules import Settings
 from .validation import validate_project
 from .values import Kind, Value, normalise_text, parse_number, parse_value
@@ -171,12 +171,6 @@ def _judged_score(ctx: _Ctx, p: Parsed, w: float, kind: Kind, settings: Settings
     ctx.add("QUALITATIVE_UNJUDGED", cell, indicator=ind.name, actual=actual.text,
             bands=" / ".join(f"{b.name} {_fmt(b.low)}–{_fmt(b.high)}%" for b in all_bands))
     return 0.0, None
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{excel_round(x, 2):g}"
 
 
 def _money(ctx: _Ctx, raw: RawCell, unit: str, label: str) -> float | None:

@@ -14,3 +14,11 @@ def excel_round(x: float, digits: int = 2) -> float:
         return x
     d = Decimal(f"{x:.15g}")
     return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def fmt_number(x: float | None, digits: int = 2) -> str:
+    """A number for a message: Excel-rounded, no trailing zeros (15688.79, 90, 6.1); "—" for none."""
+    if x is None:
+        return "—"
+    text = f"{excel_round(x, digits):.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Callable
 
 from .model import ProjectForm, ProjectResult
-from .rounding import excel_round
+from .rounding import fmt_number as _fmt
 from .rules import Settings
 from .scoring import beats_target
 from .values import Kind, Op, normalise_text
@@ -26,10 +26,6 @@ _RATIO_NAME = re.compile(r"(率|满意度|知晓度|覆盖面|占比|比例)")
 _MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|价|支出|资助|奖励|补贴|预算)")
 COMPLETE_ENDINGS = ("率", "数", "度", "量", "次", "人次", "额", "性")
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?![\d.])(?!年)")
-
-
-def _fmt(x: float | None) -> str:
-    return "—" if x is None else f"{excel_round(x, 2):g}"
 
 
 def level1_key(label: str | None) -> str | None:

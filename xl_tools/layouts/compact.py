@@ -8,7 +8,6 @@ execution weight and its 合计 row carries the claimed total.
 from __future__ import annotations
 
 from ..core.model import FundsForm, FundsRow, ProjectForm, RawCell
-from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
 from .export import spans
 from .labels import as_written, find_cells, is_blank, money_unit_in, norm_label, raw, value_after_label, year_in

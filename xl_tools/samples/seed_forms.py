@@ -16,7 +16,6 @@ stable: fixed document properties and fixed zip entry times.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any, Sequence

@@ -78,18 +78,12 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
     ws["A2"].alignment = CENTER
     _name(ws, names.TITLE, "A1")
     _name(ws, names.YEAR, "A2")
-    put(ws, "A3", "项目名称", header=True)
-    put(ws, "B3:F3", spec.name, align=LEFT)
-    put(ws, "G3", "项目编码", header=True)
-    put(ws, "H3:M3", spec.code, align=LEFT)
-    put(ws, "A4", "主管部门", header=True)
-    put(ws, "B4:F4", spec.department, align=LEFT)
-    put(ws, "G4", "实施单位", header=True)
-    put(ws, "H4:M4", spec.unit, align=LEFT)
-    _name(ws, names.NAME, "B3")
-    _name(ws, names.CODE, "H3")
-    _name(ws, names.DEPT, "B4")
-    _name(ws, names.UNIT, "H4")
+    for label_ref, label, value_ref, name, value in (
+            ("A3", "项目名称", "B3:F3", names.NAME, spec.name), ("G3", "项目编码", "H3:M3", names.CODE, spec.code),
+            ("A4", "主管部门", "B4:F4", names.DEPT, spec.department), ("G4", "实施单位", "H4:M4", names.UNIT, spec.unit)):
+        put(ws, label_ref, label, header=True)
+        put(ws, value_ref, value, align=LEFT)
+        _name(ws, name, value_ref.split(":")[0])
     put(ws, "A5:A9", "项目资金（万元）", header=True)
     put(ws, "B5", "", header=True)
     for col, label in zip("CDEFGH", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
@@ -104,13 +98,11 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
         for col in "FGH":
             if r > 6:
                 put(ws, f"{col}{r}", "")
-    put(ws, "F6", spec.exec_weight, number_format="0.00")
-    put(ws, "G6", None, number_format="0.00%")
-    put(ws, "H6", None, number_format="0.00")
+    for ref, name, value, fmt in (("F6", names.EXEC_WEIGHT, spec.exec_weight, "0.00"),
+                                  ("G6", names.EXEC_RATE, None, "0.00%"), ("H6", names.EXEC_SCORE, None, "0.00")):
+        put(ws, ref, value, number_format=fmt)
+        _name(ws, name, ref)
     _name(ws, names.FUNDS, "A5:H9")
-    _name(ws, names.EXEC_WEIGHT, "F6")
-    _name(ws, names.EXEC_RATE, "G6")
-    _name(ws, names.EXEC_SCORE, "H6")
     put(ws, "A10:A11", "年度总体目标", header=True)
     put(ws, "B10:G10", "预期目标", header=True)
     put(ws, "H10:M10", "实际完成情况", header=True)

@@ -1,0 +1,51 @@
+"""Fill ``Grid``s with python-calamine: fast, but blind to some things.
+
+What it loses against the openpyxl backend (tests/test_layouts.py checks each):
+number formats (a 95% stored as 0.95 in a percent cell reads as a bare 0.95,
+so ``formats`` is None), formula flags (``formulas`` is None), hidden rows and
+defined names (so the toolkit's template is read through its labels).  It does
+see cached values, merged ranges, sheet visibility and dates.  Read-only work
+may use it where those losses do not matter; the core treats None as unknown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import WorkbookReadError
+from .grid import CellRange, Grid, WorkbookGrid
+
+
+def read_workbook(path: str | Path) -> WorkbookGrid:
+    import python_calamine as pc
+
+    path = Path(path)
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError as exc:
+        raise WorkbookReadError(f"{path.name} 设有打开密码，无法读取") from exc
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
+        raise WorkbookReadError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取（{exc}）") from exc
+    grids = []
+    for meta in wb.sheets_metadata:
+        if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+            continue
+        sheet = wb.get_sheet_by_name(meta.name)
+        top, left = sheet.start or (0, 0)
+        values = {}
+        for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
+            for c, value in enumerate(row):
+                if value != "" and value is not None:
+                    values[(top + r + 1, left + c + 1)] = _plain(value)
+        merged = [CellRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
+        grids.append(Grid(name=meta.name, values=values, formats=None, formulas=None, merged=merged,
+                          hidden=str(meta.visible).rsplit(".", 1)[-1] != "Visible"))
+    wb.close()
+    return WorkbookGrid(path=str(path), sheets=grids, backend="calamine")
+
+
+def _plain(value: object) -> object:
+    """Whole floats back to int, as openpyxl gives them (calamine returns 10.0 for 10)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
