@@ -149,7 +149,10 @@ def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
 
 @main.group()
 def rules() -> None:
-    """查看规则集。"""
+    """查看规则集。
+
+    示例：xl-tools rules show default
+    """
 
 
 @rules.command("list")

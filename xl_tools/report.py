@@ -41,7 +41,7 @@ def validation_dict(result: FileResult) -> dict[str, Any]:
 def score_text(result: FileResult) -> str:
     from rich.table import Table
 
-    table = Table(title=f"{result.file}（规则集 {result.rule_set}）", title_justify="left")
+    table = Table()
     for head, justify in (("工作表", "left"), ("类型", "left"), ("名称", "left"), ("预算数(万元)", "right"),
                           ("执行数(万元)", "right"), ("执行率%", "right"), ("执行率得分", "right"),
                           ("指标得分", "right"), ("总分", "right"), ("填报总分", "right"), ("等级", "center")):
@@ -50,7 +50,7 @@ def score_text(result: FileResult) -> str:
         table.add_row(p.sheet, TYPE_LABEL[p.type], p.name or "—", _num(p.budget), _num(p.executed),
                       _num(p.execution_rate), _num(p.execution_score), _num(p.indicator_score),
                       _num(p.total), _num(p.claimed_total), p.grade or "—")
-    return _render(table)
+    return f"计分 {result.file}（规则集 {result.rule_set}）\n" + _render(table)
 
 
 def findings_text(result: FileResult, *, show_all: bool) -> str:

@@ -101,6 +101,8 @@ def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult
         ctx.add("TARGET_MISSING", target_cell, indicator=ind.name)
     elif actual.kind is Kind.EMPTY:
         ctx.add("ACTUAL_MISSING", ind.actual.cell or ind.cell, indicator=ind.name)
+    elif settings["total.rescale_not_applicable"] and actual.text in settings["total.not_applicable_words"]:
+        score = None  # left out, the others are rescaled in _total; not a value to read or judge
     elif kind is Kind.QUANTITATIVE:
         if actual.kind is not Kind.QUANTITATIVE or actual.number is None:
             ctx.add("ACTUAL_NOT_NUMBER", ind.actual.cell, indicator=ind.name, target=target.text, actual=actual.text)
@@ -114,8 +116,8 @@ def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult
             penalty = settings["penalty.target_too_low_points"]
             if penalty and scoring.beats_target(dev, p.direction, threshold):
                 score = max(score - penalty, 0.0)
-                ctx.add("TARGET_TOO_LOW", ind.actual.cell, indicator=ind.name, deviation=dev,
-                        threshold=threshold, penalty=penalty)
+                ctx.add("TARGET_TOO_LOW", ind.actual.cell, indicator=ind.name, deviation=_fmt(dev),
+                        threshold=_fmt(threshold), penalty=_fmt(penalty))
     else:
         score, band = _judged_score(ctx, p, w, kind, settings)
     if score is not None:
@@ -138,10 +140,9 @@ def _judged_score(ctx: _Ctx, p: Parsed, w: float, kind: Kind, settings: Settings
     cell = ind.actual.cell or ind.cell
     if kind is Kind.DEADLINE:
         ctx.add("KIND_DEADLINE", ind.target.cell or ind.cell, indicator=ind.name, target=target.text)
-        if target.date is not None and not target.year_known and ctx.form.year and not (
-                actual.kind is Kind.DEADLINE and actual.date is not None):
+        if target.date is not None and not target.year_known and ctx.form.year:
+            # the form's year, not the actual date's: "10月底前" on a 2023 form is missed in January 2024
             ctx.add("DATE_YEAR_ASSUMED", ind.target.cell, indicator=ind.name, target=target.text, year=ctx.form.year)
-        if target.date is not None and not target.year_known and actual.date is None and ctx.form.year:
             target = target.with_year(ctx.form.year)
         on_time = scoring.judge_deadline(target, actual, settings)
         if on_time is True:
@@ -194,6 +195,8 @@ def funds_figures(ctx: _Ctx, form: ProjectForm) -> dict[str, float | None]:
     """年初预算数 / 全年预算数 / 全年执行数 in 万元; a total that disagrees with its parts yields to them."""
     funds = form.funds
     out: dict[str, float | None] = {}
+    if funds.money_unit == "元" and funds.total is not None:
+        ctx.add("MONEY_UNIT", funds.total.budget.cell, source=funds.money_unit_source, unit="元")
     for attr, label in _FIELDS:
         total_cell = getattr(funds.total, attr) if funds.total else RawCell(None)
         total = _money(ctx, total_cell, funds.money_unit, f"{funds.total.label if funds.total else ''}{label}")
@@ -234,6 +237,9 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
     if not budget:
         ctx.add("BUDGET_MISSING", form.out_cells.get("exec_rate") or form.name_cell,
                 field=denominator if denominator != "调整后预算数" else "全年预算数")
+    elif executed is None:
+        executed_cell = form.funds.total.executed.cell if form.funds.total else None
+        ctx.add("EXECUTED_MISSING", executed_cell or form.out_cells.get("exec_rate"))
     parsed = [parse_indicator(ctx, ind, settings) for ind in form.indicators]
     for p in parsed:
         p.result = score_indicator(ctx, p, settings)

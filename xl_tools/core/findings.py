@@ -46,6 +46,8 @@ _TYPES = [
                 "{field}为 0 或未填写，无法计算执行率；请填写预算数"),
     FindingType("FUNDS_TOTAL_MISMATCH", Level.ERROR, "资金总额与明细不符",
                 "「{row}」的{field} {total} 与其中各项之和 {parts} 不符；已按各项之和计算，请修正总额"),
+    FindingType("EXECUTED_MISSING", Level.ERROR, "缺少执行数",
+                "已填全年预算数，但全年执行数未填写，执行率按 0 计；请填写全年执行数"),
     FindingType("NO_INDICATORS", Level.ERROR, "没有绩效指标",
                 "表中没有找到任何绩效指标；请填写指标表"),
     FindingType("LEVEL1_MISSING", Level.ERROR, "缺少一级指标",

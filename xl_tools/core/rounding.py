@@ -1,7 +1,8 @@
 """Rounding as Excel's ROUND does it: half away from zero on the 15-digit decimal value.
 
 Python's round() rounds halves to even and works on the binary value, so
-89.995 would become 89.99 (a 良 instead of 优); Excel shows 90.00.
+2.675 becomes 2.67 and 0.125 becomes 0.12 where Excel shows 2.68 and 0.13; a
+total of 89.995 must show 90.00 (优), as in Excel.
 """
 
 from __future__ import annotations

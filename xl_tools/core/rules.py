@@ -59,7 +59,7 @@ def check_value(key: str, value: Any, schema: dict[str, Any], origin: str) -> An
         if not isinstance(value, bool):
             raise bad("应为 true 或 false")
     elif _is_number(expected):
-        if not _is_number(value):
+        if not _is_number(value) or value != value or value in (float("inf"), float("-inf")):
             raise bad(f"应为数字，实际为「{value}」")
         if value < 0 and key != "total.missing_cost_cap":
             raise bad(f"不能为负数（{value}）")
@@ -171,8 +171,8 @@ def _build(origin: str, text: str, seen: tuple[str, ...]) -> RuleSet:
             raise RuleSetError(f"默认规则集缺少设置项：{', '.join(sorted(missing))}")
         merged_layouts = layout_defaults
     else:
-        if parent_name in seen:
-            raise RuleSetError(f"规则集 {origin} 的 extends 形成循环：{' → '.join(seen + (parent_name,))}")
+        if parent_name in seen + (origin,):
+            raise RuleSetError(f"规则集 {origin} 的 extends 形成循环：{' → '.join(seen + (origin, parent_name))}")
         parent_text = _builtin_text(parent_name)
         if parent_text is None:
             raise RuleSetError(f"规则集 {origin} 的 extends = 「{parent_name}」不存在")

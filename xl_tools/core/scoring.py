@@ -54,7 +54,7 @@ def quantitative_score(target: float, actual: float, weight: float, op: Op | Non
             raw = weight * target / actual if actual else 0.0
     else:
         low, high = sorted((abs(actual), abs(target)))
-        raw = weight * low / high if high else weight
+        raw = weight * low / high if actual * target > 0 else 0.0  # opposite signs: min/max < 0
     return min(max(raw, 0.0), weight)
 
 
@@ -73,7 +73,7 @@ def beats_target(dev: float | None, direction: str, threshold: float) -> bool:
         return dev >= threshold
     if direction == REVERSE:
         return -dev >= threshold
-    return abs(dev) >= threshold
+    return dev >= threshold  # 等于: only above the target; falling short is no "target too low"
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,11 @@ def judge_deadline(target: Value, actual: Value, settings: Settings) -> bool | N
     if actual.kind is Kind.DEADLINE and actual.date is not None:
         if target.date is None:
             return True
-        deadline = target.date if target.year_known else target.with_year(actual.date.year).date
-        return actual.date <= deadline
+        if not target.year_known:
+            target = target.with_year(actual.date.year)
+        elif not actual.year_known:  # "12月20日完成" against "2023年10月31日前": the deadline's year
+            actual = actual.with_year(target.date.year)
+        return actual.date <= target.date
     text = normalise_text(actual.text)
     if _has_word(text, settings["qualitative.failed_words"]) or "逾期" in text or "延期" in text:
         return False

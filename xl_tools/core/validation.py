@@ -23,7 +23,7 @@ Add = Callable[..., object]
 
 LEVEL1_KEYS = {"产出指标": ("产出", "成本"), "效益指标": ("效益",), "满意度指标": ("满意度",)}
 _RATIO_NAME = re.compile(r"(率|满意度|知晓度|覆盖面|占比|比例)")
-_MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|价|支出|资助|奖励|补贴|预算)")
+_MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|价|支出|资助|奖励|补贴|预算|收入|基金|违约金|支付)")
 COMPLETE_ENDINGS = ("率", "数", "度", "量", "次", "人次", "额", "性")
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?![\d.])(?!年)")
 
@@ -140,7 +140,7 @@ def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int 
             add("COST_GE", ind.op.cell or ind.target.cell, indicator=ind.name, op=p.target.op.value.replace(">=", "≥"))
     if r is None or r.score is None:
         return
-    if r.claimed_score is not None and abs(r.claimed_score - r.score) > settings["claims.tolerance"]:
+    if r.claimed_score is not None and _beyond(r.claimed_score - r.score, settings["claims.tolerance"]):
         add("CLAIMED_SCORE_DIFF", ind.claimed_score.cell, indicator=ind.name, claimed=_fmt(r.claimed_score),
             computed=_fmt(r.score))
     if not ind.explanation.blank:
@@ -153,6 +153,11 @@ def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int 
     elif p.direction and beats_target(r.deviation, p.direction, threshold):
         add("EXPLANATION_MISSING", ind.explanation.cell or ind.cell, indicator=ind.name,
             reason=f"偏离度 {_fmt(r.deviation)}% 超过 {_fmt(threshold)}%")
+
+
+def _beyond(difference: float, tolerance: float) -> bool:
+    """More than ``tolerance`` apart; 16.01 − 16 is 0.0100000000000016 in binary, which is not more than 0.01."""
+    return abs(difference) - tolerance > 1e-9
 
 
 def _gbk_length(text: str) -> int:
@@ -170,6 +175,6 @@ def _is_year(digits: str) -> bool:
 def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, settings: Settings) -> None:
     if result.claimed_total is None or result.total is None:
         return
-    if abs(result.claimed_total - result.total) > settings["claims.tolerance"]:
+    if _beyond(result.claimed_total - result.total, settings["claims.tolerance"]):
         add("CLAIMED_TOTAL_DIFF", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
             computed=_fmt(result.total))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..core.model import ProjectForm
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
-from .labels import as_written, find_cells, money_unit_in, value_after_label, year_in
+from .labels import as_written, find_cells, is_blank, money_unit_in, value_after_label, year_in
 from .tables import locate_indicator_table, read_funds_block, read_indicators
 
 LAYOUT = "export"
@@ -17,15 +17,28 @@ NAME_LIMIT_BYTES = 20  # the export cuts 二级项目 indicator names at 20 GBK 
 REQUIRED = ("name", "op", "target", "actual", "weight")
 
 
+def _filled_cells(grid: Grid, row: int) -> int:
+    """Non-empty cells of a row, a merged range counted once."""
+    return sum(1 for c in range(1, grid.max_col + 1) if not is_blank(grid.own_value(row, c)))
+
+
 def table_starts(grid: Grid, anchors: tuple[str, ...]) -> list[tuple[int, int, int]]:
-    """(anchor row, anchor col, first row of the table incl. its title) for each anchor label."""
+    """(anchor row, anchor col, first row of the table incl. its title) for each anchor label.
+
+    The title block (title, status line, "(2021年度)") is the few short rows
+    above the anchor; a row with three or more cells is the previous table's
+    last row, where the title block stops.
+    """
     cells = sorted(find_cells(grid, anchors))
     starts = []
     prev_end = 0
     for r, c in cells:
         first = r
         for above in range(r - 1, max(prev_end, r - 4), -1):
-            if any(grid.value(above, cc) is not None for cc in range(1, grid.max_col + 1)):
+            filled = _filled_cells(grid, above)
+            if filled >= 3:
+                break
+            if filled:
                 first = above
         starts.append((r, c, first))
         prev_end = r
@@ -69,10 +82,13 @@ def read(grid: Grid) -> list[ProjectForm]:
             form.funds = funds_found[0]
             unit = money_unit_in(grid, head_rows)
             form.funds.money_unit, form.funds.money_unit_source = unit or ("元", "一体化系统导出表以元为单位")
+        form.indicators, row_total, form.last_row = read_indicators(grid, header_row, cols, rows.stop - 1)
         if total_cells:
             form.claimed_total = value_after_label(grid, *total_cells[0])
-            form.out_cells["total"] = form.claimed_total.cell
-        form.indicators, _claimed, form.last_row = read_indicators(grid, header_row, cols, rows.stop - 1)
+        elif row_total is not None:  # no 自评总分 label: the 总分/合计 row states the claim
+            form.claimed_total = row_total
+        if form.claimed_total.cell and form.claimed_total.cell not in {cell_address(r, c) for r, c in total_cells}:
+            form.out_cells["total"] = form.claimed_total.cell  # never over a "自评总分：100" label cell
         if form.funds.exec_rate.cell:
             form.out_cells["exec_rate"] = form.funds.exec_rate.cell
         if form.funds.exec_score.cell:

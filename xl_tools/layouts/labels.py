@@ -47,7 +47,11 @@ def row_is_blank(grid: Grid, row: int) -> bool:
 
 def find_cells(grid: Grid, labels: Iterable[str], rows: range | None = None,
                exact: bool = True) -> list[tuple[int, int]]:
-    """Cells whose label is one of ``labels`` (or starts with one, if not ``exact``)."""
+    """Cells whose label is one of ``labels`` (or starts with one, if not ``exact``).
+
+    A cell holding a label and its value ("项目名称：某项目") counts as that label;
+    ``value_after_label`` reads the value from it.
+    """
     wanted = tuple(labels)
     found = []
     for r, c, v in grid.iter_nonempty():
@@ -56,7 +60,8 @@ def find_cells(grid: Grid, labels: Iterable[str], rows: range | None = None,
         if not isinstance(v, str):
             continue
         label = norm_label(v)
-        if (label in wanted) if exact else label.startswith(wanted):
+        head, colon, rest = label.partition(":")  # NFKC has turned "：" into ":"
+        if (label in wanted or (colon and rest and head in wanted)) if exact else label.startswith(wanted):
             found.append((r, c))
     return found
 
@@ -79,8 +84,9 @@ def value_after_label(grid: Grid, row: int, col: int) -> RawCell:
         if len(parts) == 2 and parts[1].strip():
             return RawCell(parts[1].strip(), cell_address(row, col), grid.number_format(row, col))
     pos = right_of(grid, row, col)
-    if pos is None:
-        return RawCell(None, cell_address(row, col))
+    if pos is None:  # nothing written yet: the value belongs in the cell after the label
+        merge = grid.merge_of(row, col)
+        return RawCell(None, cell_address(row, (merge.max_col if merge else col) + 1))
     return raw(grid, *pos)
 
 

@@ -43,6 +43,10 @@ TOTAL_FUNDS_LABELS = ("年度总金额", "年度资金总额", "资金总额", "
 PART_FUNDS_LABELS = ("财政拨款", "当年财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金")
 
 
+def grid_blank(grid: Grid, row: int, col: int) -> bool:
+    return is_blank(grid.value(row, col))
+
+
 def row_label(grid: Grid, row: int, before_col: int) -> tuple[str, int] | None:
     """The text label of a row: its last non-empty text cell left of ``before_col``."""
     for c in range(before_col - 1, 0, -1):
@@ -71,7 +75,7 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
                 claimed_total = raw(grid, r, cols["score"])
             last = r
             continue
-        if any(lbl in END_ROW_LABELS for lbl in labels):
+        if any(lbl.partition(":")[0] in END_ROW_LABELS for lbl in labels):  # "填报人：　联系电话：…" ends it too
             break
         name = grid.value(r, name_col)
         if is_blank(name):
@@ -121,7 +125,9 @@ def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
         is_total = text in TOTAL_FUNDS_LABELS
         is_part = text in PART_FUNDS_LABELS
         amounts = {k: raw(grid, r, cols[k]) for k in ("budget_start", "budget", "executed") if k in cols}
-        if not is_total and not is_part and all(v.blank for v in amounts.values()):
+        # a text merged across the amount columns (the 年度总体目标 row below the block) is no amount
+        if not is_total and not is_part and all(v.blank or not grid.is_merge_anchor_or_plain(r, cols[k])
+                                                for k, v in amounts.items()):
             break
         last = r
         row = FundsRow(label=text, **amounts)
@@ -130,8 +136,11 @@ def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
         elif is_part:
             funds.parts.append(row)
         for key in ("exec_weight", "exec_rate", "exec_score"):
-            if key in cols and getattr(funds, key).blank:
+            if key in cols and getattr(funds, key).blank and not grid_blank(grid, r, cols[key]):
                 setattr(funds, key, raw(grid, r, cols[key]))
+    for key in ("exec_weight", "exec_rate", "exec_score"):
+        if key in cols and getattr(funds, key).cell is None:  # blank form: the first (total) row's cell
+            setattr(funds, key, raw(grid, header + 1, cols[key]))
     if funds.total is None and len(funds.parts) == 1:
         funds.total, funds.parts = funds.parts[0], []
     return funds, last

@@ -29,7 +29,8 @@ def bundled_sample() -> Path:
 
 
 def build_all(repo: Path) -> list[Path]:
+    """Every sample under ``repo`` (the package's copy too), never outside it."""
     written = [builder(repo / "workbooks" / name) for name, builder in SAMPLES.items()]
-    written.append(build_yuzhong_2023(bundled_sample()))
+    written.append(build_yuzhong_2023(repo / "xl_tools" / "samples" / "data" / BUNDLED_SAMPLE))
     written.append(build_template(repo / "templates" / TEMPLATE_NAME))
     return written

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import LEVEL_LABEL, Finding, Level
 from ..core.model import ProjectResult
-from .style import CENTER, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
+from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
 
+LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
 SUMMARY_HEADERS = ["序号", "项目名称", "项目编码", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级", "来源工作表"]
 FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
 
@@ -69,7 +71,7 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = "校�
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             quoted = f.sheet.replace("'", "''")
             ws[f"D{r}"].hyperlink = f"#'{quoted}'!{f.cell}"
-            ws[f"D{r}"].font = ws[f"D{r}"].font.copy(color="0563C1", underline="single")
+            ws[f"D{r}"].font = LINK_FONT
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:F{max(len(findings) + 1, 1)}"
     print_setup(ws, landscape=True, title_rows="1:1")
