@@ -152,12 +152,12 @@ def _broken_sheet_xml(path: Path) -> None:
 
 
 UNREADABLE = {
-    "corrupt_zip": (_corrupt_zip, "不是 Excel 工作簿"),
-    "truncated_xlsx": (_truncated_xlsx, "不是 Excel 工作簿"),
-    "csv_renamed": (_csv, "不是 Excel 工作簿"),
-    "plain_text": (_text, "不是 Excel 工作簿"),
-    "empty_file": (_empty, "不是 Excel 工作簿"),
-    "docx_like_zip": (_docx_like, "缺少 xl/workbook.xml"),
+    "corrupt_zip": (_corrupt_zip, "已损坏：压缩包结构不完整"),
+    "truncated_xlsx": (_truncated_xlsx, "已损坏：压缩包结构不完整"),
+    "csv_renamed": (_csv, "CSV 文本文件，不是 Excel 工作簿"),
+    "plain_text": (_text, "纯文本文件，不是 Excel 工作簿"),
+    "empty_file": (_empty, "空文件"),
+    "docx_like_zip": (_docx_like, "Word 文档（.docx），不是 Excel 工作簿"),
     "broken_sheet_xml": (_broken_sheet_xml, "无法读取"),
     "missing_file": (None, "文件不存在"),
 }

@@ -8,6 +8,7 @@ catalogue has no test here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 
@@ -32,6 +33,11 @@ COVERED: set[str] = set()
 # Codes only file readers emit, never the core from a form:
 READER_ONLY = {
     "SHEET_UNRECOGNISED",  # layouts.detect: a sheet that is no known form
+    # layouts.detect / layouts.sheet_checks, tested on real files in tests/test_bad_inputs.py:
+    "SHEET_EMPTY",  # an empty sheet, skipped
+    "SHEET_HIDDEN",  # a hidden sheet that was read
+    "ROWS_HIDDEN",  # indicators in hidden rows, still scored
+    "MERGED_ACROSS_INDICATORS",  # one merged value cell read by several indicators
 }
 
 
@@ -502,7 +508,7 @@ def test_level1_missing(form_of) -> None:
 @covers("VALUE_UNREADABLE")
 def test_funds_amount_unreadable(form_of) -> None:
     result = run(form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget="一百万元"))
-    expect(result.findings, "VALUE_UNREADABLE", Level.ERROR, "项目", "C7", "年度资金总额全年预算数", "「一百万元」")
+    expect(result.findings, "VALUE_UNREADABLE", Level.ERROR, "项目", "C7", "「年度资金总额」的全年预算数", "「一百万元」")
     assert "BUDGET_MISSING" in [f.code for f in result.findings]
 
 
@@ -517,6 +523,27 @@ def test_level1_split(form_of) -> None:
     expect(result.findings, "LEVEL1_SPLIT", Level.WARNING, "项目", "B3", "产出 60、效益 20、满意度 10",
            "建议为 产出 50、效益 30、满意度 10")
     assert not [f for f in result.findings if f.level is Level.ERROR]
+
+
+@covers("LEVEL1_POINTS_MISMATCH")
+def test_level1_points_mismatch(form_of) -> None:
+    """The hierarchical form's 一级 label states its points; the 三级 weights under it must add up to them."""
+    def row(name: str, weight: int, label: str, cell: str) -> tuple:
+        return (name, 100, 100, weight, {"unit": "%", "op": "≥", "level1": label, "level2": "某二级指标",
+                                         "level1_cell": cell})
+
+    rows = [row("服务覆盖率", 30, "产出指标（50分）", "B15"), row("办结率", 25, "产出指标（50分）", "B15"),
+            row("参保率", 25, "效益指标\n（30分）", "B17"), row("满意度", 10, "满意度指标（10分）", "B18")]
+    result = run(form_of(rows))
+    # 产出: 30 + 25 = 55 against 50; 效益: 25 against 30; 满意度: 10 as stated
+    expect(result.findings, "LEVEL1_POINTS_MISMATCH", Level.WARNING, "项目", "B15", "「产出指标(50分)」",
+           "标明 50 分", "合计为 55 分")
+    expect(result.findings, "LEVEL1_POINTS_MISMATCH", Level.WARNING, "项目", "B17", "「效益指标(30分)」",
+           "标明 30 分", "合计为 25 分")
+    assert cells_of(result.findings, "LEVEL1_POINTS_MISMATCH") == ["B15", "B17"]
+    # labels without points, or with something else in brackets, state nothing to check
+    plain = [row("服务覆盖率", 80, "产出指标", "B15"), row("满意度", 10, "满意度指标（服务对象）", "B16")]
+    assert cells_of(run(form_of(plain)).findings, "LEVEL1_POINTS_MISMATCH") == []
 
 
 @covers("LEVEL1_BLANK")
@@ -604,6 +631,95 @@ def test_kind_qualitative(form_of) -> None:
     result = run(form_of([("医疗服务水平", "稳步提升", "稳步提升", 90)]))
     expect(result.findings, "KIND_QUALITATIVE", Level.INFO, "项目", "D15", "指标「医疗服务水平」按定性指标评分",
            "「稳步提升」")
+
+
+# ================================================================ cells with no usable value
+# The clean form: 服务人数 ≥ 100, done 100, weight 90, claimed 90; 执行率 100 % → 10 + 90 = 100, claimed 100.
+# Each place below gets an Excel error value or an uncached formula in turn; the file-level view of the
+# same cases (a real workbook through the command line) is in tests/test_bad_inputs.py.
+
+CELL_PLACES = {  # place -> (its cell in form_of's layout, how the message names it)
+    "target": ("D15", "指标「服务人数」的指标值"),
+    "actual": ("E15", "指标「服务人数」的全年完成值"),
+    "weight": ("H15", "指标「服务人数」的权重"),
+    "unit": ("B15", "指标「服务人数」的计量单位"),
+    "op": ("C15", "指标「服务人数」的指标性质"),
+    "claimed_score": ("I15", "指标「服务人数」的得分"),
+    "budget": ("C7", "「年度资金总额」的全年预算数"),
+    "exec_weight": ("F8", "执行率权重"),
+    "claimed_total": ("I3", "自评得分"),
+}
+# What the cell would have said without the dedicated finding; none of these may appear besides it.
+GENERIC = {"TARGET_MISSING", "ACTUAL_MISSING", "ACTUAL_NOT_NUMBER", "WEIGHT_INVALID", "CLAIMED_NOT_NUMBER",
+           "VALUE_UNREADABLE", "QUALITATIVE_UNJUDGED", "KIND_QUALITATIVE", "UNIT_CONTRADICTS"}
+
+
+def clean_form(form_of) -> ProjectForm:
+    return form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥", "claimed_score": 90})],
+                   exec_weight=10, claimed_total=100)
+
+
+def with_cell(form: ProjectForm, place: str, **change: object) -> ProjectForm:
+    """The form with the RawCell of ``place`` changed (value, is_formula)."""
+    holder = {"budget": form.funds.total, "exec_weight": form.funds, "claimed_total": form}.get(place,
+                                                                                                form.indicators[0])
+    setattr(holder, place, dataclasses.replace(getattr(holder, place), **change))
+    return form
+
+
+def test_clean_form_has_no_errors(form_of) -> None:
+    result = run(clean_form(form_of))
+    assert (result.total, result.claimed_total) == (100, 100)
+    assert not [f for f in result.findings if f.level is not Level.INFO]
+
+
+@covers("CELL_ERROR_VALUE")
+@pytest.mark.parametrize("place", list(CELL_PLACES))
+def test_error_value_in_every_cell_the_core_reads(form_of, place: str) -> None:
+    cell, field = CELL_PLACES[place]
+    result = run(with_cell(clean_form(form_of), place, value="#REF!"))
+    expect(result.findings, "CELL_ERROR_VALUE", Level.ERROR, "项目", cell, field, "Excel 错误值 #REF!",
+           "公式引用的单元格已被删除", "请修正该单元格的公式")
+    assert {f.code for f in result.findings} & GENERIC == set()
+
+
+@covers("CELL_ERROR_VALUE")
+@pytest.mark.parametrize(("written", "error", "meaning"), [
+    ("#DIV/0!", "#DIV/0!", "除数为 0"), ("#N/A", "#N/A", "没有找到对应的值"), ("#VALUE!", "#VALUE!", "不能参与运算"),
+    ("#NAME?", "#NAME?", "无法识别"), ("#NUM!", "#NUM!", "数值无效"), ("#NULL!", "#NULL!", "没有交集"),
+    (" #n/a ", "#N/A", "没有找到对应的值"),
+])
+def test_each_error_value_says_what_it_means(form_of, written: str, error: str, meaning: str) -> None:
+    result = run(with_cell(clean_form(form_of), "actual", value=written))
+    expect(result.findings, "CELL_ERROR_VALUE", Level.ERROR, "项目", "E15", f"错误值 {error}（", meaning)
+    # the indicator scores 0 and nothing else is said about the value: 10 + 0 = 10
+    assert (result.indicators[0].score, result.total) == (0, 10)
+    assert {f.code for f in result.findings} & GENERIC == set()
+
+
+@covers("FORMULA_NOT_CACHED")
+@pytest.mark.parametrize("place", list(CELL_PLACES))
+def test_formula_without_its_result_in_every_cell_the_core_reads(form_of, place: str) -> None:
+    cell, field = CELL_PLACES[place]
+    result = run(with_cell(clean_form(form_of), place, value=None, is_formula=True))
+    expect(result.findings, "FORMULA_NOT_CACHED", Level.ERROR, "项目", cell, field + "所在单元格是公式但没有保存计算结果",
+           "请在 Excel/WPS 中打开后保存，或用 LibreOffice 重新计算")
+    assert {f.code for f in result.findings} & GENERIC == set()
+
+
+def test_formula_with_its_result_is_just_its_value(form_of) -> None:
+    result = run(with_cell(clean_form(form_of), "actual", value=100, is_formula=True))
+    assert result.total == 100 and not [f for f in result.findings if f.level is not Level.INFO]
+
+
+@covers("CELL_ERROR_VALUE", "FORMULA_NOT_CACHED")
+def test_summary_cells_with_no_usable_value(form_of) -> None:
+    table = seed003_table11(changed={1: ("score", "#DIV/0!")})
+    table.rows[2].budget = dataclasses.replace(table.rows[2].budget, value=None, is_formula=True)
+    findings = check_summaries([table], [])
+    expect(findings, "CELL_ERROR_VALUE", Level.ERROR, "表11", "E6", "汇总表「西部志愿者项目补助」的自评得分", "#DIV/0!")
+    expect(findings, "FORMULA_NOT_CACHED", Level.ERROR, "表11", "C7", "汇总表「医保基金专项审计」的预算数")
+    assert [f.code for f in findings if f.code in GENERIC] == []
 
 
 # ================================================================ completeness

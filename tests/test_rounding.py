@@ -64,3 +64,11 @@ def test_project_scoring_89_995_is_graded_excellent(form_of, settings_of) -> Non
     assert result.execution_score == 10.0
     assert result.total == 90.0
     assert result.grade == "优"
+
+
+def test_numbers_too_large_for_decimals_pass_through() -> None:
+    # found by tests/test_fuzz.py: a weight of 1e20 typed in a cell made ROUND's Decimal overflow
+    assert excel_round(1e20, 2) == 1e20
+    assert excel_round(-1e300, 2) == -1e300
+    assert fmt_number(1e20) == "100000000000000000000"
+    assert excel_round(123456789012.345, 2) == 123456789012.35  # below 1e15 still rounded half away from zero

@@ -79,7 +79,8 @@ def test_seed003_qualitative_text_is_kept(text: str) -> None:
 
 
 def test_seed003_money_and_rates() -> None:
-    assert parse_number("52万元") == NumberResult(520000, "元", None)  # 52 × 10000
+    assert parse_number("52万元") == NumberResult(520000, "元", None, 10000)  # 52 × 10000 (万)
+    assert parse_number("约52万") == NumberResult(520000, None, None, 10000)  # a bare 万: no unit name
     assert parse_number("973.90").number == 973.9
     assert parse_number("100.00%") == NumberResult(100, "%", None)
 

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import XlToolsError
+from .reading.decrypt import PASSWORD_ENV
 
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
@@ -24,6 +25,9 @@ rules_option = click.option(
     "--rules", "rule_set", metavar="NAME|FILE",
     help="规则集：内置名称（xl-tools rules list 查看）或自己的 .toml 文件；不指定时用工作簿参数表或默认规则集。")
 json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）。")
+password_option = click.option(
+    "--password", metavar="密码", envvar=PASSWORD_ENV,
+    help=f"工作簿的打开密码；也可用环境变量 {PASSWORD_ENV} 提供（不留在命令历史里）。")
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,8 +40,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except XlToolsError as exc:
             _fail(str(exc), kwargs.get("as_json", False))
         except Exception as exc:  # the promise is: no traceback for a user, whatever happened
-            _fail(f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者",
-                  kwargs.get("as_json", False))
+            message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者"
+            if kwargs.get("password"):  # a library's message must not carry the password to the screen
+                message = message.replace(kwargs["password"], "******")
+            _fail(message, kwargs.get("as_json", False))
 
     return wrapper
 
@@ -67,8 +73,9 @@ def main() -> None:
 @rules_option
 @json_option
 @click.option("--all", "show_all", is_flag=True, help="同时列出提示级别的信息。")
+@password_option
 @handle_errors
-def validate(path: Path, rule_set: str | None, as_json: bool, show_all: bool) -> None:
+def validate(path: Path, rule_set: str | None, as_json: bool, show_all: bool, password: str | None) -> None:
     """校验工作簿：权重、结构、单位、说明、填报得分等。
 
     有错误级别的问题时退出码为 1，文件无法读取时为 2。
@@ -78,7 +85,7 @@ def validate(path: Path, rule_set: str | None, as_json: bool, show_all: bool) ->
     from .report import findings_text, validation_dict
     from .services import score_file
 
-    result = score_file(path, rule_set)
+    result = score_file(path, rule_set, password=password)
     if as_json:
         _dump(validation_dict(result))
     else:
@@ -91,8 +98,9 @@ def validate(path: Path, rule_set: str | None, as_json: bool, show_all: bool) ->
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @rules_option
 @json_option
+@password_option
 @handle_errors
-def score(path: Path, rule_set: str | None, as_json: bool) -> None:
+def score(path: Path, rule_set: str | None, as_json: bool, password: str | None) -> None:
     """按规则重新计分（不修改文件），列出每个项目的执行率、得分和等级。
 
     示例：xl-tools score 自评表.xlsx --json
@@ -100,7 +108,7 @@ def score(path: Path, rule_set: str | None, as_json: bool) -> None:
     from .report import score_text
     from .services import score_file
 
-    result = score_file(path, rule_set)
+    result = score_file(path, rule_set, password=password)
     if as_json:
         _dump(result.to_dict())
     else:
@@ -112,26 +120,30 @@ def score(path: Path, rule_set: str | None, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="结果工作簿路径（默认：输入文件旁的 <文件名>_自评结果.xlsx）。")
 @rules_option
+@password_option
 @handle_errors
-def run(path: Path | None, output: Path | None, rule_set: str | None) -> None:
+def run(path: Path | None, output: Path | None, rule_set: str | None, password: str | None) -> None:
     """主流程：校验、计分，写出结果工作簿（含 表11 和 校验结果），不改动原文件。
 
     不给文件时，用内置的渝中区医疗保障局 2023 年样例演示。
 
     示例：xl-tools run 自评表.xlsx -o 自评结果.xlsx
     """
+    from .reading.open import password_protected
     from .report import findings_text, score_text
     from .services import run_file
 
     if path is None:
         path, output = _sample_copy(output)
         click.echo(f"未指定文件，使用内置样例：{path}")
-    result, written = run_file(path, output, rule_set)
+    result, written = run_file(path, output, rule_set, password=password)
     click.echo(score_text(result))
     click.echo()
     click.echo(findings_text(result, show_all=False))
     click.echo()
     click.echo(f"结果已写入：{written}")
+    if password_protected(path):
+        click.echo("注意：原文件设有打开密码，结果文件未加密；如需保密，请在 Excel 中为结果文件设置密码")
 
 
 def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:

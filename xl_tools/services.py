@@ -12,6 +12,7 @@ from .core.model import FileResult, ProjectForm
 from .errors import XlToolsError
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
+from .reading.open import open_workbook
 
 
 class NothingRecognised(XlToolsError):
@@ -24,18 +25,9 @@ class Evaluation:
     forms: list[ProjectForm]
 
 
-READERS = ("openpyxl", "calamine")
-
-
-def read_book(path: str | Path, reader: str = "openpyxl") -> WorkbookGrid:
-    """Read a workbook with the chosen backend; calamine is faster but sees no number formats."""
-    if reader == "calamine":
-        from .reading.calamine_backend import read_workbook
-    elif reader == "openpyxl":
-        from .reading.openpyxl_backend import read_workbook
-    else:
-        raise XlToolsError(f"未知的读取方式「{reader}」；可选：{'、'.join(READERS)}")
-    return read_workbook(path)
+def read_book(path: str | Path, reader: str = "openpyxl", *, password: str | None = None) -> WorkbookGrid:
+    """Read a workbook (.xlsx, .xlsm, .xls, encrypted or not); calamine is faster but sees no number formats."""
+    return open_workbook(path, password=password, reader=reader)
 
 
 def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Evaluation:
@@ -43,6 +35,8 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     found = detect(book)
     if not found.forms:
         sheets = "、".join(g.name for g in book.sheets) or "（无工作表）"
+        if book.sheets and all(g.is_empty() for g in book.sheets):
+            raise NothingRecognised(f"{Path(book.path).name} 的工作表都是空的（{sheets}），没有可校验的内容")
         raise NothingRecognised(f"{Path(book.path).name} 中没有能识别的绩效自评表（工作表：{sheets}）")
     chosen = rules.load_rule_set(rule_set or found.rule_set or rules.DEFAULT_NAME)
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,
@@ -61,23 +55,29 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     return Evaluation(result, found.forms)
 
 
-def evaluate_file(path: str | Path, rule_set: str | Path | None = None) -> Evaluation:
-    return evaluate_book(read_book(path), rule_set)
+def evaluate_file(path: str | Path, rule_set: str | Path | None = None, *,
+                  password: str | None = None) -> Evaluation:
+    return evaluate_book(read_book(path, password=password), rule_set)
 
 
-def score_file(path: str | Path, rule_set: str | Path | None = None) -> FileResult:
+def score_file(path: str | Path, rule_set: str | Path | None = None, *, password: str | None = None) -> FileResult:
     """Recomputed scores and findings of a workbook; writes nothing."""
-    return evaluate_file(path, rule_set).result
+    return evaluate_file(path, rule_set, password=password).result
 
 
-def run_file(path: str | Path, out: str | Path | None = None,
-             rule_set: str | Path | None = None) -> tuple[FileResult, Path]:
-    """The main job: score, check, and write a result workbook next to the input."""
+def run_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
+             password: str | None = None) -> tuple[FileResult, Path]:
+    """The main job: score, check, and write a result workbook next to the input.
+
+    The result is always a plain .xlsx: an .xls input is converted, an encrypted one is written unencrypted.
+    """
     from .workbook.result import default_output, write_result
 
-    evaluation = evaluate_file(path, rule_set)
+    evaluation = evaluate_file(path, rule_set, password=password)
     target = Path(out) if out else default_output(path)
     if target.resolve() == Path(path).resolve():
         raise XlToolsError("输出文件不能与输入文件相同；请用 -o 指定另一个文件名")
-    written = write_result(path, evaluation.forms, evaluation.result, target)
+    if target.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise XlToolsError(f"结果文件只能保存为 .xlsx（收到 {target.name}）；请用 -o 指定以 .xlsx 结尾的文件名")
+    written = write_result(path, evaluation.forms, evaluation.result, target, password=password)
     return evaluation.result, written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cells import unusable
 from .findings import Finding, make
 from .model import ProjectResult, RawCell, SummaryForm
 from .rounding import fmt_number as _fmt
@@ -36,12 +37,18 @@ def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) 
         for row in table.rows:
             figures = {}
             for label, raw in (("预算数", row.budget), ("执行数", row.executed), ("自评得分", row.score)):
+                field = f"汇总表「{row.name}」的{label}"
+                bad_cell = unusable(raw, field)
+                if bad_cell is not None:
+                    findings.append(make(bad_cell[0], sheet=table.sheet, cell=raw.cell, project=row.name,
+                                         **bad_cell[1]))
+                    figures[label] = None
+                    continue
                 value, problem = _number(raw)
                 if problem:
                     findings.append(make("CLAIMED_NOT_NUMBER" if label == "自评得分" else "VALUE_UNREADABLE",
                                          sheet=table.sheet, cell=raw.cell, project=row.name,
-                                         field=f"汇总表「{row.name}」的{label}", text=str(raw.value),
-                                         problem=problem))
+                                         field=field, text=str(raw.value), problem=problem))
                 figures[label] = value
             if figures["预算数"] is not None:
                 budget_sum += figures["预算数"] * scale

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import scoring
+from .cells import unusable
 from .findings import Finding, make
 from .model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResult, RawCell
 from .rounding import excel_round, fmt_number as _fmt
@@ -28,6 +29,8 @@ class Parsed:
     claimed: float | None
     is_cost: bool
     direction: str | None
+    unusable: bool = False
+    """The 指标值 or 完成值 cell holds an error value or an uncached formula (reported already): scored 0."""
     result: IndicatorResult | None = None
     findings: list[Finding] = field(default_factory=list)
 
@@ -45,17 +48,24 @@ class _Ctx:
         self.findings.append(f)
         return f
 
+    def usable(self, raw: RawCell, field: str) -> bool:
+        """False, with a finding saying what to fix, for an Excel error value or a formula without its result."""
+        problem = unusable(raw, field)
+        if problem is not None:
+            self.add(problem[0], raw.cell, **problem[1])
+        return problem is None
+
 
 def _text(raw: RawCell) -> str:
     return normalise_text(raw.value)
 
 
-def _points(ctx: _Ctx, raw: RawCell, field_name: str, *, warn_code: str = "CLAIMED_NOT_NUMBER") -> float | None:
-    if raw.blank:
+def _points(ctx: _Ctx, raw: RawCell, field_name: str) -> float | None:
+    if not ctx.usable(raw, field_name) or raw.blank:
         return None
     res = parse_number(raw.value, number_format=raw.number_format)
     if res.problem:
-        ctx.add(warn_code, raw.cell, field=field_name, text=_text(raw))
+        ctx.add("CLAIMED_NOT_NUMBER", raw.cell, field=field_name, text=_text(raw))
         return None
     return res.number
 
@@ -66,27 +76,31 @@ def is_cost(form: IndicatorForm, has_levels: bool) -> bool:
 
 
 def parse_indicator(ctx: _Ctx, ind: IndicatorForm, settings: Settings) -> Parsed:
-    unit_text = _text(ind.unit) or None
-    op_text = _text(ind.op) or None
+    of = f"指标「{ind.name}」的"
+    unit_text = (_text(ind.unit) or None) if ctx.usable(ind.unit, of + "计量单位") else None
+    op_text = (_text(ind.op) or None) if ctx.usable(ind.op, of + "指标性质") else None
+    values_usable = [ctx.usable(ind.target, of + "指标值"), ctx.usable(ind.actual, of + "全年完成值")]
     target = parse_value(ind.target.value, number_format=ind.target.number_format, unit=unit_text, op=op_text)
     actual = parse_value(ind.actual.value, number_format=ind.actual.number_format, unit=unit_text)
-    weight: float | None = None
-    if ind.weight.blank:
-        ctx.add("WEIGHT_INVALID", ind.weight.cell or ind.cell, indicator=ind.name, problem="未填写")
-    else:
-        res = parse_number(ind.weight.value, number_format=ind.weight.number_format)
-        if res.number is None:
-            ctx.add("WEIGHT_INVALID", ind.weight.cell, indicator=ind.name, problem=f"「{_text(ind.weight)}」不是数字")
-        elif res.number <= 0:
-            ctx.add("WEIGHT_INVALID", ind.weight.cell, indicator=ind.name,
-                    problem="为 0" if res.number == 0 else f"为负数（{res.number:g}）")
-            weight = res.number
-        else:
-            weight = res.number
-    claimed = _points(ctx, ind.claimed_score, f"指标「{ind.name}」的得分")
+    weight = _weight(ctx, ind) if ctx.usable(ind.weight, of + "权重") else None
+    claimed = _points(ctx, ind.claimed_score, of + "得分")
     cost = is_cost(ind, ctx.form.has_levels)
     direction = scoring.direction_of(target.op, cost, settings) if target.kind is Kind.QUANTITATIVE else None
-    return Parsed(ind, target, actual, weight, claimed, cost, direction)
+    return Parsed(ind, target, actual, weight, claimed, cost, direction, unusable=not all(values_usable))
+
+
+def _weight(ctx: _Ctx, ind: IndicatorForm) -> float | None:
+    """The indicator's points; a zero or negative weight is kept (and reported) so the total shows it."""
+    if ind.weight.blank:
+        ctx.add("WEIGHT_INVALID", ind.weight.cell or ind.cell, indicator=ind.name, problem="未填写")
+        return None
+    res = parse_number(ind.weight.value, number_format=ind.weight.number_format)
+    if res.number is None:
+        ctx.add("WEIGHT_INVALID", ind.weight.cell, indicator=ind.name, problem=f"「{_text(ind.weight)}」不是数字")
+    elif res.number <= 0:
+        ctx.add("WEIGHT_INVALID", ind.weight.cell, indicator=ind.name,
+                problem="为 0" if res.number == 0 else f"为负数（{res.number:g}）")
+    return res.number
 
 
 def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult:
@@ -97,7 +111,9 @@ def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult
     band: str | None = None
     kind = target.kind if target.kind is not Kind.EMPTY else Kind.QUALITATIVE
     target_cell = ind.target.cell or ind.cell
-    if target.kind is Kind.EMPTY:
+    if p.unusable:
+        pass  # the cell's own finding says what to fix; nothing to read or judge
+    elif target.kind is Kind.EMPTY:
         ctx.add("TARGET_MISSING", target_cell, indicator=ind.name)
     elif actual.kind is Kind.EMPTY:
         ctx.add("ACTUAL_MISSING", ind.actual.cell or ind.cell, indicator=ind.name)
@@ -175,15 +191,18 @@ def _judged_score(ctx: _Ctx, p: Parsed, w: float, kind: Kind, settings: Settings
 
 
 def _money(ctx: _Ctx, raw: RawCell, unit: str, label: str) -> float | None:
-    """An amount in 万元, whatever unit the form used; a cell's own unit wins over the form's."""
-    if raw.blank:
+    """An amount in 万元, whatever unit the form used; a cell's own unit wins over the form's.
+
+    A bare 万 ("约52万") is 万元 whatever the form's unit: parse_number gives it as 520,000 元.
+    """
+    if not ctx.usable(raw, label) or raw.blank:
         return None
     res = parse_number(raw.value, number_format=raw.number_format)
     if res.number is None:
         ctx.add("VALUE_UNREADABLE", raw.cell, field=label, text=_text(raw), problem=res.problem or "不是金额")
         return None
     cell_unit = res.unit
-    if cell_unit == "元" or (cell_unit is None and unit == "元"):
+    if cell_unit == "元" or (cell_unit is None and (unit == "元" or res.scale != 1)):
         return excel_round(res.number / 10000, 6)  # 元 have 2 decimals, so 万元 need 6
     return res.number
 
@@ -199,8 +218,8 @@ def funds_figures(ctx: _Ctx, form: ProjectForm) -> dict[str, float | None]:
         ctx.add("MONEY_UNIT", funds.total.budget.cell, source=funds.money_unit_source, unit="元")
     for attr, label in _FIELDS:
         total_cell = getattr(funds.total, attr) if funds.total else RawCell(None)
-        total = _money(ctx, total_cell, funds.money_unit, f"{funds.total.label if funds.total else ''}{label}")
-        part_values = [_money(ctx, getattr(p, attr), funds.money_unit, f"{p.label}{label}") for p in funds.parts]
+        total = _money(ctx, total_cell, funds.money_unit, f"「{funds.total.label}」的{label}" if funds.total else label)
+        part_values = [_money(ctx, getattr(p, attr), funds.money_unit, f"「{p.label}」的{label}") for p in funds.parts]
         known = [v for v in part_values if v is not None]
         if known:
             parts_sum = sum(known)
@@ -228,6 +247,7 @@ def form_stated_settings(form: ProjectForm) -> dict[str, tuple[object, str]]:
 def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
     """Score one table and check it; never raises on what the form contains."""
     ctx = _Ctx(form)
+    ctx.usable(form.funds.exec_weight, "执行率权重")  # form_stated_settings read it; say why it was not used
     exec_weight = float(settings["execution.weight"])
     money = funds_figures(ctx, form)
     denominator = settings["execution.denominator"]

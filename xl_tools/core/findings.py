@@ -54,11 +54,17 @@ _TYPES = [
                 "没有「{level1}」类指标；规则集要求产出、效益、满意度三类指标齐全"),
     FindingType("VALUE_UNREADABLE", Level.ERROR, "数据无法读取",
                 "{field}「{text}」无法识别：{problem}"),
+    FindingType("CELL_ERROR_VALUE", Level.ERROR, "单元格是错误值",
+                "{field}是 Excel 错误值 {error}（{meaning}），无法计算；请修正该单元格的公式，或直接填写数值"),
+    FindingType("FORMULA_NOT_CACHED", Level.ERROR, "公式没有计算结果",
+                "{field}所在单元格是公式但没有保存计算结果；请在 Excel/WPS 中打开后保存，或用 LibreOffice 重新计算"),
     # warnings
     FindingType("LEVEL1_SPLIT", Level.WARNING, "一级指标分值与建议不同",
                 "一级指标分值为 {actual}，建议为 {expected}"),
     FindingType("LEVEL1_BLANK", Level.WARNING, "一级指标未填写",
                 "指标「{indicator}」没有填写一级指标，无法检查指标构成"),
+    FindingType("LEVEL1_POINTS_MISMATCH", Level.WARNING, "一级指标分值与其下指标不符",
+                "一级指标「{level1}」标明 {points} 分，其下各指标分值合计为 {actual} 分；请核对"),
     FindingType("DUPLICATE_INDICATOR", Level.WARNING, "指标重复",
                 "指标「{indicator}」在本项目中出现 {count} 次；请合并或区分名称"),
     FindingType("NAME_TRUNCATED", Level.WARNING, "指标名称可能被截断",
@@ -93,6 +99,9 @@ _TYPES = [
                 "指标「{indicator}」的时限「{target}」未写年份，按 {year} 年理解"),
     FindingType("SHEET_UNRECOGNISED", Level.WARNING, "无法识别的工作表",
                 "工作表「{sheet}」不是能识别的绩效自评表格式，已跳过"),
+    FindingType("MERGED_ACROSS_INDICATORS", Level.WARNING, "合并单元格跨越多个指标",
+                "{field}列的合并单元格 {range} 跨越 {count} 个指标（{indicators}），同一个值计入了每个指标；"
+                "请取消合并，为每个指标分别填写"),
     # info
     FindingType("KIND_QUALITATIVE", Level.INFO, "定性指标",
                 "指标「{indicator}」按定性指标评分（指标值「{target}」）"),
@@ -102,6 +111,12 @@ _TYPES = [
                 "该表未列一级指标，未检查产出/效益/满意度构成"),
     FindingType("MONEY_UNIT", Level.INFO, "金额单位",
                 "金额单位按{source}判断为「{unit}」，已换算为万元"),
+    FindingType("SHEET_EMPTY", Level.INFO, "空工作表",
+                "工作表「{sheet}」是空表，已跳过"),
+    FindingType("SHEET_HIDDEN", Level.INFO, "隐藏的工作表",
+                "工作表「{sheet}」是隐藏的，其中的表格仍已读取并计入结果；如不应计入，请删除该表"),
+    FindingType("ROWS_HIDDEN", Level.INFO, "指标在隐藏行中",
+                "第 {rows} 行是隐藏行，其中的指标（{indicators}）仍已计分；如不应计入，请删除这些行"),
 ]
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}

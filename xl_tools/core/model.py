@@ -34,6 +34,8 @@ class IndicatorForm:
     name: str
     cell: str
     level1: str | None = None
+    """The form's label, points included ("产出指标（50分）"), so validation can check them."""
+    level1_cell: str | None = None
     level2: str | None = None
     unit: RawCell = EMPTY
     op: RawCell = EMPTY

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def excel_round(x: float, digits: int = 2) -> float:
-    if x != x or x in (float("inf"), float("-inf")):
+    if x != x or abs(x) >= 1e15:  # nan, ±inf, and numbers whose 15 digits hold no decimals to round
         return x
     d = Decimal(f"{x:.15g}")
     return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))

@@ -14,7 +14,7 @@ from .model import ProjectForm, ProjectResult
 from .rounding import fmt_number as _fmt
 from .rules import Settings
 from .scoring import beats_target
-from .values import Kind, Op, normalise_text
+from .values import Kind, Op, normalise_text, parse_number
 
 if TYPE_CHECKING:
     from .evaluate import Parsed
@@ -26,6 +26,7 @@ _RATIO_NAME = re.compile(r"(率|满意度|知晓度|覆盖面|占比|比例)")
 _MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|价|支出|资助|奖励|补贴|预算|收入|基金|违约金|支付)")
 COMPLETE_ENDINGS = ("率", "数", "度", "量", "次", "人次", "额", "性")
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?![\d.])(?!年)")
+_LABEL_POINTS = re.compile(r"\(([^()]+)\)")  # on normalised text, where "（" is "("
 
 
 def level1_key(label: str | None) -> str | None:
@@ -94,6 +95,7 @@ def _check_levels(add: Add, form: ProjectForm, parsed: list["Parsed"], settings:
         return
     for p in blank:
         add("LEVEL1_BLANK", p.form.cell, indicator=p.form.name)
+    _check_level1_points(add, parsed)
     if blank:
         return
     present = Counter()
@@ -110,6 +112,32 @@ def _check_levels(add: Add, form: ProjectForm, parsed: list["Parsed"], settings:
     total = sum(p.weight or 0 for p in parsed)
     if abs(total - sum(split.values())) < 1e-6 and any(abs(present.get(k, 0) - v) > 1e-6 for k, v in split.items()):
         add("LEVEL1_SPLIT", actual=_split_text({k: present.get(k, 0) for k in split}), expected=_split_text(split))
+
+
+def _check_level1_points(add: Add, parsed: list["Parsed"]) -> None:
+    """The points an 一级 label states ("产出指标（50分）") against the weights under it."""
+    groups: dict[str, list["Parsed"]] = {}
+    for p in parsed:
+        if normalise_text(p.form.level1):
+            groups.setdefault(normalise_text(p.form.level1), []).append(p)
+    for label, members in groups.items():
+        stated = _label_points(label)
+        weights = [p.weight for p in members]
+        if stated is None or any(w is None for w in weights):
+            continue
+        if abs(sum(weights) - stated) > 1e-6:
+            first = members[0].form
+            add("LEVEL1_POINTS_MISMATCH", first.level1_cell or first.cell, level1=label, points=_fmt(stated),
+                actual=_fmt(sum(weights)))
+
+
+def _label_points(label: str) -> float | None:
+    """50 from "产出指标(50分)"; None when the brackets hold no points."""
+    found = _LABEL_POINTS.search(label)
+    if found is None:
+        return None
+    res = parse_number(found.group(1))
+    return res.number if res.problem is None and res.unit in (None, "分") else None
 
 
 def _split_text(split: dict[str, float]) -> str:

@@ -75,6 +75,8 @@ class NumberResult:
     number: float | None
     unit: str | None
     problem: str | None
+    scale: float = 1.0
+    """The 万/亿 factor already applied: "52万" is 520,000 with no unit name, so money in 元."""
 
 
 # Keys are in NFKC form, since every text is normalised before lookup.
@@ -113,6 +115,16 @@ _NOISE_RE = re.compile(r"[\s\u200b\ufeff]+")
 _FORMAT_LITERAL_RE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 
 _SCALES: dict[str, float] = {"万": 1e4, "亿": 1e8}
+# What Excel shows when a formula fails, and what the user should look at.
+EXCEL_ERRORS: dict[str, str] = {
+    "#DIV/0!": "公式中除数为 0 或为空",
+    "#N/A": "VLOOKUP 等查找函数没有找到对应的值",
+    "#VALUE!": "公式中有文字等不能参与运算的值",
+    "#REF!": "公式引用的单元格已被删除",
+    "#NAME?": "公式中的函数名或名称无法识别",
+    "#NUM!": "公式中的数值无效或超出范围",
+    "#NULL!": "公式中的区域引用没有交集",
+}
 _UNIT_SYNONYMS: dict[str, str] = {"百分比": "%", "百分率": "%", "百分点": "%"}
 
 
@@ -131,6 +143,14 @@ def normalise_text(raw: object) -> str:
     else:
         text = _safe_str(raw)
     return _NOISE_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def excel_error(raw: object) -> str | None:
+    """The Excel error literal a cell holds ("#DIV/0!", "#N/A" ...), None for any other value."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().upper()
+    return text if text in EXCEL_ERRORS else None
 
 
 def _safe_str(raw: object) -> str:
@@ -230,7 +250,7 @@ def parse_number(raw: object, *, number_format: str | None = None) -> NumberResu
         name, scale = normalise_unit(quantity[1])
         number = _scaled(quantity[0], scale)
         if number is not None:
-            return NumberResult(number, name, None)
+            return NumberResult(number, name, None, scale)
     return NumberResult(None, None, f"「{text}」不是数字")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..core.model import FundsForm, FundsRow, ProjectForm, RawCell
 from ..reading.grid import Grid, cell_address
-from .export import spans
+from .stacking import spans, tables
 from .labels import as_written, find_cells, is_blank, money_unit_in, norm_label, raw, value_after_label, year_in
 from .tables import FUNDS_COLUMNS, PART_FUNDS_LABELS, TOTAL_FUNDS_LABELS, locate_indicator_table, read_indicators
 
@@ -67,22 +67,13 @@ def _funds(grid: Grid, rows: range) -> FundsForm:
 
 def read(grid: Grid) -> list[ProjectForm]:
     forms = []
-    for anchor_row, anchor_col, rows in spans(grid, PROJECT_ANCHORS):
-        table = locate_indicator_table(grid, rows, REQUIRED)
-        if table is None or "op" in table[1]:
+    for table in tables(grid, PROJECT_ANCHORS, REQUIRED):
+        if "op" in table.cols or "level1" in table.cols:  # export / hierarchical forms
             continue
-        header_row, cols = table
-        name = value_after_label(grid, anchor_row, anchor_col)
-        form = ProjectForm(sheet=grid.name, layout=TABLE12, type="project",
-                           name=as_written(name.value) or None,
-                           name_cell=name.cell or cell_address(anchor_row, anchor_col),
-                           year=year_in(grid, range(max(1, rows.start - 3), rows.stop)), first_row=rows.start,
-                           has_levels="level1" in cols)
-        form.funds = _funds(grid, range(anchor_row, header_row))
-        form.indicators, claimed, form.last_row = read_indicators(grid, header_row, cols, rows.stop - 1)
-        if claimed is not None:
-            form.claimed_total = claimed
-            form.out_cells["total"] = claimed.cell
+        form = table.new_form(TABLE12, funds=_funds(grid, range(table.anchor_row, table.header_row)))
+        if table.row_total is not None:
+            form.claimed_total = table.row_total
+            form.out_cells["total"] = table.row_total.cell
         forms.append(form)
     return forms
 

@@ -8,11 +8,13 @@ from typing import Any, Callable
 from ..core.findings import Finding, make
 from ..core.model import ProjectForm, SummaryForm
 from ..reading.grid import Grid, WorkbookGrid
-from . import compact, export, params, summary, template
+from . import compact, export, hierarchical, params, summary, template
 from .labels import find_cells
+from .sheet_checks import sheet_findings
 
 ProjectReader = Callable[[Grid], list[ProjectForm]]
-PROJECT_READERS: list[ProjectReader] = [template.read, export.read, compact.read, compact.read_department]
+PROJECT_READERS: list[ProjectReader] = [template.read, export.read, hierarchical.read, compact.read,
+                                         compact.read_department]
 TOOLKIT_SHEETS = ("校验结果",)
 
 
@@ -33,7 +35,8 @@ def _is_toolkit_output(grid: Grid) -> bool:
 def detect(book: WorkbookGrid) -> Detected:
     found = Detected()
     for grid in book.sheets:
-        if not any(True for _ in grid.iter_nonempty()):
+        if grid.is_empty():
+            found.findings.append(make("SHEET_EMPTY", sheet=grid.name))
             continue
         if params.is_params_sheet(grid):
             overrides, rule_set, problems = params.read(grid)
@@ -50,10 +53,12 @@ def detect(book: WorkbookGrid) -> Detected:
                 break
         if forms:
             found.forms.extend(forms)
+            found.findings.extend(sheet_findings(grid, forms))
             continue
         tables = summary.read(grid)
         if tables:
             found.summaries.extend(tables)
+            found.findings.extend(sheet_findings(grid, []))
             continue
         found.findings.append(make("SHEET_UNRECOGNISED", sheet=grid.name, cell="A1"))
     return found

@@ -28,9 +28,14 @@ def read(grid: Grid) -> tuple[dict[str, tuple[Any, str]], str | None, list[Findi
     for r in range(first_row, grid.max_row + 1):
         key = norm_label(grid.value(r, 1))
         if key == RULE_SET_KEY:
-            chosen = grid.value(r, value_col)
-            named = chosen if not is_blank(chosen) else grid.value(r, value_col - 1)
+            col = value_col if not is_blank(grid.value(r, value_col)) else value_col - 1
+            named = grid.value(r, col)
             rule_set = str(named).strip() if not is_blank(named) else None
+            problem = _rule_set_problem(rule_set)
+            if problem:
+                findings.append(make("VALUE_UNREADABLE", sheet=grid.name, cell=cell_address(r, col),
+                                     field=f"参数「{RULE_SET_KEY}」", text=rule_set, problem=problem))
+                rule_set = None
             continue
         if key not in known:
             continue
@@ -44,6 +49,17 @@ def read(grid: Grid) -> tuple[dict[str, tuple[Any, str]], str | None, list[Findi
             findings.append(make("VALUE_UNREADABLE", sheet=grid.name, cell=cell_address(r, value_col),
                                  field=f"参数「{key}」", text=str(raw), problem=str(exc)))
     return overrides, rule_set, findings
+
+
+def _rule_set_problem(name: str | None) -> str | None:
+    """Why the rule set a 参数 sheet names cannot be used (it is then left aside), None if it can."""
+    if name is None:
+        return None
+    try:
+        rules.load_rule_set(name)
+    except RuleSetError as exc:
+        return f"{exc}；未使用该规则集"
+    return None
 
 
 def is_params_sheet(grid: Grid) -> bool:

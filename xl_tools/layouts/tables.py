@@ -95,6 +95,8 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
             if key in cols:
                 v = grid.value(r, cols[key])
                 setattr(ind, key, normalise_text(v) if not is_blank(v) else None)
+        if "level1" in cols:
+            ind.level1_cell = raw(grid, r, cols["level1"]).cell  # the merged label's own cell
         if "core" in cols:
             v = grid.value(r, cols["core"])
             ind.core = normalise_text(v) if not is_blank(v) else None

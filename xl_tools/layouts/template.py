@@ -60,6 +60,8 @@ def read(grid: Grid) -> list[ProjectForm]:
             setattr(form.funds, key, at(nm))
             form.out_cells[key] = at(nm).cell
     cols = header_map(grid, table_rng.min_row, INDICATOR_COLUMNS)
+    if "name" not in cols:  # the name no longer points at the indicator header: read the sheet by its labels
+        return []
     form.has_levels = "level1" in cols
     total = names[TOTAL]
     form.indicators, _claimed, form.last_row = read_indicators(grid, table_rng.min_row, cols, total.min_row - 1)

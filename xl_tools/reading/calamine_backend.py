@@ -10,22 +10,30 @@ may use it where those losses do not matter; the core treats None as unknown.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from ..errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
 
 
-def read_workbook(path: str | Path) -> WorkbookGrid:
-    import python_calamine as pc
-
+def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
+    """Read an .xlsx/.xlsm/.xls file (or its decrypted ``data``); ``reading.open`` has sniffed and decrypted it."""
     path = Path(path)
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError as exc:
-        raise WorkbookReadError(f"{path.name} 设有打开密码，无法读取") from exc
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
-        raise WorkbookReadError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取（{exc}）") from exc
+        return _read(path, data)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's Rust panics arrive as BaseException (pyo3 PanicException)
+        raise WorkbookReadError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取（{type(exc).__name__}）") from exc
+
+
+def _read(path: Path, data: bytes | None) -> WorkbookGrid:
+    import python_calamine as pc
+
+    # a file object, not the path: calamine picks its reader by the extension (an .xlsx named .xls)
+    with io.BytesIO(data) if data is not None else open(path, "rb") as fh:
+        wb = pc.CalamineWorkbook.from_filelike(fh)
     grids = []
     for meta in wb.sheets_metadata:
         if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":

@@ -27,6 +27,15 @@ def cell_address(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def address_row_col(address: str) -> tuple[int, int]:
+    """1-based (row, column) of an A1-style address, the inverse of ``cell_address``."""
+    letters = address.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(address[len(letters):]), col
+
+
 @dataclass(frozen=True)
 class CellRange:
     """A rectangle of cells, 1-based and inclusive (a merged range)."""
@@ -116,6 +125,10 @@ class Grid:
 
     def is_merge_anchor_or_plain(self, row: int, col: int) -> bool:
         return self._merge_anchor.get((row, col), (row, col)) == (row, col)
+
+    def is_empty(self) -> bool:
+        """Nothing but blanks in the whole sheet."""
+        return next(self.iter_nonempty(), None) is None
 
     def row_values(self, row: int) -> list[Any]:
         """Values of one row from column 1 to ``max_col`` (merges resolved)."""

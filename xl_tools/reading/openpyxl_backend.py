@@ -7,80 +7,51 @@ of a second full load.
 
 from __future__ import annotations
 
-import posixpath
+import io
+import warnings
 import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from ..errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
-
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+from .ooxml import NS_MAIN, sheet_parts
 
 
 def _formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
     """Sheet name -> cells that hold a formula, read straight from the XML."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    with zf.open("xl/workbook.xml") as fh:
-        sheets = [
-            (el.get("name"), el.get(f"{_NS_REL}id"))
-            for _, el in iterparse(fh)
-            if el.tag == f"{_NS_MAIN}sheet"
-        ]
-    with zf.open("xl/_rels/workbook.xml.rels") as fh:
-        targets = {
-            el.get("Id"): el.get("Target")
-            for _, el in iterparse(fh)
-            if el.tag == f"{_NS_PKG_REL}Relationship"
-        }
     result: dict[str, set[tuple[int, int]]] = {}
-    for name, rid in sheets:
-        target = targets.get(rid, "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    for name, part in sheet_parts(zf):
         cells: set[tuple[int, int]] = set()
         if part in zf.namelist():
             with zf.open(part) as fh:
                 for _, el in iterparse(fh):
-                    if el.tag == f"{_NS_MAIN}c":
-                        if el.find(f"{_NS_MAIN}f") is not None and el.get("r"):
+                    if el.tag == f"{NS_MAIN}c":
+                        if el.find(f"{NS_MAIN}f") is not None and el.get("r"):
                             cells.add(coordinate_to_tuple(el.get("r")))
                         el.clear()
         result[name] = cells
     return result
 
 
-def _check_is_workbook(path: Path) -> None:
-    if not path.exists():
-        raise WorkbookReadError(f"文件不存在：{path}")
-    if path.is_dir():
-        raise WorkbookReadError(f"{path} 是文件夹，不是工作簿")
-    if not zipfile.is_zipfile(path):
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise WorkbookReadError(
-                f"{path.name} 是旧版 .xls 或加密的工作簿，暂不支持；请在 Excel/WPS 中另存为 .xlsx 后再试"
-            )
-        raise WorkbookReadError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm），无法读取")
+def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
+    """Read every sheet of an .xlsx/.xlsm file (or of its decrypted ``data``); never writes to it.
 
-
-def read_workbook(path: str | Path) -> WorkbookGrid:
-    """Read every sheet of an .xlsx/.xlsm file; never writes to it."""
+    ``reading.open.open_workbook`` has already checked that it is a workbook package of a sane size.
+    """
     import openpyxl
 
     path = Path(path)
-    _check_is_workbook(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            if "xl/workbook.xml" not in zf.namelist():
-                raise WorkbookReadError(f"{path.name} 是压缩文件但不是 Excel 工作簿（缺少 xl/workbook.xml）")
-            formulas = _formula_cells(zf)
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except WorkbookReadError:
-        raise
+        # a file object, not the path: openpyxl refuses a path by its extension (an .xlsx named .xls)
+        with io.BytesIO(data) if data is not None else open(path, "rb") as fh:
+            with zipfile.ZipFile(fh) as zf:
+                formulas = _formula_cells(zf)
+            with warnings.catch_warnings():  # openpyxl warns about features it drops; nothing for a user
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(fh, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
     except Exception as exc:  # openpyxl raises many private types on malformed XML

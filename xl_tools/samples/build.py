@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..workbook.template import build_template
+from .hierarchical import build_yushui_hierarchical
 from .seed_forms import build_changshou_2021, build_yuzhong_2023
 from .yushui import build_yushui_2022
 
@@ -21,6 +22,10 @@ SAMPLES: dict[str, Callable[[Path], Path]] = {
     BUNDLED_SAMPLE: build_yuzhong_2023,
     "长寿区医疗保障局2021_表10表11表12.xlsx": build_changshou_2021,
     "渝水区医保局2022_项目自评.xlsx": build_yushui_2022,
+    # the same nine projects as a finance bureau's hierarchical form, all stacked in one sheet,
+    # with 年度资金总额 left at 0 as real forms often do (the parts carry the amounts)
+    "渝水区医保局2022_层级式自评表_单表堆叠.xlsx": lambda path: build_yushui_hierarchical(
+        path, one_sheet=True, totals_left_at_zero=True),
 }
 
 

@@ -136,7 +136,7 @@ _YZ_WINDOW_TARGET = (
 
 # One dict per table, in seed order.  Indicator rows:
 # (指标名称, 计量单位, 指标性质, 指标值, 全年完成值, 偏离度, 得分系数, 指标权重, 指标得分, 是否核心指标, 说明)
-_YUZHONG_TABLES: list[dict[str, Any]] = [
+YUZHONG_TABLES: list[dict[str, Any]] = [
     {
         "sheet": "部门整体",
         "title": "2023年度部门整体绩效自评表",
@@ -334,7 +334,7 @@ def _yuzhong_sheet(ws: Worksheet, table: dict[str, Any]) -> None:
 def build_yuzhong_2023(path: str | PathLike[str]) -> Path:
     """Build seed 000 (重庆市渝中区医疗保障局 2023 export) as an .xlsx at ``path``."""
     wb = _new_workbook()
-    for table in _YUZHONG_TABLES:
+    for table in YUZHONG_TABLES:
         ws = wb.create_sheet(table["sheet"])
         _yuzhong_sheet(ws, table)
     return save_stable(wb, path, creator="xl_tools samples")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.model import FileResult, ProjectForm, ProjectResult
+from ..reading.open import xlsx_for_writing
 from .summary import add_findings_sheet, add_summary_sheet
 from .save import save_stable
 
@@ -39,11 +40,18 @@ def _fill_project(ws, form: ProjectForm, result: ProjectResult) -> None:
         ws[form.out_cells["grade"]].value = result.grade
 
 
-def write_result(source: str | Path, forms: list[ProjectForm], result: FileResult, out: str | Path) -> Path:
+def write_result(source: str | Path, forms: list[ProjectForm], result: FileResult, out: str | Path, *,
+                 password: str | None = None) -> Path:
+    """The input's cells as openpyxl keeps them (styles, sheet and workbook protection) plus the results.
+
+    An .xls input goes through LibreOffice first; an encrypted one is decrypted in memory and the
+    result is not encrypted (the command line says so).
+    """
     import openpyxl
 
     source, out = Path(source), Path(out)
-    wb = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    wb = openpyxl.load_workbook(xlsx_for_writing(source, password=password),
+                                keep_vba=source.suffix.lower() == ".xlsm")
     for form, project in zip(forms, result.projects):
         if form.sheet in wb.sheetnames:
             _fill_project(wb[form.sheet], form, project)

@@ -29,6 +29,7 @@ INDICATOR_KEYS = ["level1", "level2", "name", "unit", "op", "target", "actual",
 INPUT_KEYS = {"actual", "explanation"}
 HEADER_ROW = 12
 FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
+SIGNATURE = "填报人：　　　　　　联系电话：　　　　　　填报日期：　　　　　　单位负责人签字："
 PARAMS_SHEET = "参数"
 SUMMARY_SHEET = "表11"
 FINDINGS_SHEET = "校验结果"
@@ -133,7 +134,7 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
     _name(ws, names.GRADE, f"L{total_row}")
     sign = total_row + 2
     ws.merge_cells(f"A{sign}:M{sign}")
-    ws[f"A{sign}"] = "填报人：　　　　　　联系电话：　　　　　　填报日期：　　　　　　单位负责人签字："
+    ws[f"A{sign}"] = SIGNATURE
     ws[f"A{sign}"].alignment = LEFT
     print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:M{sign}"

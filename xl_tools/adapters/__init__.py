@@ -1,0 +1,1 @@
+"""Thin wrappers around programs outside Python that the toolkit calls (LibreOffice)."""
