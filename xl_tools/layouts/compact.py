@@ -81,7 +81,10 @@ def read(grid: Grid) -> list[ProjectForm]:
 def read_department(grid: Grid) -> list[ProjectForm]:
     """表10: the unit as a whole; its indicator table is optional."""
     forms = []
-    for anchor_row, anchor_col, rows in spans(grid, DEPARTMENT_ANCHORS):
+    # a 表12 stacked under the 表10 ends it, so the spans are cut at either kind of table
+    for anchor_row, anchor_col, rows in spans(grid, DEPARTMENT_ANCHORS + PROJECT_ANCHORS):
+        if not find_cells(grid, DEPARTMENT_ANCHORS, range(anchor_row, anchor_row + 1)):
+            continue
         head = range(anchor_row, rows.stop)
         funds = _funds(grid, head)
         if funds.total is None:

@@ -32,6 +32,17 @@ def _is_toolkit_output(grid: Grid) -> bool:
     return grid.name in TOOLKIT_SHEETS and bool(find_cells(grid, ("级别",), range(1, 2)))
 
 
+def read_tables(grid: Grid) -> list[ProjectForm]:
+    """Every table of a sheet, in sheet order: each reader may find some (a 表10 above a 表12);
+    a table already read by an earlier reader is not read again by a later one."""
+    forms: list[ProjectForm] = []
+    for reader in PROJECT_READERS:
+        for form in reader(grid):
+            if not any(form.first_row <= f.last_row and f.first_row <= form.last_row for f in forms):
+                forms.append(form)
+    return sorted(forms, key=lambda f: f.first_row)
+
+
 def detect(book: WorkbookGrid) -> Detected:
     found = Detected()
     for grid in book.sheets:
@@ -46,11 +57,7 @@ def detect(book: WorkbookGrid) -> Detected:
             continue
         if _is_toolkit_output(grid):
             continue
-        forms: list[ProjectForm] = []
-        for reader in PROJECT_READERS:
-            forms = reader(grid)
-            if forms:
-                break
+        forms = read_tables(grid)
         if forms:
             found.forms.extend(forms)
             found.findings.extend(sheet_findings(grid, forms))
