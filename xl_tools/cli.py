@@ -217,3 +217,27 @@ def template(output: Path, year: int, rule_set: str | None) -> None:
 
     written = build_template(output, year=year, rule_set=rule_set or "default")
     click.echo(f"模板已写入：{written}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "fmt", required=True, type=click.Choice(["pdf", "xlsx", "ods"]), help="目标格式。")
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              help="输出文件夹（默认：各输入文件所在的文件夹）。")
+@handle_errors
+def convert(paths: tuple[Path, ...], fmt: str, outdir: Path | None) -> None:
+    """用 LibreOffice 转换工作簿或模板：PDF（A4、一页宽、每页重复表头）、.xlsx 或 .ods。
+
+    转换前重新计算全部公式；一次可转换多个文件；从不覆盖输入文件（同名时写成 <文件名>_转换.xlsx）。
+    需要安装 LibreOffice。有文件未能转换时退出码为 2。
+
+    示例：xl-tools convert 自评表.xlsx 绩效自评模板.xlsx --to pdf -o 打印
+    """
+    from .conversion import convert_files
+
+    results = convert_files(paths, fmt, outdir)
+    for r in results:
+        click.echo(f"{r.source} → {r.output}" if r.output else f"{r.source}：未转换。{r.error}")
+    failed = [r for r in results if r.output is None]
+    if failed:
+        raise XlToolsError(f"{len(failed)} 个文件未能转换：{failed[0].error}")

@@ -1,8 +1,11 @@
-"""Convert a file with LibreOffice in headless mode: the one tool here that turns .xls into .xlsx.
+"""LibreOffice in headless mode: converts workbooks (.xls to .xlsx for reading; PDF, .xlsx, .ods for users).
 
-Each call uses its own throw-away LibreOffice profile: with the user's profile,
-``soffice --convert-to`` silently does nothing while LibreOffice is open, and
-two conversions at once would lock each other out.
+Each call runs one soffice process for all its files, with its own throw-away
+profile: with the user's profile, ``soffice --convert-to`` silently does
+nothing while LibreOffice is open, and two conversions at once would lock each
+other out.  The profile also tells LibreOffice to recalculate every formula on
+load: by default it keeps the cached values an .xlsx carries, so a converted
+file or PDF could show numbers its formulas no longer give.
 """
 
 from __future__ import annotations
@@ -12,14 +15,25 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import XlToolsError
 
 CONVERT_TIMEOUT = 120  # seconds; a form converts in 2–5 s, the first start of a fresh profile included
+PER_FILE_TIMEOUT = 30  # seconds added per file of a batch
 _WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                   r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
 _MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+INSTALL_HINT = ("请安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-calc fonts-noto-cjk，"
+                "Windows/macOS 从 https://zh-cn.libreoffice.org/download/ 下载安装（或把 soffice 所在文件夹加入 PATH）")
+# officecfg schema org.openoffice.Office.Calc/Formula/Load: 0 = always recalculate, 1 = never, 2 = ask
+_RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
 
 
 class LibreOfficeError(XlToolsError):
@@ -33,32 +47,61 @@ def find_soffice() -> str | None:
     return next((p for p in (*_WINDOWS_PATHS, _MAC_PATH) if Path(p).exists()), None)
 
 
-def convert(src: Path, fmt: str, outdir: Path, *, display_name: str | None = None,
-            timeout: float = CONVERT_TIMEOUT) -> Path:
-    """Convert ``src`` to format ``fmt`` (e.g. "xlsx") into ``outdir``; return the new file's path."""
-    name = display_name or src.name
+def convert_many(sources: Sequence[Path], fmt: str, outdir: Path, *, task: str, recalc: bool = True,
+                 timeout: float | None = None) -> list[Path | None]:
+    """Convert every source to ``fmt`` ("pdf", "xlsx", "ods", "csv"…) in one soffice run.
+
+    The i-th result is the i-th source's converted file in ``outdir``, a fresh
+    folder (named ``<i>.<fmt>``), or None when LibreOffice could not convert it.  Sources are
+    copied under ASCII names first: soffice mangles some others, and two inputs
+    with the same name would overwrite each other's output.  ``task`` says in
+    the messages what was being done; ``recalc=False`` keeps cached values
+    (only to show what forcing changes).
+    """
     soffice = find_soffice()
     if soffice is None:
-        raise LibreOfficeError(
-            f"要把 {name} 转为 .xlsx 写出结果，需要 LibreOffice，但本机未找到 soffice；请安装 LibreOffice，"
-            "或在 Excel/WPS 中把它另存为 .xlsx 后再运行（validate 和 score 不需要 LibreOffice）")
+        raise LibreOfficeError(f"{task}需要 LibreOffice，但本机未找到 soffice；{INSTALL_HINT}")
+    limit = timeout if timeout is not None else CONVERT_TIMEOUT + PER_FILE_TIMEOUT * len(sources)
     outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xl_tools_lo_") as profile:
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+    ext = fmt.split(":")[0]
+    with tempfile.TemporaryDirectory(prefix="xl_tools_lo_") as tmp:
+        profile, inputs = Path(tmp) / "profile", Path(tmp) / "in"
+        inputs.mkdir()
+        if recalc:
+            (profile / "user").mkdir(parents=True)
+            (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ON_LOAD, encoding="utf-8")
+        copies = [Path(shutil.copyfile(src, inputs / f"{i}{_ascii_suffix(src)}")) for i, src in enumerate(sources)]
+        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", fmt, "--outdir", str(outdir), *map(str, copies)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=os.name == "posix")
         try:
-            proc.communicate(timeout=timeout)
+            proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             _kill(proc)
-            raise LibreOfficeError(f"LibreOffice 转换 {name} 超过 {timeout:.0f} 秒仍未完成，已停止；"
-                                   "请在 Excel/WPS 中把它另存为 .xlsx 后再运行") from None
-    out = outdir / f"{src.stem}.{fmt}"
-    if proc.returncode != 0 or not out.exists():
-        raise LibreOfficeError(f"LibreOffice 未能把 {name} 转为 .{fmt}（退出码 {proc.returncode}）；"
-                               "请在 Excel/WPS 中把它另存为 .xlsx 后再运行")
+            raise LibreOfficeError(f"LibreOffice {task}超过 {limit:.0f} 秒仍未完成，已停止") from None
+    outputs = [outdir / f"{i}.{ext}" for i in range(len(sources))]
+    return [out if out.exists() else None for out in outputs]
+
+
+def convert(src: Path, fmt: str, outdir: Path, *, display_name: str | None = None,
+            timeout: float = CONVERT_TIMEOUT) -> Path:
+    """Convert one file for the toolkit to read (.xls to .xlsx); return the new file's path."""
+    task = f"把 {display_name or src.name} 转为 .{fmt}"
+    advice = "；或在 Excel/WPS 中把它另存为 .xlsx 后再运行（validate 和 score 不需要 LibreOffice）"
+    try:
+        out, = convert_many([src], fmt, outdir, task=task, timeout=timeout)
+    except LibreOfficeError as exc:
+        raise LibreOfficeError(f"{exc}{advice}") from None
+    if out is None:
+        raise LibreOfficeError(f"LibreOffice 未能{task}{advice}")
     return out
+
+
+def _ascii_suffix(path: Path) -> str:
+    """The file's extension if it is plain ASCII (LibreOffice uses it as a hint), else none."""
+    suffix = path.suffix.lower()
+    return suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ""
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

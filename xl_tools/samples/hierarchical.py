@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.rounding import fmt_number
@@ -159,7 +160,7 @@ def _write_project(ws: Worksheet, top: int, project: Project) -> int:
     put(ws, f"G{r + 1}:J{r + 1}", project.goal_actual, align=LEFT)
     ws.row_dimensions[r + 1].height = 54
 
-    header = r + 2
+    header = _indicator_header_row(top)
     for col, label in zip("BCDEFGH", INDICATOR_HEADER):
         put(ws, f"{col}{header}", label, header=True)
     put(ws, f"I{header}:J{header}", "偏差原因分析及改进措施", header=True)
@@ -195,6 +196,11 @@ def _write_project(ws: Worksheet, top: int, project: Project) -> int:
     return sign + 1
 
 
+def _indicator_header_row(top: int) -> int:
+    """The indicator table's header row of a form starting at ``top`` (after title, names, funds and goal)."""
+    return top + 7 + len(FUNDS_ROWS)
+
+
 def _sheet_title(name: str) -> str:
     return re.sub(r"[:\\/?*\[\]]", "", name)[:31]
 
@@ -209,8 +215,11 @@ def build_hierarchical(path: str | PathLike[str], projects: list[Project], *, on
         if ws is None or not one_sheet:
             ws = wb.create_sheet("项目支出绩效自评表" if one_sheet else _sheet_title(project.name))
             widths(ws, {"A": 7, "B": 13, "C": 12, "D": 24, "E": 14, "F": 14, "G": 8, "H": 8, "I": 12, "J": 12})
-            print_setup(ws, landscape=True)
+            header = _indicator_header_row(1)
+            print_setup(ws, landscape=True, title_rows=None if one_sheet else f"{header}:{header}")
             top = 1
+        else:  # each stacked form starts a page: their headers differ, none can repeat
+            ws.row_breaks.append(Break(id=top - 1))
         top = _write_project(ws, top, project) + GAP_ROWS
     return save_stable(wb, path, creator="xl_tools samples")
 

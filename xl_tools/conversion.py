@@ -1,0 +1,96 @@
+"""``xl-tools convert``: workbooks and templates to PDF, .xlsx or .ods through LibreOffice.
+
+The operation behind the command (and the Python API): it checks every input,
+chooses output names that never replace an input, runs one LibreOffice process
+for the whole batch, and reports each file on its own, so one bad file does not
+stop the others.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .adapters import libreoffice
+from .errors import WorkbookReadError, XlToolsError
+from .reading.open import password_protected, sniff
+
+FORMATS = ("pdf", "xlsx", "ods")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One input's outcome: the written file, or the reason there is none."""
+
+    source: Path
+    output: Path | None
+    error: str | None = None
+
+
+def convert_files(paths: Sequence[str | Path], to: str, outdir: str | Path | None = None) -> list[Converted]:
+    """Convert each workbook to ``to`` next to itself (or into ``outdir``); formulas are recalculated."""
+    if to not in FORMATS:
+        raise XlToolsError(f"不支持转换为「{to}」；可选：{'、'.join(FORMATS)}")
+    sources = list(dict.fromkeys(Path(p) for p in paths))
+    problems = {src: _problem(src) for src in sources}
+    ready = [src for src in sources if problems[src] is None]
+    targets = _targets(ready, sources, to, Path(outdir) if outdir else None)
+    written: dict[Path, Path | None] = {}
+    if ready:
+        with tempfile.TemporaryDirectory(prefix="xl_tools_convert_") as tmp:
+            made = libreoffice.convert_many(ready, to, Path(tmp), task=f"转换为 .{to} ")
+            for src, out in zip(ready, made):
+                written[src] = _place(out, targets[src]) if out else None
+    return [Converted(src, written.get(src), problems[src] or (
+        None if written.get(src) else f"LibreOffice 未能把 {src.name} 转换为 .{to}（文件可能已损坏）"))
+        for src in sources]
+
+
+def _problem(src: Path) -> str | None:
+    """Why LibreOffice cannot convert ``src`` unattended, or None."""
+    try:
+        kind = sniff(src)
+    except WorkbookReadError as exc:
+        return None if _is_ods(src) else str(exc)
+    if kind.encrypted and password_protected(src):
+        return f"{src.name} 设有打开密码，LibreOffice 无人值守时无法打开；请在 Excel/WPS 中取消密码后再转换"
+    return None
+
+
+def _is_ods(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("mimetype").strip() == _ODS_MIMETYPE
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
+def _targets(ready: list[Path], inputs: list[Path], to: str, outdir: Path | None) -> dict[Path, Path]:
+    """``<name>.<to>`` beside the input or in ``outdir``; ``<name>_转换.<to>`` where that is an input."""
+    taken = {p.resolve() for p in inputs}
+    targets: dict[Path, Path] = {}
+    for src in ready:
+        folder = outdir if outdir is not None else src.parent
+        target = folder / f"{src.stem}.{to}"
+        if target.resolve() in taken:
+            target = folder / f"{src.stem}_转换.{to}"
+        targets[src] = target
+    clashes = [t for t in targets.values() if list(targets.values()).count(t) > 1]
+    if clashes:
+        raise XlToolsError(f"有几个输入文件会写出同一个文件 {clashes[0]}；请分开转换，或把同名文件改名")
+    return targets
+
+
+def _place(made: Path, target: Path) -> Path:
+    """Move the converted file to ``target`` whole: a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    shutil.copyfile(made, partial)
+    os.replace(partial, target)
+    return target

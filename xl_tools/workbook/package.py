@@ -1,0 +1,636 @@
+"""Edit a user's .xlsx/.xlsm where asked and copy every other zip part byte for byte.
+
+An openpyxl load+save rebuilds the whole package from its object model and
+drops what that model lacks (the ribbon's relationship, drawing shapes, extLst
+content; the VBA project unless asked; see tests/test_package.py). Here only
+the parts that change are re-serialised, with lxml, which keeps namespace
+prefixes and Excel's extension attributes (mc:Ignorable, x14ac:dyDescent).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, NamedTuple, TypeVar
+
+from lxml import etree
+from openpyxl.formula.translate import Translator
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+from ..errors import WorkbookReadError, XlToolsError
+from ..reading.ooxml import sheet_parts
+from ..reading.open import sniff
+from .save import FIXED_TIME
+
+CellValue = float | int | str | bool | None
+T = TypeVar("T")
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_WORKSHEET_REL = f"{_REL}/worksheet"
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_WORKBOOK = "xl/workbook.xml"
+_CONTENT_TYPES = "[Content_Types].xml"
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+# CT_Workbook children that come before calcPr
+_BEFORE_CALC = {f"{{{_MAIN}}}{tag}" for tag in ("sheets", "functionGroups", "externalReferences", "definedNames")}
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _m(tag: str) -> str:
+    return f"{{{_MAIN}}}{tag}"
+
+
+class PackageError(XlToolsError):
+    """A workbook cannot be edited as asked (sheet or cell missing, file busy); the message names them."""
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """What one cell should hold: a constant, or a formula with the cached value readers without an engine see."""
+
+    value: CellValue = None
+    formula: str | None = None
+    """Without the leading "="; function names and separators as stored in the file (English, commas)."""
+    style_of: str | None = None
+    """A cell of the same sheet whose style a new cell takes (an existing cell keeps its own)."""
+
+    def __post_init__(self) -> None:
+        if self.formula is not None and self.formula.startswith("="):
+            raise ValueError(f"公式不带等号：{self.formula}")
+        if isinstance(self.value, float) and not math.isfinite(self.value):
+            raise ValueError(f"不能写入 {self.value}")
+        if not isinstance(self.value, (float, int, str, bool, type(None))):
+            raise TypeError(f"不能写入 {type(self.value).__name__} 类型的值")
+
+
+class CellContent(NamedTuple):
+    value: CellValue
+    formula: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A cell whose content really changed, for the change log."""
+
+    sheet: str
+    ref: str
+    old: CellContent
+    new: CellContent
+
+
+def _position(ref: str) -> tuple[int, int] | None:
+    """(row, column) of an A1 reference, or None if it is not one inside Excel's grid."""
+    match = _REF.fullmatch(ref)
+    if not match:
+        return None
+    col, row = column_index_from_string(match[1].upper()), int(match[2])
+    return (row, col) if 1 <= col <= 16384 and 1 <= row <= 1048576 else None
+
+
+def _escape(text: str) -> str:
+    """OOXML's _xHHHH_ escapes: for characters XML cannot carry, and for literal escape-like text."""
+    text = _ESCAPED.sub(lambda m: "_x005F" + m[0], text)
+    return _NOT_XML.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m[0][2:6], 16)), text)
+
+
+def _same(a: CellValue, b: CellValue) -> bool:
+    """Equal as cell contents: 1 and 1.0 are, True and 1 are not."""
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _encode(value: CellValue) -> tuple[str, str]:
+    """(cell type, text of <v>) for a value that is not None."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return "n", repr(value)
+    return "str", _escape(str(value))
+
+
+def _rich_text(el: etree._Element) -> str:
+    """The text of a shared or inline string, phonetic runs left out."""
+    return _unescape("".join(el.xpath("m:t/text()|m:r/m:t/text()", namespaces={"m": _MAIN})))
+
+
+def _parse(data: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(data, parser)
+
+
+def _rels_path(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _resolve(source: str, target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join(posixpath.dirname(source), target))
+
+
+def _range(ref: str) -> tuple[int, int, int, int] | None:
+    """(min row, min col, max row, max col) of "A1" or "A1:M30"."""
+    ends = [_position(part) for part in ref.split(":")]
+    if not 1 <= len(ends) <= 2 or None in ends:
+        return None
+    (r1, c1), (r2, c2) = ends[0], ends[-1]  # type: ignore[misc]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+class _Sheet:
+    """A worksheet's XML with its rows and cells indexed; refs left implicit by the writer are filled in."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        data = root.find(_m("sheetData"))
+        if data is None:
+            raise ValueError("sheetData")
+        self.data = data
+        self.rows: dict[int, etree._Element] = {}
+        self.cells: dict[str, etree._Element] = {}
+        self._masters: dict[str, etree._Element] = {}
+        self.arrays: list[tuple[str, tuple[int, int, int, int]]] = []
+        r = 0
+        for row in data.iterfind(_m("row")):
+            r = int(row.get("r") or r + 1)
+            row.set("r", str(r))
+            self.rows[r] = row
+            col = 0
+            for c in row.iterfind(_m("c")):
+                pos = _position(c.get("r") or "")
+                col = pos[1] if pos else col + 1
+                ref = f"{get_column_letter(col)}{r}"
+                c.set("r", ref)
+                self.cells[ref] = c
+                self._index_formula(c)
+
+    def _index_formula(self, c: etree._Element) -> None:
+        f = c.find(_m("f"))
+        if f is None or not f.text:
+            return
+        if f.get("t") == "shared":
+            self._masters[f.get("si") or ""] = c
+        elif f.get("t") == "array" and (bounds := _range(f.get("ref") or "")) and bounds[:2] != bounds[2:]:
+            self.arrays.append((f.get("ref") or "", bounds))
+
+    def formula(self, c: etree._Element) -> str | None:
+        f = c.find(_m("f"))
+        if f is None:
+            return None
+        if f.get("t") == "shared" and not f.text:
+            master = self._masters.get(f.get("si") or "")
+            if master is None:
+                return None
+            return Translator("=" + (master.findtext(_m("f")) or ""), origin=master.get("r")).translate_formula(
+                c.get("r"))[1:]
+        return f.text or ""
+
+    def unshare(self, c: etree._Element) -> None:
+        """Give every cell sharing the formula of master ``c`` its own text, before ``c`` is overwritten."""
+        f = c.find(_m("f"))
+        if f is None or f.get("t") != "shared" or not f.text:
+            return
+        for other in self.cells.values():
+            g = other.find(_m("f"))
+            if other is not c and g is not None and g.get("t") == "shared" and g.get("si") == f.get("si"):
+                g.text = self.formula(other)
+                for attr in ("t", "si", "ref"):
+                    g.attrib.pop(attr, None)
+        self._masters.pop(f.get("si") or "", None)
+
+    def in_array(self, row: int, col: int) -> str | None:
+        """The multi-cell array formula range holding (row, col), which only Excel can change as a whole."""
+        return next((ref for ref, (r1, c1, r2, c2) in self.arrays if r1 <= row <= r2 and c1 <= col <= c2), None)
+
+    def cell(self, ref: str, row: int, col: int, style_of: str | None) -> etree._Element:
+        """The cell at ``ref``, created in column order (and its row in row order) with a style if new."""
+        if ref in self.cells:
+            return self.cells[ref]
+        row_el = self._row(row)
+        c = row_el.makeelement(_m("c"), {"r": ref})
+        style = self._style(row_el, col, style_of)
+        if style is not None:
+            c.set("s", style)
+        after = next((x for x in row_el if x.tag != _m("c") or _position(x.get("r") or "")[1] > col), None)
+        if after is None:
+            row_el.append(c)
+        else:
+            after.addprevious(c)
+        if row_el.get("spans"):
+            bounds = [int(n) for n in re.findall(r"\d+", row_el.get("spans") or "")] + [col]
+            row_el.set("spans", f"{min(bounds)}:{max(bounds)}")
+        self.cells[ref] = c
+        self._widen_dimension(row, col)
+        return c
+
+    def _row(self, r: int) -> etree._Element:
+        if r not in self.rows:
+            row = self.data.makeelement(_m("row"), {"r": str(r)})
+            following = min((k for k in self.rows if k > r), default=None)
+            if following is None:
+                self.data.append(row)
+            else:
+                self.rows[following].addprevious(row)
+            self.rows[r] = row
+        return self.rows[r]
+
+    def _style(self, row: etree._Element, col: int, style_of: str | None) -> str | None:
+        """As Excel styles a cell typed into: the given neighbour's, else the row's, else the column's."""
+        if style_of and (src := self.cells.get(style_of.replace("$", "").upper())) is not None and src.get("s"):
+            return src.get("s")
+        if row.get("customFormat") in ("1", "true"):
+            return row.get("s")
+        for c in self.root.iterfind(f"{_m('cols')}/{_m('col')}"):
+            if int(c.get("min", 0)) <= col <= int(c.get("max", 0)):
+                return c.get("style")
+        return None
+
+    def _widen_dimension(self, row: int, col: int) -> None:
+        dim = self.root.find(_m("dimension"))
+        bounds = _range(dim.get("ref") or "") if dim is not None else None
+        if dim is None or bounds is None:
+            return
+        r1, c1, r2, c2 = min(bounds[0], row), min(bounds[1], col), max(bounds[2], row), max(bounds[3], col)
+        dim.set("ref", f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+
+
+def _fill(c: etree._Element, write: CellWrite) -> None:
+    """Put a value/formula into a cell, keeping its style and any extLst."""
+    for child in c.findall(_m("f")) + c.findall(_m("v")) + c.findall(_m("is")):
+        c.remove(child)
+    for attr in ("t", "cm", "vm"):  # cell and value metadata belong to the old content
+        c.attrib.pop(attr, None)
+    children = []
+    if write.formula is not None:
+        children.append(c.makeelement(_m("f"), {}))
+        children[-1].text = write.formula
+    if write.value is not None:
+        kind, text = _encode(write.value)
+        if kind == "str" and write.formula is None:
+            c.set("t", "inlineStr")
+            children.append(c.makeelement(_m("is"), {}))
+            t = etree.SubElement(children[-1], _m("t"))
+        else:
+            if kind != "n":
+                c.set("t", kind)
+            children.append(c.makeelement(_m("v"), {}))
+            t = children[-1]
+        t.text = text
+        if text != text.strip():
+            t.set(_XML_SPACE, "preserve")
+    for i, child in enumerate(children):
+        c.insert(i, child)
+
+
+def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        inline = c.find(_m("is"))
+        return _rich_text(inline) if inline is not None else ""
+    text = c.findtext(_m("v"))
+    if text is None:
+        return "" if kind == "str" and c.find(_m("v")) is not None else None
+    if kind == "s":
+        return strings()[int(text)]
+    if kind == "b":
+        return text.strip() in ("1", "true")
+    if kind == "str":
+        return _unescape(text)
+    if kind in ("e", "d"):
+        return text
+    return int(text) if re.fullmatch(r"-?\d+", text.strip()) else float(text)
+
+
+def _sheet_xml(rows: Sequence[Sequence[CellValue]], widths: Mapping[str, float] | None) -> bytes:
+    """A plain worksheet: numbers, booleans, and strings inline so the shared strings stay untouched."""
+    root = etree.Element(_m("worksheet"), nsmap={None: _MAIN, "r": _REL})
+    if widths:
+        cols = etree.SubElement(root, _m("cols"))
+        for letter, width in sorted(widths.items(), key=lambda kv: column_index_from_string(kv[0])):
+            n = str(column_index_from_string(letter))
+            etree.SubElement(cols, _m("col"), min=n, max=n, width=repr(float(width)), customWidth="1")
+    data = etree.SubElement(root, _m("sheetData"))
+    for r, values in enumerate(rows, start=1):
+        row = etree.SubElement(data, _m("row"), r=str(r))
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                _fill(etree.SubElement(row, _m("c"), r=f"{get_column_letter(col)}{r}"), CellWrite(value))
+    return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+
+
+def _replace_atomically(target: Path, write: Callable[[BinaryIO], None], *, mode_of: Path | None = None) -> None:
+    """Write into a temporary file beside ``target``, flush it to disk, then rename it over ``target``."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PackageError(f"无法在 {target.parent} 中写入文件：{exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode_of is not None and mode_of.exists():
+            shutil.copymode(mode_of, tmp)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, PermissionError):
+            raise PackageError(f"无法写入 {target.name}：文件可能正在 Excel 或 WPS 中打开，请关闭后再试") from exc
+        if isinstance(exc, OSError):
+            raise PackageError(f"无法写入 {target.name}：{exc.strerror}") from exc
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # the rename itself reaches the disk
+        dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class Package:
+    """An .xlsx/.xlsm held as its zip parts; the parts edited are parsed, all others stay bytes."""
+
+    def __init__(self, path: Path, zf: zipfile.ZipFile) -> None:
+        self.path = path
+        self._infos = [info for info in zf.infolist() if not info.is_dir()]
+        self._parts = {info.filename: zf.read(info) for info in self._infos}
+        self._comment = zf.comment
+        self._sheet_parts = dict(sheet_parts(zf))
+        self._trees: dict[str, etree._Element] = {}
+        self._dirty: set[str] = set()
+        self._replaced = False
+        self._sheets: dict[str, _Sheet] = {}
+        self._strings: list[str] | None = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Package:
+        path = Path(path)
+        kind = sniff(path)
+        if kind.format != "xlsx" or kind.encrypted:
+            raise PackageError(f"{path.name} 是 .xls 或加密的工作簿，不能直接修改；"
+                               "请在 Excel/WPS 中另存为不加密的 .xlsx 后再运行")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return cls(path, zf)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, SyntaxError) as exc:
+            raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法修改（{type(exc).__name__}）") from exc
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._dirty) or self._replaced
+
+    def sheet_names(self) -> list[str]:
+        return list(self._sheet_parts)
+
+    def read_cell(self, sheet: str, ref: str) -> CellContent:
+        """The cell's cached (or constant) value and its formula, as a change log records them."""
+        ws = self._sheet(sheet)
+        c = ws.cells.get(self._ref(sheet, ref)[0])
+        return CellContent(None, None) if c is None else CellContent(_value(c, self._shared_strings), ws.formula(c))
+
+    def set_cells(self, sheet: str, writes: Mapping[str, CellWrite]) -> list[Change]:
+        """Write the cells; the ones already holding the same content are left alone and not reported."""
+        ws = self._sheet(sheet)
+        changes = []
+        for ref, write in writes.items():
+            key, (row, col) = self._ref(sheet, ref)
+            c = ws.cells.get(key)
+            old = CellContent(None, None) if c is None else CellContent(_value(c, self._shared_strings),
+                                                                       ws.formula(c))
+            new = CellContent(write.value, write.formula)
+            if old.formula == new.formula and _same(old.value, new.value):
+                continue
+            if (array := ws.in_array(row, col)) is not None:
+                raise PackageError(f"{self.path.name} 工作表「{sheet}」的 {key} 属于数组公式区域 {array}，不能单独修改")
+            if c is not None:
+                ws.unshare(c)
+            _fill(c if c is not None else ws.cell(key, row, col, write.style_of), write)
+            changes.append(Change(sheet, key, old, new))
+        if changes:
+            self._dirty.add(self._sheet_parts[sheet])
+        if any(ch.old.formula is not None or ch.new.formula is not None for ch in changes):
+            self._drop_calc_chain()  # a chain not matching the formulas makes Excel "repair" the file
+        return changes
+
+    def replace_sheet(self, title: str, rows: Sequence[Sequence[CellValue]], *,
+                      widths: Mapping[str, float] | None = None) -> None:
+        """A toolkit-owned sheet written whole: replaced where it is, or added after the last sheet."""
+        if not title or len(title) > 31 or _BAD_TITLE.search(title) or title.startswith("'"):
+            raise PackageError(f"工作表名称「{title}」不可用：最多 31 个字符，不能含 [ ] : * ? / \\")
+        xml = _sheet_xml(rows, widths)
+        existing = next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
+        if existing is None:
+            self._add_sheet(title, xml)
+            return
+        part = self._sheet_parts[existing]
+        if self._content_type(part) != _WORKSHEET_TYPE:
+            raise PackageError(f"{self.path.name} 中的「{existing}」不是普通工作表，不能替换")
+        if part not in self._dirty and self._parts.get(part) == xml:
+            return
+        self._trees.pop(part, None)
+        self._dirty.discard(part)
+        self._sheets.pop(existing, None)
+        self._drop_relationships(part)  # the old sheet's comments, drawings, tables
+        self._parts[part] = xml
+        self._replaced = True
+
+    def set_full_calc_on_load(self) -> None:
+        """Ask Excel, WPS and LibreOffice to recalculate every formula when the file is opened."""
+        wb = self._xml(_WORKBOOK)
+        calc = wb.find(_m("calcPr"))
+        if calc is None:
+            anchor = [el for el in wb if el.tag in _BEFORE_CALC][-1]
+            calc = wb.makeelement(_m("calcPr"), {})
+            anchor.addnext(calc)
+        elif calc.get("fullCalcOnLoad") in ("1", "true"):
+            return
+        calc.set("fullCalcOnLoad", "1")
+        self._dirty.add(_WORKBOOK)
+
+    def save(self, out_path: str | os.PathLike[str]) -> Path:
+        """Write the package atomically; parts keep their order, names, dates and compression."""
+        out = Path(out_path)
+        for part in self._dirty:
+            self._parts[part] = _DECLARATION + etree.tostring(self._trees[part], encoding="UTF-8",
+                                                              xml_declaration=False)
+        self._dirty.clear()
+        old = {info.filename for info in self._infos}
+
+        def write(fh: BinaryIO) -> None:
+            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.comment = self._comment
+                for info in self._infos:
+                    if info.filename in self._parts:
+                        entry = zipfile.ZipInfo(info.filename, info.date_time)
+                        entry.compress_type = info.compress_type
+                        entry.external_attr = info.external_attr
+                        zf.writestr(entry, self._parts[info.filename])
+                for name in (n for n in self._parts if n not in old):
+                    entry = zipfile.ZipInfo(name, FIXED_TIME.timetuple()[:6])
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    zf.writestr(entry, self._parts[name])
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(out, write, mode_of=out if out.exists() else self.path)
+        return out
+
+    # ------------------------------------------------------------------ parts
+
+    def _xml(self, part: str) -> etree._Element:
+        if part not in self._trees:
+            self._trees[part] = _parse(self._parts[part])
+        return self._trees[part]
+
+    def _sheet(self, name: str) -> _Sheet:
+        if name not in self._sheets:
+            part = self._sheet_parts.get(name)
+            if part is None:
+                raise PackageError(f"{self.path.name} 中没有名为「{name}」的工作表")
+            if part not in self._parts or self._content_type(part) != _WORKSHEET_TYPE:
+                raise PackageError(f"{self.path.name} 中的「{name}」不是可写入单元格的工作表")
+            try:
+                self._sheets[name] = _Sheet(self._xml(part))
+            except (etree.XMLSyntaxError, ValueError) as exc:
+                raise WorkbookReadError(f"{self.path.name} 工作表「{name}」已损坏，无法修改") from exc
+        return self._sheets[name]
+
+    def _ref(self, sheet: str, ref: str) -> tuple[str, tuple[int, int]]:
+        pos = _position(ref)
+        if pos is None:
+            raise PackageError(f"{self.path.name} 工作表「{sheet}」：「{ref}」不是有效的单元格地址")
+        return f"{get_column_letter(pos[1])}{pos[0]}", pos
+
+    def _shared_strings(self) -> list[str]:
+        if self._strings is None:
+            part = next(iter(self._targets(_WORKBOOK, f"{_REL}/sharedStrings")), None)
+            root = _parse(self._parts[part]) if part in self._parts else None
+            self._strings = [] if root is None else [_rich_text(si) for si in root.iterfind(_m("si"))]
+        return self._strings
+
+    def _content_type(self, part: str) -> str | None:
+        types = self._xml(_CONTENT_TYPES)
+        for el in types.iterfind(f"{{{_CT}}}Override"):
+            if el.get("PartName", "").lstrip("/") == part:
+                return el.get("ContentType")
+        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        return next((el.get("ContentType") for el in types.iterfind(f"{{{_CT}}}Default")
+                     if (el.get("Extension") or "").lower() == ext), None)
+
+    def _relationships(self, source: str) -> list[etree._Element]:
+        rels = _rels_path(source)
+        if rels not in self._parts:
+            return []
+        return [el for el in self._xml(rels).iterfind(f"{{{_PKG_REL}}}Relationship") if el.get("TargetMode") != "External"]
+
+    def _targets(self, source: str, rel_type: str | None = None) -> list[str]:
+        return [_resolve(source, el.get("Target") or "") for el in self._relationships(source)
+                if rel_type is None or el.get("Type") == rel_type]
+
+    def _drop_calc_chain(self) -> None:
+        for el in self._relationships(_WORKBOOK):
+            if el.get("Type") == f"{_REL}/calcChain":
+                el.getparent().remove(el)
+                self._dirty.add(_rels_path(_WORKBOOK))
+                self._drop_part(_resolve(_WORKBOOK, el.get("Target") or ""))
+
+    def _drop_part(self, part: str) -> None:
+        """Remove a part no relationship points to any more, with its content type and its own orphans."""
+        self._parts.pop(part, None)
+        self._trees.pop(part, None)
+        self._dirty.discard(part)
+        types = self._xml(_CONTENT_TYPES)
+        for el in types.iterfind(f"{{{_CT}}}Override"):
+            if el.get("PartName", "").lstrip("/") == part:
+                types.remove(el)
+                self._dirty.add(_CONTENT_TYPES)
+        self._drop_relationships(part)
+
+    def _drop_relationships(self, part: str) -> None:
+        targets = self._targets(part)
+        rels = _rels_path(part)
+        self._parts.pop(rels, None)
+        self._trees.pop(rels, None)
+        self._dirty.discard(rels)
+        self._replaced = True
+        for target in targets:
+            if not any(target in self._targets(src) for src in self._sources()):
+                self._drop_part(target)
+
+    def _sources(self) -> Iterable[str]:
+        """Every part that has relationships (the package itself is "")."""
+        for rels in [name for name in self._parts if name.endswith(".rels")]:
+            folder, name = posixpath.split(rels)
+            yield posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+    def _add_sheet(self, title: str, xml: bytes) -> None:
+        part = next(p for n in itertools.count(1) if (p := f"xl/worksheets/sheet{n}.xml") not in self._parts)
+        self._parts[part] = xml
+        override = etree.SubElement(self._xml(_CONTENT_TYPES), f"{{{_CT}}}Override")
+        override.set("PartName", f"/{part}")
+        override.set("ContentType", _WORKSHEET_TYPE)
+        self._dirty.add(_CONTENT_TYPES)
+        rels_part = _rels_path(_WORKBOOK)
+        rels = self._xml(rels_part)
+        ids = {el.get("Id") for el in rels}
+        rid = next(r for n in itertools.count(1) if (r := f"rId{n}") not in ids)
+        etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Id=rid, Type=_WORKSHEET_REL,
+                         Target=posixpath.relpath(part, posixpath.dirname(_WORKBOOK)))
+        self._dirty.add(rels_part)
+        sheets = self._xml(_WORKBOOK).find(_m("sheets"))
+        sheet_id = max((int(el.get("sheetId") or 0) for el in sheets), default=0) + 1
+        etree.SubElement(sheets, _m("sheet"), {"name": title, "sheetId": str(sheet_id), f"{{{_REL}}}id": rid})
+        self._dirty.add(_WORKBOOK)
+        self._sheet_parts[title] = part
+
+
+def backup_path(path: Path) -> Path:
+    """<name>.bak.xlsx next to the file, or a numbered one when an earlier backup is there (never overwritten)."""
+    names = itertools.chain([f"{path.stem}.bak{path.suffix}"],
+                            (f"{path.stem}.bak{n}{path.suffix}" for n in itertools.count(2)))
+    return next(p for p in (path.with_name(name) for name in names) if not p.exists())
+
+
+def save_in_place(path: str | os.PathLike[str], edit: Callable[[Package], T]) -> T:
+    """Run ``edit`` on the workbook and, if it changed anything, back the file up and replace it atomically.
+
+    A failure inside ``edit`` leaves the file as it was; a file saved by someone else meanwhile is not overwritten.
+    """
+    path = Path(path)
+    before = path.stat()
+    package = Package.open(path)
+    result = edit(package)
+    if package.changed:
+        now = path.stat()
+        if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
+            raise PackageError(f"{path.name} 在处理期间被其他程序修改，未写入；请重新运行")
+
+        def copy(fh: BinaryIO) -> None:
+            with open(path, "rb") as src:
+                shutil.copyfileobj(src, fh)
+
+        _replace_atomically(backup_path(path), copy, mode_of=path)
+        package.save(path)
+    return result
