@@ -13,8 +13,8 @@ from .labels import find_cells
 from .sheet_checks import sheet_findings
 
 ProjectReader = Callable[[Grid], list[ProjectForm]]
-PROJECT_READERS: list[ProjectReader] = [template.read, export.read, hierarchical.read, compact.read,
-                                         compact.read_department]
+# tried in this order after the template (whose defined names make it unambiguous)
+LABEL_READERS: list[ProjectReader] = [export.read, hierarchical.read, compact.read, compact.read_department]
 TOOLKIT_SHEETS = ("校验结果",)
 
 
@@ -35,8 +35,10 @@ def _is_toolkit_output(grid: Grid) -> bool:
 def read_tables(grid: Grid) -> list[ProjectForm]:
     """Every table of a sheet, in sheet order: each reader may find some (a 表10 above a 表12);
     a table already read by an earlier reader is not read again by a later one."""
-    forms: list[ProjectForm] = []
-    for reader in PROJECT_READERS:
+    forms = template.read(grid)
+    if forms:  # the toolkit's template holds exactly one table per sheet
+        return forms
+    for reader in LABEL_READERS:
         for form in reader(grid):
             if not any(form.first_row <= f.last_row and f.first_row <= form.last_row for f in forms):
                 forms.append(form)

@@ -7,6 +7,7 @@ Labels are compared after removing whitespace, colons and bracketed notes, so
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..core.model import RawCell
@@ -17,8 +18,15 @@ _BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 
 
 def norm_label(value: Any) -> str:
-    text = normalise_text(value) if value is not None else ""
-    text = _BRACKETS.sub("", text)
+    if isinstance(value, str):
+        return _norm_label_text(value)
+    return _norm_label_text(normalise_text(value)) if value is not None else ""
+
+
+@lru_cache(maxsize=65536)
+def _norm_label_text(text: str) -> str:
+    """Cached: every reader looks at the same header and label cells of a sheet."""
+    text = _BRACKETS.sub("", normalise_text(text))
     return text.strip(":：*").replace("其中:", "").replace("其中：", "")
 
 

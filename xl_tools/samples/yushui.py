@@ -64,7 +64,7 @@ PROJECTS: list[tuple[str, float, list[tuple[str, str, str, float]]]] = [
 ]
 
 
-def _unit(actual: str) -> str | None:
+def unit_of(actual: str) -> str | None:
     """The report writes units only with the actual value ("实际完成30000人次")."""
     return parse_value(actual).unit
 
@@ -76,7 +76,7 @@ def build_yushui_2022(path: str | PathLike[str]) -> Path:
         spec = ProjectSpec(
             name=f"{name}项目", department=DEPARTMENT, unit=DEPARTMENT, year=2022,
             funds={"年度资金总额": (amount, amount, amount), "其中：当年财政拨款": (amount, amount, amount)},
-            indicators=[{"name": n, "target": t, "actual": a, "weight": w, "score": w, "unit": _unit(a)}
+            indicators=[{"name": n, "target": t, "actual": a, "weight": w, "score": w, "unit": unit_of(a)}
                         for n, t, a, w in indicators],
             claimed_total=100,
         )
