@@ -164,6 +164,12 @@ def test_chinese_text_and_embedded_cjk_font(pdfs: dict[str, Path]) -> None:
         assert all(embedded == "yes" for _, embedded in listed), (name, listed)
 
 
+def test_songti_forms_print_in_a_serif_cjk_face(pdfs: dict[str, Path]) -> None:
+    """The forms are set in 宋体; the adapter's fontconfig alias maps it to Noto Serif CJK, not a sans face."""
+    listed = [font for font, _ in fonts(pdfs["渝水区2022.xlsx"])]
+    assert any("SerifCJK" in font for font in listed), listed
+
+
 def test_a_long_project_sheet_repeats_the_indicator_header(tmp_path: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)

@@ -36,6 +36,26 @@ _RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+# Forms are set in 宋体/仿宋/黑体, which a Linux machine lacks; without an alias fontconfig picks the first
+# CJK face it has (often Noto … CJK JP), which draws some characters with Japanese glyph shapes.
+_SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+_CHINESE_FONT_ALIASES = {"Noto Serif CJK SC": ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "仿宋_GB2312"),
+                         "Noto Sans CJK SC": ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "等线", "DengXian")}
+
+
+def _fontconfig(folder: Path) -> dict[str, str]:
+    """Environment for soffice: the system fontconfig plus Chinese font aliases (Linux only)."""
+    if not _SYSTEM_FONTCONFIG.exists():
+        return {}
+    aliases = "".join(f'<alias binding="same"><family>{name}</family><prefer><family>{face}</family></prefer></alias>'
+                      for face, names in _CHINESE_FONT_ALIASES.items() for name in names)
+    conf = folder / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f'<include ignore_missing="yes">{_SYSTEM_FONTCONFIG}</include>{aliases}</fontconfig>',
+                    encoding="utf-8")
+    return {"FONTCONFIG_FILE": str(conf)}
+
+
 class LibreOfficeError(XlToolsError):
     """LibreOffice is missing, failed, or took too long."""
 
@@ -74,7 +94,7 @@ def convert_many(sources: Sequence[Path], fmt: str, outdir: Path, *, task: str, 
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--convert-to", fmt, "--outdir", str(outdir), *map(str, copies)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=os.name == "posix")
+                                env={**os.environ, **_fontconfig(Path(tmp))}, start_new_session=os.name == "posix")
         try:
             proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
