@@ -331,7 +331,7 @@ def test_run_writes_the_result_workbook(tmp_path: Path, yuzhong: Path) -> None:
     assert fingerprint(yuzhong) == before
     wb = openpyxl.load_workbook(tmp_path / "结果.xlsx")
     assert wb.sheetnames == ["部门整体", "医疗救助专项经费（残保金）", "居民医保财政补助资金", "购买窗口服务专项经费",
-                             "表11", "校验结果"]
+                             "表11", "校验结果", "变更记录"]
     department = wb["部门整体"]
     assert department["I3"].value == 110  # 自评总分 cell: 10 + 100
     assert (department["F19"].value, department["F20"].value) == (6.1, 42.01)  # 偏离度 of rows 19 and 20
@@ -396,3 +396,33 @@ def test_every_command_has_help_with_an_example(tmp_path: Path) -> None:
             assert proc.returncode == 0, (path, proc.stderr)
             assert "示例" in proc.stdout, path
     assert list(tmp_path.iterdir()) == []  # asking for help writes nothing
+
+
+def test_run_records_every_cell_it_changed(tmp_path: Path) -> None:
+    """变更记录 lists the user's cells that `run` rewrote, old and new, and nothing it left as it was.
+
+    Seed 000: the 部门整体 claims 100 but 10 (执行率) + 100 (its indicator weights) = 110; the export stores
+    every 执行率得分 as the text "10.00", which becomes the number 10; all other scores equal the claims.
+    """
+    from xl_tools.samples.seed_forms import build_yuzhong_2023
+
+    source = build_yuzhong_2023(tmp_path / "yz.xlsx")
+    out = tmp_path / "yz_result.xlsx"
+    proc = xl("run", str(source), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(openpyxl.load_workbook(out)["变更记录"].iter_rows(values_only=True))
+    assert rows[0][0].startswith("xl_tools ") and "规则集 default" in rows[0][0] and "共改动 5 个单元格" in rows[0][0]
+    assert rows[1] == ("工作表", "单元格", "内容", "原值", "新值")
+    assert sorted(rows[2:]) == sorted([
+        ("部门整体", "I3", "总分", 100, 110),
+        ("部门整体", "G8", "执行率得分", "10.00", 10),
+        ("医疗救助专项经费（残保金）", "G8", "执行率得分", "10.00", 10),
+        ("居民医保财政补助资金", "G8", "执行率得分", "10.00", 10),
+        ("购买窗口服务专项经费", "G8", "执行率得分", "10.00", 10),
+    ])
+    again = tmp_path / "again.xlsx"
+    assert xl("run", str(out), "-o", str(again), cwd=tmp_path).returncode == 0
+    rerun = list(openpyxl.load_workbook(again)["变更记录"].iter_rows(values_only=True))
+    assert "共改动 0 个单元格" in rerun[0][0] and len(rerun) == 2  # running on its own result changes nothing
+    checked = xl("validate", str(out), "--all", cwd=tmp_path)
+    assert "SHEET_UNRECOGNISED" not in checked.stdout  # its own 校验结果 and 变更记录 sheets are not forms

@@ -251,7 +251,7 @@ def test_run_on_xls_writes_an_xlsx(tmp_path: Path, samples: dict[str, Path]) -> 
     assert src.read_bytes() == before
     assert zipfile.is_zipfile(result)
     wb = openpyxl.load_workbook(result)
-    assert wb.sheetnames[-2:] == ["表11", "校验结果"]
+    assert wb.sheetnames[-3:] == ["表11", "校验结果", "变更记录"]
     department = wb["部门整体"]
     assert department["I3"].value == 110  # 自评总分: 10 + 100
     # 偏离度: (15385 − 14500) / 14500 × 100 = 6.1; (85206 − 60000) / 60000 × 100 = 42.01

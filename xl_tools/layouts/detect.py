@@ -15,7 +15,7 @@ from .sheet_checks import sheet_findings
 ProjectReader = Callable[[Grid], list[ProjectForm]]
 # tried in this order after the template (whose defined names make it unambiguous)
 LABEL_READERS: list[ProjectReader] = [export.read, hierarchical.read, compact.read, compact.read_department]
-TOOLKIT_SHEETS = ("校验结果",)
+TOOLKIT_SHEETS = {"校验结果": "级别", "变更记录": "单元格"}  # sheet the toolkit writes -> a header it has
 
 
 @dataclass
@@ -29,7 +29,8 @@ class Detected:
 
 
 def _is_toolkit_output(grid: Grid) -> bool:
-    return grid.name in TOOLKIT_SHEETS and bool(find_cells(grid, ("级别",), range(1, 2)))
+    header = TOOLKIT_SHEETS.get(grid.name)
+    return header is not None and bool(find_cells(grid, (header,), range(1, 3)))
 
 
 def read_tables(grid: Grid) -> list[ProjectForm]:

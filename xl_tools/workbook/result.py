@@ -1,15 +1,16 @@
-"""Write a result workbook: the input's own cells get the recomputed scores, plus 表11 and 校验结果.
+"""Write a result workbook: the input's own cells get the recomputed scores, plus 表11, 校验结果 and 变更记录.
 
 The input is never written; the result goes to a new file next to it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.model import FileResult, ProjectForm, ProjectResult
 from ..reading.open import xlsx_for_writing
-from .summary import add_findings_sheet, add_summary_sheet
+from .summary import add_changes_sheet, add_findings_sheet, add_summary_sheet
 from .save import save_stable
 
 
@@ -18,26 +19,45 @@ def default_output(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}_自评结果.xlsx")
 
 
-def _put_number(ws, ref: str | None, value: float | None, *, percent: bool = False) -> None:
-    """Write a score or rate, keeping the cell's own style; a rate follows the cell's format."""
-    if not ref or value is None:
-        return
-    cell = ws[ref]
-    if percent:
-        value = value / 100 if "%" in (cell.number_format or "") else value
-    cell.value = value
+@dataclass(frozen=True)
+class CellChange:
+    sheet: str
+    cell: str
+    what: str
+    old: object
+    new: object
 
 
-def _fill_project(ws, form: ProjectForm, result: ProjectResult) -> None:
+class _Writer:
+    """Writes results into a sheet's own cells and remembers every cell whose content it changed."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.changes: list[CellChange] = []
+
+    def put(self, ref: str | None, value: object, what: str, *, percent: bool = False) -> None:
+        """Keep the cell's own style; a rate follows the cell's format (0.95 in a % cell, else 95)."""
+        if not ref or value is None:
+            return
+        cell = self.ws[ref]
+        if percent and isinstance(value, float):
+            value = value / 100 if "%" in (cell.number_format or "") else value
+        if cell.value != value:
+            self.changes.append(CellChange(self.ws.title, ref, what, cell.value, value))
+            cell.value = value
+
+
+def _fill_project(ws, form: ProjectForm, result: ProjectResult) -> list[CellChange]:
+    writer = _Writer(ws)
     for ind_form, ind in zip(form.indicators, result.indicators):
-        _put_number(ws, ind_form.out_cells.get("score"), ind.score)
-        _put_number(ws, ind_form.out_cells.get("deviation"), ind.deviation)
-        _put_number(ws, ind_form.out_cells.get("coefficient"), ind.coefficient)
-    _put_number(ws, form.out_cells.get("exec_rate"), result.execution_rate, percent=True)
-    _put_number(ws, form.out_cells.get("exec_score"), result.execution_score)
-    _put_number(ws, form.out_cells.get("total"), result.total)
-    if form.out_cells.get("grade") and result.grade:
-        ws[form.out_cells["grade"]].value = result.grade
+        for key, value, label in (("score", ind.score, "指标得分"), ("deviation", ind.deviation, "偏离度"),
+                                  ("coefficient", ind.coefficient, "得分系数")):
+            writer.put(ind_form.out_cells.get(key), value, f"「{ind.name}」{label}")
+    writer.put(form.out_cells.get("exec_rate"), result.execution_rate, "执行率", percent=True)
+    writer.put(form.out_cells.get("exec_score"), result.execution_score, "执行率得分")
+    writer.put(form.out_cells.get("total"), result.total, "总分")
+    writer.put(form.out_cells.get("grade"), result.grade, "评价等级")
+    return writer.changes
 
 
 def write_result(source: str | Path, forms: list[ProjectForm], result: FileResult, out: str | Path, *,
@@ -52,12 +72,14 @@ def write_result(source: str | Path, forms: list[ProjectForm], result: FileResul
     source, out = Path(source), Path(out)
     wb = openpyxl.load_workbook(xlsx_for_writing(source, password=password),
                                 keep_vba=source.suffix.lower() == ".xlsm")
+    changes: list[CellChange] = []
     for form, project in zip(forms, result.projects):
         if form.sheet in wb.sheetnames:
-            _fill_project(wb[form.sheet], form, project)
+            changes += _fill_project(wb[form.sheet], form, project)
     year = next((f.year for f in forms if f.year), None)
     # a 表11 the user made stays as it is; ours goes beside it
     title = "表11" if "表11" not in wb.sheetnames else "表11（计算）"
     add_summary_sheet(wb, result.projects, year=year, title=title)
     add_findings_sheet(wb, result.all_findings())
+    add_changes_sheet(wb, changes, rule_set=result.rule_set, rule_set_hash=result.rule_set_hash)
     return save_stable(wb, out)
