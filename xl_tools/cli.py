@@ -123,7 +123,7 @@ def score(path: Path, rule_set: str | None, as_json: bool, password: str | None)
 @password_option
 @handle_errors
 def run(path: Path | None, output: Path | None, rule_set: str | None, password: str | None) -> None:
-    """主流程：校验、计分，写出结果工作簿（含 表11 和 校验结果），不改动原文件。
+    """主流程：校验、计分，写出结果工作簿（含 表11、校验结果和变更记录），不改动原文件。
 
     不给文件时，用内置的渝中区医疗保障局 2023 年样例演示。
 
