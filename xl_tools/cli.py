@@ -159,6 +159,31 @@ def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
     return target, output
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="结果文件路径（默认：输入文件旁的 <文件名>_重算.xlsx）。")
+@click.option("--in-place", is_flag=True, help="直接改写输入文件（先在旁边保存备份 <文件名>.bak.xlsx）。")
+@rules_option
+@handle_errors
+def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | None) -> None:
+    """在工作簿中写入计算得分的公式（带计算结果），之后在 Excel 中改完成值或权重，得分会自动更新。
+
+    公式写入各表自己的得分、偏离度、得分系数、执行率、总分、等级单元格，辅助数值写在表格右侧；
+    其他内容原样保留（宏、功能区、图形、批注、数据验证等）；改动记入「变更记录」工作表。
+
+    示例：xl-tools recompute 自评表.xlsx -o 自评表_重算.xlsx
+    """
+    from .recompute import recompute_file
+
+    if in_place and output:
+        raise XlToolsError("--in-place 与 -o 只能选一个")
+    done = recompute_file(path, output, rule_set, in_place=in_place)
+    click.echo(f"写入 {len(done.changes)} 个单元格（公式及其计算结果）：{done.path}")
+    if in_place and done.changes:
+        click.echo(f"改写前的原文件已备份在同一文件夹：{path.stem}.bak{path.suffix}（已有备份时编号递增）")
+
+
 @main.group()
 def rules() -> None:
     """查看规则集。

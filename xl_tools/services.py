@@ -23,6 +23,8 @@ class NothingRecognised(XlToolsError):
 class Evaluation:
     result: FileResult
     forms: list[ProjectForm]
+    settings: list[rules.Settings]
+    """The settings each table was scored with, in the order of ``forms``."""
 
 
 def read_book(path: str | Path, reader: str = "openpyxl", *, password: str | None = None) -> WorkbookGrid:
@@ -42,9 +44,10 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,
                                            named_in_params=rule_set is None and found.rule_set is not None,
                                            params=found.params)
-    projects = []
+    projects, table_settings = [], []
     for form in found.forms:
         settings = rules.for_table(file_settings, form.layout, form_stated_settings(form))
+        table_settings.append(settings)
         project = evaluate(form, settings)
         project.settings_overrides = {k: v for k, v in settings.to_dict().items()
                                       if settings.sources[k] != file_settings.sources[k]}
@@ -52,7 +55,7 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     findings = found.findings + check_summaries(found.summaries, projects)
     result = FileResult(file=str(book.path), rule_set=chosen.name, rule_set_hash=chosen.digest,
                         settings=file_settings.to_dict(), projects=projects, findings=findings)
-    return Evaluation(result, found.forms)
+    return Evaluation(result, found.forms, table_settings)
 
 
 def evaluate_file(path: str | Path, rule_set: str | Path | None = None, *,

@@ -1,0 +1,201 @@
+"""`xl-tools recompute`: formulas with cached values, checked by a real spreadsheet engine.
+
+The cross-check: LibreOffice (forced to recalculate, private profile) opens each
+recomputed file, and every formula cell's recalculated value must equal the
+cached value the toolkit wrote (to 0.01) — which is the Python engine's value.
+The samples' seeds meet nearly every target, so a fixture in the template
+layout exercises the shortfall branches (正向, 反向 ratio/linear, 等于, target 0,
+strict ＞, qualitative bands, late deadlines) under several rule sets.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl import Workbook
+
+from xl_tools import services
+from xl_tools.adapters.libreoffice import convert_many
+from xl_tools.recompute import recompute_file
+from xl_tools.samples.build import SAMPLES
+from xl_tools.workbook.package import CellWrite, Package
+from xl_tools.workbook.save import save_stable
+from xl_tools.workbook.template import ProjectSpec, add_project_sheet
+
+from test_cli import xl
+
+REPO = Path(__file__).resolve().parents[1]
+EXCEL_2007_FUNCTIONS = {"IF", "AND", "OR", "MIN", "MAX", "ABS", "ROUND", "SUM", "ISNUMBER"}
+
+# (name, target, actual, weight) — every branch a real form can hit; weights add up to 90
+BRANCHES = [
+    ("服务人次", "≥1000", 800, 10),            # 正向 short: 10 × 800 / 1000 = 8
+    ("单位成本", "≤50", 80, 10),               # 反向 short: ratio 10 × 50 / 80 = 6.25; linear 10 × (100 − 80) / 50 = 4
+    ("办结率", "=100", 90, 10),                # 等于 short: 10 × 90 / 100 = 9
+    ("投诉件数", "≤0", 2, 10),                 # target 0, not met: 0
+    ("事故次数", "≤0", 0, 5),                  # target 0, met: 5
+    ("新增户数", ">100", 100, 5),              # strict ＞ at the target: 5 × 100 / 100 = 5
+    ("培训人数", "≥50", 90, 10),               # beats by 80 %: full 10 (a 2-point penalty where the rule set has one)
+    ("政策落实", "达成预期指标", "部分完成", 10),  # qualitative, partial band default 60 %: 6
+    ("制度建设", "达成预期指标", "达成预期指标", 10),  # qualitative, achieved: 10
+    ("验收时间", "2023年10月31日前", "2023年11月15日", 10),  # deadline, late: 0
+]
+RULES = {
+    "default": None,
+    "national_platform": "national_platform",
+    "strict.toml": '''extends = "default"
+[penalty]
+target_too_low_points = 2
+[total]
+cap_by_execution_rate = [{below = 80, max = 89}, {below = 60, max = 69}]
+[[grades]]
+grade = "优"
+min = 80
+[[grades]]
+grade = "良"
+min = 70
+[[grades]]
+grade = "中"
+min = 60
+[[grades]]
+grade = "差"
+min = 0
+''',
+}
+
+
+def branches_workbook(path: Path) -> Path:
+    """Two template sheets: one spending 75 % of its budget (the cap applies), one spending all."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, executed in (("执行75%", 75), ("执行100%", 100)):
+        spec = ProjectSpec(name=f"分支测试（{title}）", year=2023, funds={"年度资金总额": (100, 100, executed)},
+                           indicators=[{"name": n, "target": t, "actual": a, "weight": w}
+                                       for n, t, a, w in BRANCHES])
+        add_project_sheet(wb, title, spec)
+    return save_stable(wb, path)
+
+
+def formula_cells(path: Path) -> dict[tuple[str, str], str]:
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")}
+
+
+def mismatches(path: Path, tmp: Path) -> list[tuple[str, str, object, object]]:
+    """Formula cells whose cached value differs from LibreOffice's forced recalculation, named."""
+    cached = openpyxl.load_workbook(path, data_only=True)
+    [recalculated_file] = convert_many([path], "xlsx", tmp / "recalculated", task="重新计算")
+    assert recalculated_file is not None
+    recalculated = openpyxl.load_workbook(recalculated_file, data_only=True)
+    bad = []
+    for sheet, ref in formula_cells(path):
+        mine, theirs = cached[sheet][ref].value, recalculated[sheet][ref].value
+        mine, theirs = (None if v == "" else v for v in (mine, theirs))
+        numbers = all(isinstance(v, (int, float)) for v in (mine, theirs))
+        if (numbers and abs(mine - theirs) > 0.01) or (not numbers and mine != theirs):
+            bad.append((sheet, ref, mine, theirs))
+    return bad
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES), ids=sorted(SAMPLES))
+def test_libreoffice_agrees_with_every_cached_value_of_the_samples(name: str, tmp_path: Path) -> None:
+    out = recompute_file(REPO / "workbooks" / name, tmp_path / "out.xlsx").path
+    assert formula_cells(out)
+    assert mismatches(out, tmp_path) == []
+
+
+@pytest.mark.parametrize("rules", sorted(RULES), ids=sorted(RULES))
+def test_libreoffice_agrees_on_every_scoring_branch(rules: str, tmp_path: Path) -> None:
+    source = branches_workbook(tmp_path / "branches.xlsx")
+    rule_set = RULES[rules]
+    if rules.endswith(".toml"):
+        (tmp_path / rules).write_text(rule_set, encoding="utf-8")
+        rule_set = str(tmp_path / rules)
+    done = recompute_file(source, tmp_path / "out.xlsx", rule_set)
+    assert mismatches(done.path, tmp_path) == []
+    scores = [i.score for i in done.evaluation.result.projects[1].indicators]
+    reverse_short = 4 if rules == "national_platform" else 6.25  # linear: 10 × (2×50 − 80) / 50; ratio: 10 × 50 / 80
+    penalty = 2 if rules == "strict.toml" else 0  # 培训人数 beats its target by (90 − 50) / 50 = 80 % ≥ 30 %
+    assert scores == [8, reverse_short, 9, 0, 5, 5, 10 - penalty, 6, 10, 0]
+
+
+def test_the_cap_by_execution_rate_and_grades_come_from_the_rule_set(tmp_path: Path) -> None:
+    source = branches_workbook(tmp_path / "branches.xlsx")
+    (tmp_path / "strict.toml").write_text(RULES["strict.toml"], encoding="utf-8")
+    done = recompute_file(source, tmp_path / "out.xlsx", str(tmp_path / "strict.toml"))
+    low, full = done.evaluation.result.projects
+    # indicators: 8 + 6.25 + 9 + 0 + 5 + 5 + 8 + 6 + 10 + 0 = 57.25
+    # 75 % spent: 10 × 0.75 = 7.5 → 64.75, under the cap 89 (rate < 80); 100 %: 10 + 57.25 = 67.25
+    assert (low.total, full.total) == (64.75, 67.25)
+    assert (low.grade, full.grade) == ("中", "中")  # 60 ≤ total < 70 in the 80/70/60 bands
+    assert mismatches(done.path, tmp_path) == []
+
+
+def test_a_wrong_cached_value_is_caught_and_named(tmp_path: Path) -> None:
+    out = recompute_file(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", tmp_path / "out.xlsx").path
+    formula = formula_cells(out)[("医疗救助补助资金", "I13")]
+    pkg = Package.open(out)
+    pkg.set_cells("医疗救助补助资金", {"I13": CellWrite(999, formula[1:])})
+    pkg.save(tmp_path / "wrong.xlsx")
+    assert mismatches(tmp_path / "wrong.xlsx", tmp_path) == [("医疗救助补助资金", "I13", 999, 20)]
+
+
+def test_scores_follow_a_new_actual_value_typed_in_excel(tmp_path: Path) -> None:
+    """Seed 000, 参保资助人数 (target 14500, weight 12): typing 7250 gives 12 × 7250 / 14500 = 6,
+    and the project total 10 + 90 − 12 + 6 = 94 (still 优)."""
+    out = recompute_file(REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx", tmp_path / "out.xlsx").path
+    sheet = "医疗救助专项经费（残保金）"
+    pkg = Package.open(out)
+    pkg.set_cells(sheet, {"E15": CellWrite(7250)})
+    pkg.save(tmp_path / "typed.xlsx")
+    [recalculated] = convert_many([tmp_path / "typed.xlsx"], "xlsx", tmp_path / "lo", task="重新计算")
+    ws = openpyxl.load_workbook(recalculated, data_only=True)[sheet]
+    assert (ws["I15"].value, ws["I3"].value) == (6, 94)
+    assert ws["F15"].value == -50  # 偏离度 (7250 − 14500) / 14500 × 100
+
+
+def test_recomputing_twice_gives_the_same_file(tmp_path: Path) -> None:
+    source = REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx"
+    first = recompute_file(source, tmp_path / "first.xlsx")
+    second = recompute_file(first.path, tmp_path / "second.xlsx")
+    assert first.changes and second.changes == []
+    assert formula_cells(first.path) == formula_cells(second.path)
+
+
+def test_in_place_keeps_a_backup_and_only_touches_what_it_changed(tmp_path: Path) -> None:
+    source = tmp_path / "自评表.xlsx"
+    source.write_bytes((REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx").read_bytes())
+    original = source.read_bytes()
+    proc = xl("recompute", str(source), "--in-place", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "自评表.bak.xlsx").read_bytes() == original
+    with zipfile.ZipFile(tmp_path / "自评表.bak.xlsx") as before, zipfile.ZipFile(source) as after:
+        changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
+        added = set(after.namelist()) - set(before.namelist())
+    # the four form sheets, the workbook (calcPr, the new sheet), its rels and content types; plus 变更记录
+    assert changed <= {f"xl/worksheets/sheet{i}.xml" for i in range(1, 5)} | {
+        "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml"}
+    assert len(added) == 1 and next(iter(added)).startswith("xl/worksheets/")
+    rows = list(openpyxl.load_workbook(source)["变更记录"].iter_rows(values_only=True))
+    assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "原值", "新值")
+    again = xl("recompute", str(source), "--in-place", cwd=tmp_path)
+    assert "写入 0 个单元格" in again.stdout and not (tmp_path / "自评表.bak2.xlsx").exists()
+
+
+def test_formulas_use_only_functions_excel_2007_and_wps_have(tmp_path: Path) -> None:
+    out = recompute_file(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx").path
+    used = {name for text in formula_cells(out).values() for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", text)}
+    assert used <= EXCEL_2007_FUNCTIONS, used - EXCEL_2007_FUNCTIONS
+
+
+def test_recompute_refuses_its_own_input_as_output(tmp_path: Path) -> None:
+    source = tmp_path / "a.xlsx"
+    source.write_bytes((REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx").read_bytes())
+    proc = xl("recompute", str(source), "-o", str(source), cwd=tmp_path)
+    assert proc.returncode == 2 and "--in-place" in proc.stderr and "Traceback" not in proc.stderr
+    assert services.score_file(source).projects  # still readable, untouched

@@ -1,0 +1,107 @@
+"""Excel formulas for the scores, generated from the rule-set settings (the engine's rules, a second time as text).
+
+Pure string building: a formula here must give what ``scoring``/``evaluate``
+give for the same inputs (the LibreOffice cross-check test holds them to it).
+Only functions Excel 2007 and WPS have are used (IF, AND, OR, MIN, MAX, ABS,
+ROUND, SUM, ISNUMBER), nothing volatile, and no text is parsed: inputs come
+from helper cells holding plain numbers.
+"""
+
+from __future__ import annotations
+
+from .rules import Settings
+from .scoring import EQUAL, POSITIVE, REVERSE
+from .values import Op
+
+
+def num(x: float | int) -> str:
+    """A number literal as Excel writes it (no exponent for the sizes forms hold)."""
+    if isinstance(x, bool):
+        raise TypeError("not a number")
+    if float(x).is_integer():
+        return str(int(x))
+    return repr(float(x))
+
+
+def live_number(source: str, fallback: float | None, factor: float = 1.0) -> str:
+    """A helper cell: the source cell when the user typed a number there, else the parsed value."""
+    scaled = source if factor == 1 else f"{source}*{num(factor)}"
+    return f'IF(ISNUMBER({source}),{scaled},{num(fallback) if fallback is not None else chr(34) * 2})'
+
+
+def quantitative_score(a: str, b: str, w: str, direction: str, op: Op | None, settings: Settings) -> str:
+    """The rounded score of a quantitative indicator from its helper cells (target, actual, weight)."""
+    strict = op in (Op.GT, Op.LT)
+    if direction == POSITIVE:
+        met = f"{b}>{a}" if strict else f"{b}>={a}"
+        short = f"IF({a}=0,0,{w}*{b}/{a})"
+    elif direction == REVERSE:
+        met = f"{b}<{a}" if strict else f"{b}<={a}"
+        if settings["quantitative.reverse_method"] == "linear":
+            short = f"IF({a}=0,0,{w}*(2*{a}-{b})/{a})"
+        else:
+            short = f"IF({b}=0,0,{w}*{a}/{b})"
+    elif direction == EQUAL:
+        met = f"{b}={a}"
+        short = f"IF({a}*{b}>0,{w}*MIN(ABS({a}),ABS({b}))/MAX(ABS({a}),ABS({b})),0)"
+    else:
+        raise ValueError(direction)
+    raw = f"MIN({w},MAX(0,IF({met},{w},{short})))"
+    penalty = settings["penalty.target_too_low_points"]
+    if penalty:
+        threshold = settings["penalty.target_too_low_threshold_percent"]
+        dev = f"ROUND(({b}-{a})/{a}*100,2)"  # the engine compares the rounded 偏离度
+        beats = f"-{dev}>={num(threshold)}" if direction == REVERSE else f"{dev}>={num(threshold)}"
+        # IF, not AND: Excel evaluates every argument of AND, and the division fails when the target is 0
+        raw = f"MAX(0,{raw}-IF({a}=0,0,IF({beats},{num(penalty)},0)))"
+    return f'IF(OR({a}="",{b}="",{w}=""),0,ROUND({raw},2))'
+
+
+def judged_score(w: str, ratio: str) -> str:
+    """Qualitative and deadline indicators: the weight times the ratio Python judged from the text."""
+    return f'IF(OR({w}="",{ratio}=""),0,ROUND({w}*{ratio}/100,2))'
+
+
+def deviation(a: str, b: str) -> str:
+    return f'IF(OR({a}="",{b}=""),"",IF({a}=0,"",ROUND(({b}-{a})/{a}*100,2)))'
+
+
+def coefficient(score: str, w: str) -> str:
+    return f'IF(OR({score}="",{w}="",{w}=0),"",ROUND({score}/{w}*100,2))'
+
+
+def execution_rate(budget: str, executed: str, percent_cell: bool) -> str:
+    """执行率 as a fraction for a percent-formatted cell, else in percent points (the export writes 100)."""
+    ratio = f"{executed}/{budget}" if percent_cell else f"{executed}/{budget}*100"
+    return f'IF(OR({budget}="",{executed}=""),"",IF({budget}=0,"",{ratio}))'
+
+
+def execution_score(rate: str, weight: float, percent_cell: bool, settings: Settings) -> str:
+    fraction = rate if percent_cell else f"{rate}/100"
+    capped = f"MIN({fraction},1)" if settings["execution.cap"] else fraction
+    return f'IF({rate}="",0,ROUND({num(weight)}*MAX({capped},0),2))'
+
+
+def total(exec_score: str | None, scores: list[str], rate: str | None, rate_is_percent_cell: bool,
+          cap_cost: float | None, settings: Settings) -> str:
+    """执行率得分 + Σ 指标得分, with the rule set's caps, rounded."""
+    parts = ([exec_score] if exec_score else []) + ([f"SUM({','.join(scores)})"] if scores else [])
+    expr = "+".join(parts) or "0"
+    caps = sorted(settings["total.cap_by_execution_rate"], key=lambda c: c["below"])
+    if caps and rate:
+        percent = f"{rate}*100" if rate_is_percent_cell else rate
+        nested = "9E+99"
+        for cap in reversed(caps):
+            nested = f"IF({percent}<{num(cap['below'])},{num(cap['max'])},{nested})"
+        expr = f'MIN({expr},IF({rate}="",9E+99,{nested}))'
+    if cap_cost is not None:
+        expr = f"MIN({expr},{num(cap_cost)})"
+    return f"ROUND({expr},2)"
+
+
+def grade(total_ref: str, settings: Settings) -> str:
+    bands = sorted(settings["grades"], key=lambda g: -g["min"])
+    nested = '""'
+    for band in reversed(bands):
+        nested = f'IF({total_ref}>={num(band["min"])},"{band["grade"]}",{nested})'
+    return f'IF({total_ref}="","",{nested})'

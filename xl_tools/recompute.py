@@ -1,0 +1,195 @@
+"""Write live formulas with cached values into a workbook, losslessly, for every layout the core reads.
+
+The Python engine scores the workbook; each result cell the layout names
+(``out_cells``) gets the formula that computes it from helper cells and the
+engine's value as its cached value, so Excel recalculates when a user types a
+new number while readers without an engine still see the scores.  Helper cells
+(target, actual, weight as numbers; the judged ratio of qualitative and
+deadline indicators) go to the right of each table.  Everything else in the
+file is left byte for byte (``workbook.package``); 变更记录 lists the changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .core import formulas as fx
+from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell
+from .core.rules import Settings
+from .core.scoring import REVERSE
+from .core.values import Kind, parse_value
+from .errors import XlToolsError
+from .reading.grid import cell_address
+from .services import Evaluation, evaluate_file
+from .workbook.package import Change, CellWrite, Package, save_in_place
+
+HELPER_HEADER = "工具辅助列（请勿修改）"
+CHANGES_SHEET = "变更记录"
+
+
+@dataclass
+class Recomputed:
+    evaluation: Evaluation
+    path: Path
+    changes: list[Change]
+
+
+def _split(ref: str) -> tuple[str, int]:
+    letters = ref.rstrip("0123456789")
+    return letters, int(ref[len(letters):])
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _helper_column(form: ProjectForm) -> int:
+    """First column right of everything the table uses, plus one blank column."""
+    refs = [ref for ind in form.indicators for ref in (ind.cell, *ind.out_cells.values(),
+                                                      ind.target.cell, ind.actual.cell, ind.weight.cell,
+                                                      ind.explanation.cell) if ref]
+    refs += [ref for ref in form.out_cells.values() if ref]
+    return max((_col_number(_split(r)[0]) for r in refs), default=1) + 2
+
+
+def _is_number(raw: RawCell) -> bool:
+    return isinstance(raw.value, (int, float)) and not isinstance(raw.value, bool)
+
+
+def _percent_cell(raw: RawCell) -> bool:
+    return "%" in (raw.number_format or "")
+
+
+def _indicator_writes(ind: IndicatorForm, result, settings: Settings, col: int) -> dict[str, CellWrite]:
+    """Helper cells and the score, 偏离度 and 得分系数 formulas of one indicator row."""
+    score_ref = ind.out_cells.get("score")
+    if not score_ref or result.score is None:
+        return {}
+    row = _split(score_ref)[1]
+    ha, hb, hw, hk = (cell_address(row, col + i) for i in range(4))
+    writes: dict[str, CellWrite] = {}
+    weight = result.weight if result.weight and result.weight > 0 else None
+    w_formula = fx.live_number(ind.weight.cell, weight) if _is_number(ind.weight) and ind.weight.cell else None
+    writes[hw] = CellWrite(weight, w_formula)
+    if result.kind == Kind.QUANTITATIVE.value and result.target is not None and result.actual is not None:
+        writes[ha] = CellWrite(result.target)
+        factor = 1.0
+        if _is_number(ind.actual):
+            unit_text = ind.unit.value if isinstance(ind.unit.value, str) else None
+            factor = parse_value(1, number_format=ind.actual.number_format, unit=unit_text).number or 1.0
+        b_formula = fx.live_number(ind.actual.cell, result.actual, factor) if _is_number(ind.actual) else None
+        writes[hb] = CellWrite(result.actual, b_formula)
+        direction = result.direction or REVERSE
+        op = parse_value(ind.target.value, number_format=ind.target.number_format,
+                         op=ind.op.value if isinstance(ind.op.value, str) else None).op
+        writes[score_ref] = CellWrite(result.score, fx.quantitative_score(ha, hb, hw, direction, op, settings))
+        if ind.out_cells.get("deviation"):
+            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.deviation(ha, hb))
+    elif result.kind in (Kind.QUALITATIVE.value, Kind.DEADLINE.value) and weight:
+        writes[hk] = CellWrite(result.score / weight * 100)
+        writes[score_ref] = CellWrite(result.score, fx.judged_score(hw, hk))
+    else:  # no target or no usable actual: the engine scores 0 and says why in 校验结果
+        writes[score_ref] = CellWrite(result.score)
+    if ind.out_cells.get("coefficient"):
+        writes[ind.out_cells["coefficient"]] = CellWrite(result.coefficient, fx.coefficient(score_ref, hw))
+    return writes
+
+
+def _table_writes(form: ProjectForm, project: ProjectResult, settings: Settings) -> dict[str, CellWrite]:
+    col = _helper_column(form)
+    writes: dict[str, CellWrite] = {}
+    first_row = min((_split(i.out_cells["score"])[1] for i in form.indicators if i.out_cells.get("score")),
+                    default=None)
+    if first_row is not None:
+        writes[cell_address(first_row - 1, col)] = CellWrite(HELPER_HEADER)
+    for ind, result in zip(form.indicators, project.indicators):
+        writes.update(_indicator_writes(ind, result, settings, col))
+    rate_ref, exec_ref = form.out_cells.get("exec_rate"), form.out_cells.get("exec_score")
+    percent = False
+    if rate_ref and project.budget:
+        row = _split(rate_ref)[1]
+        hb_budget, hb_exec = cell_address(row, col), cell_address(row, col + 1)
+        scale = 10000 if form.funds.money_unit == "元" else 1  # the rate is a ratio: the form's own unit
+        writes[hb_budget] = CellWrite(project.budget * scale)
+        writes[hb_exec] = CellWrite(project.executed * scale if project.executed is not None else None)
+        percent = _percent_cell(form.funds.exec_rate)
+        writes[rate_ref] = CellWrite(_exact_rate(project, percent),
+                                     fx.execution_rate(hb_budget, hb_exec, percent))
+        if exec_ref and project.execution_score is not None:
+            writes[exec_ref] = CellWrite(project.execution_score,
+                                         fx.execution_score(rate_ref, project.execution_weight, percent, settings))
+    total_ref = form.out_cells.get("total")
+    if total_ref and project.total is not None:
+        if settings["total.rescale_not_applicable"]:
+            writes[total_ref] = CellWrite(project.total)  # rescaling stays in Python (参数 says so)
+        else:
+            scores = [i.out_cells["score"] for i, r in zip(form.indicators, project.indicators)
+                      if i.out_cells.get("score") and r.score is not None]
+            cost_cap = settings["total.missing_cost_cap"]
+            has_cost = any("成本" in (i.level1 or "") + (i.level2 or "") + (i.name if not form.has_levels else "")
+                           for i in form.indicators)
+            writes[total_ref] = CellWrite(project.total, fx.total(
+                exec_ref if exec_ref in writes else None, scores, rate_ref if rate_ref in writes else None, percent,
+                cost_cap if cost_cap >= 0 and not has_cost else None, settings))
+        if form.out_cells.get("grade") and project.grade:
+            writes[form.out_cells["grade"]] = CellWrite(project.grade, fx.grade(total_ref, settings))
+    return writes
+
+
+def _exact_rate(project: ProjectResult, percent: bool) -> float | None:
+    """The cached 执行率 unrounded, as the formula gives it (the JSON's is rounded to 2 decimals)."""
+    if not project.budget or project.executed is None:
+        return None
+    ratio = project.executed / project.budget
+    return ratio if percent else ratio * 100
+
+
+def _change_rows(evaluation: Evaluation, changes: list[Change]) -> list[list[object]]:
+    result = evaluation.result
+    head = [f"xl_tools {__version__}，规则集 {result.rule_set}（校验码 {result.rule_set_hash}），"
+            f"共改动 {len(changes)} 个单元格"]
+    return [head, ["工作表", "单元格", "原值", "新值"]] + [
+        [c.sheet, c.ref, _show(c.old), _show(c.new)] for c in changes]
+
+
+def _show(content) -> object:
+    value, formula = content
+    return f"={formula}" if formula else value
+
+
+def _apply(pkg: Package, evaluation: Evaluation) -> list[Change]:
+    changes: list[Change] = []
+    for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
+        writes = _table_writes(form, project, settings)
+        if writes:
+            changes += pkg.set_cells(form.sheet, writes)
+    if changes:
+        pkg.set_full_calc_on_load()
+        pkg.replace_sheet(CHANGES_SHEET, _change_rows(evaluation, changes), widths={"A": 26, "B": 9, "C": 40, "D": 40})
+    return changes
+
+
+def default_output(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_重算{path.suffix}")
+
+
+def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
+                   in_place: bool = False) -> Recomputed:
+    """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``)."""
+    path = Path(path)
+    evaluation = evaluate_file(path, rule_set)
+    if in_place:
+        changes = save_in_place(path, lambda pkg: _apply(pkg, evaluation))
+        return Recomputed(evaluation, path, changes)
+    target = Path(out) if out else default_output(path)
+    if target.resolve() == path.resolve():
+        raise XlToolsError("输出文件不能与输入文件相同；要改写原文件请用 --in-place（会先备份）")
+    pkg = Package.open(path)
+    changes = _apply(pkg, evaluation)
+    return Recomputed(evaluation, pkg.save(target), changes)
+
