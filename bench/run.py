@@ -8,6 +8,7 @@ project).  For each it times, as the median of ``--repeat`` runs:
 - python-calamine's bare read of every sheet (the floor);
 - openpyxl's bare load, and its load+save (what a naive writer costs);
 - the lossless package editor writing every score cell and saving (the write half of a recompute);
+- the toolkit's whole `recompute` (read, score, formulas with cached values, lossless save);
 - LibreOffice's forced recalculation of the file (one headless conversion, private profile; run once);
 and the peak Python memory (tracemalloc) of the in-process stages.
 
@@ -29,6 +30,7 @@ from openpyxl import Workbook
 
 from xl_tools import services
 from xl_tools.adapters import libreoffice
+from xl_tools.recompute import recompute_file
 from xl_tools.samples.yushui import DEPARTMENT, PROJECTS, unit_of
 from xl_tools.workbook.package import CellWrite, Package
 from xl_tools.workbook.save import save_stable
@@ -124,6 +126,8 @@ def main() -> None:
                 ("openpyxl load+save", lambda: openpyxl_load_save(book, work / "rt.xlsx"), args.repeat),
                 ("package editor: write all scores + save",
                  lambda: package_write(book, work / "pk.xlsx", evaluation), args.repeat),
+                ("toolkit recompute (score + formulas + save)",
+                 lambda: recompute_file(book, work / "rc.xlsx"), args.repeat),
             ]
             if not args.no_libreoffice:
                 runs = iter(range(10))

@@ -199,3 +199,36 @@ def test_recompute_refuses_its_own_input_as_output(tmp_path: Path) -> None:
     proc = xl("recompute", str(source), "-o", str(source), cwd=tmp_path)
     assert proc.returncode == 2 and "--in-place" in proc.stderr and "Traceback" not in proc.stderr
     assert services.score_file(source).projects  # still readable, untouched
+
+
+def test_an_edited_text_asks_for_a_rerun(tmp_path: Path) -> None:
+    """A target written as text feeds a helper constant: editing it shows 请重新计算 on that row only."""
+    out = recompute_file(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", tmp_path / "out.xlsx").path
+    sheet = "医疗救助补助资金"
+    checks = {ref: text for (s, ref), text in formula_cells(out).items() if s == sheet and "请重新计算" in text}
+    assert {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in checks} == set(range(13, 21))  # 8 indicators
+    row13 = next(ref for ref in checks if ref.endswith("13"))
+    row14 = next(ref for ref in checks if ref.endswith("14"))
+    pkg = Package.open(out)
+    pkg.set_cells(sheet, {"F13": CellWrite("≥40000")})
+    pkg.save(tmp_path / "edited.xlsx")
+    [recalculated] = convert_many([tmp_path / "edited.xlsx"], "xlsx", tmp_path / "lo", task="重新计算")
+    ws = openpyxl.load_workbook(recalculated, data_only=True)[sheet]
+    assert ws[row13].value == "请重新计算"
+    assert ws[row14].value in (None, "")
+
+
+def test_an_xls_input_gives_a_recomputed_xlsx(tmp_path: Path) -> None:
+    """WPS users save .xls: LibreOffice turns it into .xlsx first; the formulas then check out the same."""
+    from test_file_types import soffice_convert
+
+    xls = soffice_convert(REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx", "xls", tmp_path)
+    proc = xl("recompute", str(xls), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = xls.with_name(f"{xls.stem}_重算.xlsx")
+    assert out.exists() and zipfile.is_zipfile(out)
+    assert formula_cells(out) and mismatches(out, tmp_path) == []
+    total = openpyxl.load_workbook(out, data_only=True)["表12"]["G12"].value
+    assert total == 100  # 表12 合计: 10 + 15 × 6
+    refused = xl("recompute", str(xls), "--in-place", cwd=tmp_path)
+    assert refused.returncode == 2 and "-o" in refused.stderr

@@ -165,8 +165,9 @@ def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
               help="结果文件路径（默认：输入文件旁的 <文件名>_重算.xlsx）。")
 @click.option("--in-place", is_flag=True, help="直接改写输入文件（先在旁边保存备份 <文件名>.bak.xlsx）。")
 @rules_option
+@password_option
 @handle_errors
-def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | None) -> None:
+def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | None, password: str | None) -> None:
     """在工作簿中写入计算得分的公式（带计算结果），之后在 Excel 中改完成值或权重，得分会自动更新。
 
     公式写入各表自己的得分、偏离度、得分系数、执行率、总分、等级单元格，辅助数值写在表格右侧；
@@ -178,7 +179,7 @@ def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | N
 
     if in_place and output:
         raise XlToolsError("--in-place 与 -o 只能选一个")
-    done = recompute_file(path, output, rule_set, in_place=in_place)
+    done = recompute_file(path, output, rule_set, in_place=in_place, password=password)
     click.echo(f"写入 {len(done.changes)} 个单元格（公式及其计算结果）：{done.path}")
     if in_place and done.changes:
         click.echo(f"改写前的原文件已备份在同一文件夹：{path.stem}.bak{path.suffix}（已有备份时编号递增）")

@@ -11,6 +11,7 @@ file is left byte for byte (``workbook.package``); 变更记录 lists the change
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
 from .errors import XlToolsError
 from .reading.grid import cell_address
+from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
 from .workbook.package import Change, CellWrite, Package, save_in_place
 
@@ -65,25 +67,45 @@ def _percent_cell(raw: RawCell) -> bool:
     return "%" in (raw.number_format or "")
 
 
+def _live(raw: RawCell, unit: RawCell, parsed: float) -> str | None:
+    """A helper that follows a number typed into the cell (scaled as the parser scales it: 万, % cells)."""
+    if not _is_number(raw) or not raw.cell:
+        return None
+    unit_text = unit.value if isinstance(unit.value, str) else None
+    factor = parse_value(1, number_format=raw.number_format, unit=unit_text).number or 1.0
+    return fx.live_number(raw.cell, parsed, factor)
+
+
+def _source_check(ind: IndicatorForm) -> str | None:
+    """Compare the text cells the helpers were read from with what they held (numbers are live already)."""
+    conditions = []
+    for raw in (ind.target, ind.actual, ind.weight):
+        if not raw.cell or _is_number(raw):
+            continue
+        text = fx.literal(raw.value)
+        if text is None:  # a multi-line or very long text cannot be written into a formula
+            continue
+        conditions.append(f"{raw.cell}={text}")
+    return fx.source_check(conditions) if conditions else None
+
+
 def _indicator_writes(ind: IndicatorForm, result, settings: Settings, col: int) -> dict[str, CellWrite]:
     """Helper cells and the score, 偏离度 and 得分系数 formulas of one indicator row."""
     score_ref = ind.out_cells.get("score")
     if not score_ref or result.score is None:
         return {}
     row = _split(score_ref)[1]
-    ha, hb, hw, hk = (cell_address(row, col + i) for i in range(4))
+    ha, hb, hw, hk, hs = (cell_address(row, col + i) for i in range(5))
     writes: dict[str, CellWrite] = {}
+    check = _source_check(ind)
+    if check:
+        writes[hs] = CellWrite("", check)
     weight = result.weight if result.weight and result.weight > 0 else None
     w_formula = fx.live_number(ind.weight.cell, weight) if _is_number(ind.weight) and ind.weight.cell else None
     writes[hw] = CellWrite(weight, w_formula)
     if result.kind == Kind.QUANTITATIVE.value and result.target is not None and result.actual is not None:
-        writes[ha] = CellWrite(result.target)
-        factor = 1.0
-        if _is_number(ind.actual):
-            unit_text = ind.unit.value if isinstance(ind.unit.value, str) else None
-            factor = parse_value(1, number_format=ind.actual.number_format, unit=unit_text).number or 1.0
-        b_formula = fx.live_number(ind.actual.cell, result.actual, factor) if _is_number(ind.actual) else None
-        writes[hb] = CellWrite(result.actual, b_formula)
+        writes[ha] = CellWrite(result.target, _live(ind.target, ind.unit, result.target))
+        writes[hb] = CellWrite(result.actual, _live(ind.actual, ind.unit, result.actual))
         direction = result.direction or REVERSE
         op = parse_value(ind.target.value, number_format=ind.target.number_format,
                          op=ind.op.value if isinstance(ind.op.value, str) else None).op
@@ -175,21 +197,38 @@ def _apply(pkg: Package, evaluation: Evaluation) -> list[Change]:
 
 
 def default_output(path: Path) -> Path:
-    return path.with_name(f"{path.stem}_重算{path.suffix}")
+    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"  # an .xls input gives an .xlsx
+    return path.with_name(f"{path.stem}_重算{suffix}")
 
 
 def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
-                   in_place: bool = False) -> Recomputed:
-    """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``)."""
+                   in_place: bool = False, password: str | None = None) -> Recomputed:
+    """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``).
+
+    An .xls or encrypted input is first turned into a plain .xlsx (LibreOffice, or decryption in memory):
+    the result is always a new .xlsx, never written over such a file.
+    """
     path = Path(path)
-    evaluation = evaluate_file(path, rule_set)
+    target = Path(out) if out else default_output(path)
+    if not in_place and target.resolve() == path.resolve():
+        raise XlToolsError("输出文件不能与输入文件相同；要改写原文件请用 --in-place（会先备份）")
+    kind = sniff(path)
+    if kind.format != "xlsx" or kind.encrypted:
+        if in_place:
+            raise XlToolsError(f"{path.name} 是 .xls 或加密的工作簿，不能 --in-place 改写；请用 -o 写成新的 .xlsx")
+        with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
+            plain = Path(tmp) / "source.xlsx"
+            plain.write_bytes(xlsx_for_writing(path, password=password).getvalue())
+            return _to_new_file(plain, target, rule_set)
     if in_place:
+        evaluation = evaluate_file(path, rule_set)
         changes = save_in_place(path, lambda pkg: _apply(pkg, evaluation))
         return Recomputed(evaluation, path, changes)
-    target = Path(out) if out else default_output(path)
-    if target.resolve() == path.resolve():
-        raise XlToolsError("输出文件不能与输入文件相同；要改写原文件请用 --in-place（会先备份）")
+    return _to_new_file(path, target, rule_set)
+
+
+def _to_new_file(path: Path, target: Path, rule_set: str | Path | None) -> Recomputed:
+    evaluation = evaluate_file(path, rule_set)
     pkg = Package.open(path)
     changes = _apply(pkg, evaluation)
     return Recomputed(evaluation, pkg.save(target), changes)
-

@@ -105,3 +105,21 @@ def grade(total_ref: str, settings: Settings) -> str:
     for band in reversed(bands):
         nested = f'IF({total_ref}>={num(band["min"])},"{band["grade"]}",{nested})'
     return f'IF({total_ref}="","",{nested})'
+
+
+def literal(value: object) -> str | None:
+    """``value`` as a formula literal, or None when a formula cannot hold it (long or multi-line text)."""
+    if value is None:
+        return '""'
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return num(value)
+    if isinstance(value, str) and len(value) <= 255 and not any(ch in value for ch in "\r\n"):
+        return '"' + value.replace('"', '""') + '"'
+    return None
+
+
+def source_check(conditions: list[str]) -> str:
+    """请重新计算 once a text the helper cells were read from has been edited."""
+    return f'IF(AND({",".join(conditions)}),"","请重新计算")'
