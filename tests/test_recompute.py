@@ -29,7 +29,7 @@ from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 from test_cli import xl
 
 REPO = Path(__file__).resolve().parents[1]
-EXCEL_2007_FUNCTIONS = {"IF", "AND", "OR", "MIN", "MAX", "ABS", "ROUND", "SUM", "ISNUMBER"}
+EXCEL_2007_FUNCTIONS = {"IF", "AND", "OR", "MIN", "MAX", "ABS", "ROUND", "SUM", "ISNUMBER", "VALUE"}
 
 # (name, target, actual, weight) — every branch a real form can hit; weights add up to 90
 BRANCHES = [
@@ -177,10 +177,11 @@ def test_in_place_keeps_a_backup_and_only_touches_what_it_changed(tmp_path: Path
     with zipfile.ZipFile(tmp_path / "自评表.bak.xlsx") as before, zipfile.ZipFile(source) as after:
         changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
         added = set(after.namelist()) - set(before.namelist())
-    # the four form sheets, the workbook (calcPr, the new sheet), its rels and content types; plus 变更记录
+    # the four form sheets, the workbook (calcPr, the new sheets), its rels and content types; plus 参数 and 变更记录
     assert changed <= {f"xl/worksheets/sheet{i}.xml" for i in range(1, 5)} | {
         "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml"}
-    assert len(added) == 1 and next(iter(added)).startswith("xl/worksheets/")
+    assert len(added) == 2 and all(name.startswith("xl/worksheets/") for name in added)  # 参数, 变更记录
+    assert openpyxl.load_workbook(source).sheetnames[-2:] == ["参数", "变更记录"]
     rows = list(openpyxl.load_workbook(source)["变更记录"].iter_rows(values_only=True))
     assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "原值", "新值")
     again = xl("recompute", str(source), "--in-place", cwd=tmp_path)
@@ -232,3 +233,36 @@ def test_an_xls_input_gives_a_recomputed_xlsx(tmp_path: Path) -> None:
     assert total == 100  # 表12 合计: 10 + 15 × 6
     refused = xl("recompute", str(xls), "--in-place", cwd=tmp_path)
     assert refused.returncode == 2 and "-o" in refused.stderr
+
+
+def test_a_setting_changed_in_the_parameters_sheet_changes_the_scores(tmp_path: Path) -> None:
+    """The formulas read the rule set's settings in 参数: typing "linear" as the reverse method in column D
+    turns 单位成本 (≤50, actual 80, weight 10) from 10 × 50 / 80 = 6.25 into 10 × (2×50 − 80) / 50 = 4."""
+    out = recompute_file(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx").path
+    params = openpyxl.load_workbook(out)["参数"]
+    row = next(r for r in range(1, params.max_row + 1) if params[f"A{r}"].value == "quantitative.reverse_method")
+    pkg = Package.open(out)
+    pkg.set_cells("参数", {f"D{row}": CellWrite("linear")})
+    pkg.save(tmp_path / "linear.xlsx")
+    [recalculated] = convert_many([tmp_path / "linear.xlsx"], "xlsx", tmp_path / "lo", task="重新计算")
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["执行100%"]
+    assert (ws["I13"].value, ws["I14"].value) == (8, 4)
+    # and the toolkit reads the same override: its own engine agrees with the recalculated sheet
+    again = services.score_file(tmp_path / "linear.xlsx")
+    assert [i.score for i in again.projects[1].indicators][:2] == [8, 4]
+
+
+def test_the_parameters_sheet_says_which_settings_the_formulas_read(tmp_path: Path) -> None:
+    (tmp_path / "strict.toml").write_text(RULES["strict.toml"], encoding="utf-8")
+    out = recompute_file(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx",
+                         str(tmp_path / "strict.toml")).path
+    params = openpyxl.load_workbook(out)["参数"]
+    marks = {params[f"A{r}"].value: params[f"E{r}"].value for r in range(4, params.max_row + 1)}
+    live = {key for key, mark in marks.items() if mark.startswith("公式直接读取")}
+    assert live == {"execution.weight", "execution.cap", "quantitative.reverse_method",
+                    "penalty.target_too_low_points", "penalty.target_too_low_threshold_percent"}
+    rows_read = {int(r) for text in formula_cells(out).values() for r in re.findall(r"'参数'!\$[CD]\$(\d+)", text)}
+    # every live setting is read there, except 执行率分值: the template's own 分值 cell (F6) states it,
+    # and what the form states wins, so the 执行率得分 formula reads F6
+    assert {params[f"A{r}"].value for r in rows_read} == live - {"execution.weight"}
+    assert "VALUE(F6)" in formula_cells(out)[("执行100%", "H6")]

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .core import formulas as fx
 from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell
-from .core.rules import Settings
+from .core.rules import LABELS, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
 from .errors import XlToolsError
@@ -26,6 +26,7 @@ from .reading.grid import cell_address
 from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
 from .workbook.package import Change, CellWrite, Package, save_in_place
+from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, params_rows
 
 HELPER_HEADER = "工具辅助列（请勿修改）"
 CHANGES_SHEET = "变更记录"
@@ -89,7 +90,7 @@ def _source_check(ind: IndicatorForm) -> str | None:
     return fx.source_check(conditions) if conditions else None
 
 
-def _indicator_writes(ind: IndicatorForm, result, settings: Settings, col: int) -> dict[str, CellWrite]:
+def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> dict[str, CellWrite]:
     """Helper cells and the score, 偏离度 and 得分系数 formulas of one indicator row."""
     score_ref = ind.out_cells.get("score")
     if not score_ref or result.score is None:
@@ -109,7 +110,7 @@ def _indicator_writes(ind: IndicatorForm, result, settings: Settings, col: int) 
         direction = result.direction or REVERSE
         op = parse_value(ind.target.value, number_format=ind.target.number_format,
                          op=ind.op.value if isinstance(ind.op.value, str) else None).op
-        writes[score_ref] = CellWrite(result.score, fx.quantitative_score(ha, hb, hw, direction, op, settings))
+        writes[score_ref] = CellWrite(result.score, fx.quantitative_score(ha, hb, hw, direction, op, knobs))
         if ind.out_cells.get("deviation"):
             writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.deviation(ha, hb))
     elif result.kind in (Kind.QUALITATIVE.value, Kind.DEADLINE.value) and weight:
@@ -122,7 +123,18 @@ def _indicator_writes(ind: IndicatorForm, result, settings: Settings, col: int) 
     return writes
 
 
-def _table_writes(form: ProjectForm, project: ProjectResult, settings: Settings) -> dict[str, CellWrite]:
+def _exec_weight(form: ProjectForm, knobs: fx.Knobs) -> str:
+    """The form's own 分值 cell when it states one (a typed change then counts), else the setting."""
+    source = knobs.settings.sources.get("execution.weight", "")
+    if source.startswith("表内填写") and form.funds.exec_weight.cell:
+        return f"VALUE({form.funds.exec_weight.cell})"
+    if source.startswith(("规则集", "参数表")):
+        return knobs.number("execution.weight")
+    return fx.num(knobs.settings["execution.weight"])  # a layout's default (表12: 0)
+
+
+def _table_writes(form: ProjectForm, project: ProjectResult, knobs: fx.Knobs) -> dict[str, CellWrite]:
+    settings = knobs.settings
     col = _helper_column(form)
     writes: dict[str, CellWrite] = {}
     first_row = min((_split(i.out_cells["score"])[1] for i in form.indicators if i.out_cells.get("score")),
@@ -130,7 +142,7 @@ def _table_writes(form: ProjectForm, project: ProjectResult, settings: Settings)
     if first_row is not None:
         writes[cell_address(first_row - 1, col)] = CellWrite(HELPER_HEADER)
     for ind, result in zip(form.indicators, project.indicators):
-        writes.update(_indicator_writes(ind, result, settings, col))
+        writes.update(_indicator_writes(ind, result, knobs, col))
     rate_ref, exec_ref = form.out_cells.get("exec_rate"), form.out_cells.get("exec_score")
     percent = False
     if rate_ref and project.budget:
@@ -144,7 +156,7 @@ def _table_writes(form: ProjectForm, project: ProjectResult, settings: Settings)
                                      fx.execution_rate(hb_budget, hb_exec, percent))
         if exec_ref and project.execution_score is not None:
             writes[exec_ref] = CellWrite(project.execution_score,
-                                         fx.execution_score(rate_ref, project.execution_weight, percent, settings))
+                                         fx.execution_score(rate_ref, _exec_weight(form, knobs), percent, knobs))
     total_ref = form.out_cells.get("total")
     if total_ref and project.total is not None:
         if settings["total.rescale_not_applicable"]:
@@ -184,10 +196,36 @@ def _show(content) -> object:
     return f"={formula}" if formula else value
 
 
+def _params_cells(pkg: Package, evaluation: Evaluation) -> dict[str, str]:
+    """Setting -> the 参数 expression formulas read it from; the sheet is added when the workbook has none."""
+    if PARAMS_SHEET not in pkg.sheet_names():
+        rows = params_rows(evaluation.settings[0].rule_set)
+        pkg.replace_sheet(PARAMS_SHEET, rows, widths={"A": 36, "B": 34, "C": 30, "D": 22, "E": 30})
+        keys = {row[0]: r for r, row in enumerate(rows, start=1) if row and row[0] in LABELS}
+    else:
+        keys = {}
+        header = pkg.read_cell(PARAMS_SHEET, f"D{PARAMS_HEADER_ROW}").value
+        if header != "本工作簿取值":  # not the toolkit's layout: formulas keep the rule set's values
+            return {}
+        for r in range(PARAMS_HEADER_ROW + 1, PARAMS_HEADER_ROW + 2 + len(LABELS)):
+            key = pkg.read_cell(PARAMS_SHEET, f"A{r}").value
+            if key in LABELS:
+                keys[key] = r
+    sheet = f"'{PARAMS_SHEET}'!"
+    return {key: f'IF({sheet}$D${r}="",{sheet}$C${r},{sheet}$D${r})' for key, r in keys.items()}
+
+
+def _knobs(settings: Settings, cells: dict[str, str]) -> fx.Knobs:
+    """Only settings that come from the rule set or the 参数 sheet are read there; a form's own stay literal."""
+    live = {k: v for k, v in cells.items() if settings.sources.get(k, "").startswith(("规则集", "参数表"))}
+    return fx.Knobs(settings, live)
+
+
 def _apply(pkg: Package, evaluation: Evaluation) -> list[Change]:
     changes: list[Change] = []
+    cells = _params_cells(pkg, evaluation)
     for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
-        writes = _table_writes(form, project, settings)
+        writes = _table_writes(form, project, _knobs(settings, cells))
         if writes:
             changes += pkg.set_cells(form.sheet, writes)
     if changes:

@@ -3,7 +3,7 @@
 Pure string building: a formula here must give what ``scoring``/``evaluate``
 give for the same inputs (the LibreOffice cross-check test holds them to it).
 Only functions Excel 2007 and WPS have are used (IF, AND, OR, MIN, MAX, ABS,
-ROUND, SUM, ISNUMBER), nothing volatile, and no text is parsed: inputs come
+ROUND, SUM, ISNUMBER, VALUE), nothing volatile, and no text is parsed: inputs come
 from helper cells holding plain numbers.
 """
 
@@ -29,31 +29,60 @@ def live_number(source: str, fallback: float | None, factor: float = 1.0) -> str
     return f'IF(ISNUMBER({source}),{scaled},{num(fallback) if fallback is not None else chr(34) * 2})'
 
 
-def quantitative_score(a: str, b: str, w: str, direction: str, op: Op | None, settings: Settings) -> str:
+LIVE_SETTINGS = frozenset({"execution.weight", "execution.cap", "quantitative.reverse_method",
+                           "penalty.target_too_low_points", "penalty.target_too_low_threshold_percent"})
+"""Settings the formulas read from the 参数 sheet; the others are decided in Python (word lists, bands)
+or written into the formulas as values (grades, caps), so changing them needs a re-run."""
+
+
+class Knobs:
+    """Where a formula finds a setting: a cell of the 参数 sheet when the workbook keeps it there, else its value."""
+
+    def __init__(self, settings: Settings, cells: dict[str, str] | None = None):
+        self.settings = settings
+        self.cells = {k: v for k, v in (cells or {}).items() if k in LIVE_SETTINGS}
+
+    def number(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return f"VALUE({cell})" if cell else num(self.settings[key])
+
+    def text_is(self, key: str, expected: str) -> str | None:
+        """A test of a text setting, or None when it is fixed and the answer known now."""
+        cell = self.cells.get(key)
+        return f'{cell}="{expected}"' if cell else None
+
+    def flag(self, key: str) -> str | None:
+        return self.text_is(key, "是")
+
+
+def quantitative_score(a: str, b: str, w: str, direction: str, op: Op | None, knobs: Knobs) -> str:
     """The rounded score of a quantitative indicator from its helper cells (target, actual, weight)."""
+    settings = knobs.settings
     strict = op in (Op.GT, Op.LT)
     if direction == POSITIVE:
         met = f"{b}>{a}" if strict else f"{b}>={a}"
         short = f"IF({a}=0,0,{w}*{b}/{a})"
     elif direction == REVERSE:
         met = f"{b}<{a}" if strict else f"{b}<={a}"
-        if settings["quantitative.reverse_method"] == "linear":
-            short = f"IF({a}=0,0,{w}*(2*{a}-{b})/{a})"
+        linear, ratio = f"IF({a}=0,0,{w}*(2*{a}-{b})/{a})", f"IF({b}=0,0,{w}*{a}/{b})"
+        chosen = knobs.text_is("quantitative.reverse_method", "linear")
+        if chosen:
+            short = f"IF({chosen},{linear},{ratio})"
         else:
-            short = f"IF({b}=0,0,{w}*{a}/{b})"
+            short = linear if settings["quantitative.reverse_method"] == "linear" else ratio
     elif direction == EQUAL:
         met = f"{b}={a}"
         short = f"IF({a}*{b}>0,{w}*MIN(ABS({a}),ABS({b}))/MAX(ABS({a}),ABS({b})),0)"
     else:
         raise ValueError(direction)
     raw = f"MIN({w},MAX(0,IF({met},{w},{short})))"
-    penalty = settings["penalty.target_too_low_points"]
-    if penalty:
-        threshold = settings["penalty.target_too_low_threshold_percent"]
+    if settings["penalty.target_too_low_points"] or "penalty.target_too_low_points" in knobs.cells:
+        points = knobs.number("penalty.target_too_low_points")
+        threshold = knobs.number("penalty.target_too_low_threshold_percent")
         dev = f"ROUND(({b}-{a})/{a}*100,2)"  # the engine compares the rounded 偏离度
-        beats = f"-{dev}>={num(threshold)}" if direction == REVERSE else f"{dev}>={num(threshold)}"
-        # IF, not AND: Excel evaluates every argument of AND, and the division fails when the target is 0
-        raw = f"MAX(0,{raw}-IF({a}=0,0,IF({beats},{num(penalty)},0)))"
+        beats = f"-{dev}>={threshold}" if direction == REVERSE else f"{dev}>={threshold}"
+        # IF, not AND, around the division: Excel evaluates every argument of AND
+        raw = f"MAX(0,{raw}-IF({a}=0,0,IF(AND({points}>0,{beats}),{points},0)))"
     return f'IF(OR({a}="",{b}="",{w}=""),0,ROUND({raw},2))'
 
 
@@ -76,10 +105,15 @@ def execution_rate(budget: str, executed: str, percent_cell: bool) -> str:
     return f'IF(OR({budget}="",{executed}=""),"",IF({budget}=0,"",{ratio}))'
 
 
-def execution_score(rate: str, weight: float, percent_cell: bool, settings: Settings) -> str:
+def execution_score(rate: str, weight: str, percent_cell: bool, knobs: Knobs) -> str:
+    """``weight`` is an expression: the form's own 分值 cell, a 参数 cell or the rule set's number."""
     fraction = rate if percent_cell else f"{rate}/100"
-    capped = f"MIN({fraction},1)" if settings["execution.cap"] else fraction
-    return f'IF({rate}="",0,ROUND({num(weight)}*MAX({capped},0),2))'
+    cap = knobs.flag("execution.cap")
+    if cap:
+        capped = f"IF({cap},MIN({fraction},1),{fraction})"
+    else:
+        capped = f"MIN({fraction},1)" if knobs.settings["execution.cap"] else fraction
+    return f'IF({rate}="",0,ROUND({weight}*MAX({capped},0),2))'
 
 
 def total(exec_score: str | None, scores: list[str], rate: str | None, rate_is_percent_cell: bool,

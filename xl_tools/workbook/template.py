@@ -17,6 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import rules
+from ..core.formulas import LIVE_SETTINGS
 from ..layouts import template as names
 from ..layouts.params import RULE_SET_KEY
 from .save import save_stable
@@ -141,29 +142,39 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
     return ws
 
 
+PARAMS_HEADER_ROW = 3
+LIVE, RERUN = "公式直接读取，立即生效", "需重新运行 xl-tools recompute"
+
+
+def params_rows(rule_set: rules.RuleSet) -> list[list[object]]:
+    """The 参数 sheet's rows: title, note, header, the rule set's name, then one row per setting."""
+    return [
+        [f"评分参数（规则集：{rule_set.title}，{rule_set.name}，校验码 {rule_set.digest}）"],
+        ["C 列为规则集的取值；需要在本工作簿中改用其他取值时，填在 D 列（留空则用 C 列）。"
+         "E 列说明改动何时生效：公式直接读取的，得分立即更新；其余的需重新运行 xl-tools recompute。"],
+        ["设置项", "名称", "规则集取值", "本工作簿取值", "改动后"],
+        [RULE_SET_KEY, "规则集（内置名称或 .toml 文件）", rule_set.name, None, RERUN],
+        *([key, rules.LABELS[key], rules.setting_to_text(key, rule_set.values[key]), None,
+           LIVE if key in LIVE_SETTINGS else RERUN] for key in sorted(rule_set.values)),
+    ]
+
+
 def add_params_sheet(wb: Workbook, rule_set: rules.RuleSet) -> Worksheet:
     """参数: each setting with its rule-set value; a value typed in column D overrides it here."""
     ws = wb.create_sheet(PARAMS_SHEET)
-    widths(ws, {"A": 36, "B": 34, "C": 30, "D": 22})
-    ws.merge_cells("A1:D1")
-    ws["A1"] = f"评分参数（规则集：{rule_set.title}，{rule_set.name}，校验码 {rule_set.digest}）"
+    widths(ws, {"A": 36, "B": 34, "C": 30, "D": 22, "E": 30})
+    rows = params_rows(rule_set)
+    for r in (1, 2):
+        ws.merge_cells(f"A{r}:E{r}")
+        ws[f"A{r}"] = rows[r - 1][0]
     ws["A1"].font = TITLE_FONT
-    ws.merge_cells("A2:D2")
-    ws["A2"] = "C 列为规则集的取值；需要在本工作簿中改用其他取值时，填在 D 列（留空则用 C 列）。"
-    for col, label in zip("ABCD", ("设置项", "名称", "规则集取值", "本工作簿取值")):
-        put(ws, f"{col}3", label, header=True)
-    put(ws, "A4", RULE_SET_KEY, align=LEFT)
-    put(ws, "B4", "规则集（内置名称或 .toml 文件）", align=LEFT)
-    put(ws, "C4", rule_set.name, align=LEFT)
-    put(ws, "D4", None, align=LEFT)
-    ws["D4"].fill = INPUT_FILL
-    for i, key in enumerate(sorted(rule_set.values), start=5):
-        put(ws, f"A{i}", key, align=LEFT)
-        put(ws, f"B{i}", rules.LABELS[key], align=LEFT)
-        put(ws, f"C{i}", rules.setting_to_text(key, rule_set.values[key]), align=LEFT)
-        put(ws, f"D{i}", None, align=LEFT)
-        ws[f"D{i}"].fill = INPUT_FILL
-    print_setup(ws, landscape=False, title_rows="3:3")
+    for col, label in zip("ABCDE", rows[PARAMS_HEADER_ROW - 1]):
+        put(ws, f"{col}{PARAMS_HEADER_ROW}", label, header=True)
+    for r, row in enumerate(rows[PARAMS_HEADER_ROW:], start=PARAMS_HEADER_ROW + 1):
+        for col, value in zip("ABCDE", row):
+            put(ws, f"{col}{r}", value, align=LEFT)
+        ws[f"D{r}"].fill = INPUT_FILL
+    print_setup(ws, landscape=False, title_rows=f"{PARAMS_HEADER_ROW}:{PARAMS_HEADER_ROW}")
     return ws
 
 
