@@ -15,17 +15,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
 from .core import formulas as fx
+from .core.evaluate import is_cost
 from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell
 from .core.rules import LABELS, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
 from .errors import XlToolsError
-from .reading.grid import cell_address
+from .reading.grid import cell_address, position
 from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
 from .workbook.package import Change, CellWrite, Package, save_in_place
+from .workbook.summary import change_log_title
 from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, params_rows
 
 HELPER_HEADER = "工具辅助列（请勿修改）"
@@ -39,16 +40,8 @@ class Recomputed:
     changes: list[Change]
 
 
-def _split(ref: str) -> tuple[str, int]:
-    letters = ref.rstrip("0123456789")
-    return letters, int(ref[len(letters):])
-
-
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+def _row(ref: str) -> int:
+    return position(ref)[0]
 
 
 def _helper_column(form: ProjectForm) -> int:
@@ -57,7 +50,7 @@ def _helper_column(form: ProjectForm) -> int:
                                                       ind.target.cell, ind.actual.cell, ind.weight.cell,
                                                       ind.explanation.cell) if ref]
     refs += [ref for ref in form.out_cells.values() if ref]
-    return max((_col_number(_split(r)[0]) for r in refs), default=1) + 2
+    return max((position(r)[1] for r in refs), default=1) + 2
 
 
 def _is_number(raw: RawCell) -> bool:
@@ -95,7 +88,7 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
     score_ref = ind.out_cells.get("score")
     if not score_ref or result.score is None:
         return {}
-    row = _split(score_ref)[1]
+    row = _row(score_ref)
     ha, hb, hw, hk, hs = (cell_address(row, col + i) for i in range(5))
     writes: dict[str, CellWrite] = {}
     check = _source_check(ind)
@@ -137,7 +130,7 @@ def _table_writes(form: ProjectForm, project: ProjectResult, knobs: fx.Knobs) ->
     settings = knobs.settings
     col = _helper_column(form)
     writes: dict[str, CellWrite] = {}
-    first_row = min((_split(i.out_cells["score"])[1] for i in form.indicators if i.out_cells.get("score")),
+    first_row = min((_row(i.out_cells["score"]) for i in form.indicators if i.out_cells.get("score")),
                     default=None)
     if first_row is not None:
         writes[cell_address(first_row - 1, col)] = CellWrite(HELPER_HEADER)
@@ -146,7 +139,7 @@ def _table_writes(form: ProjectForm, project: ProjectResult, knobs: fx.Knobs) ->
     rate_ref, exec_ref = form.out_cells.get("exec_rate"), form.out_cells.get("exec_score")
     percent = False
     if rate_ref and project.budget:
-        row = _split(rate_ref)[1]
+        row = _row(rate_ref)
         hb_budget, hb_exec = cell_address(row, col), cell_address(row, col + 1)
         scale = 10000 if form.funds.money_unit == "元" else 1  # the rate is a ratio: the form's own unit
         writes[hb_budget] = CellWrite(project.budget * scale)
@@ -165,8 +158,7 @@ def _table_writes(form: ProjectForm, project: ProjectResult, knobs: fx.Knobs) ->
             scores = [i.out_cells["score"] for i, r in zip(form.indicators, project.indicators)
                       if i.out_cells.get("score") and r.score is not None]
             cost_cap = settings["total.missing_cost_cap"]
-            has_cost = any("成本" in (i.level1 or "") + (i.level2 or "") + (i.name if not form.has_levels else "")
-                           for i in form.indicators)
+            has_cost = any(is_cost(i, form.has_levels) for i in form.indicators)
             writes[total_ref] = CellWrite(project.total, fx.total(
                 exec_ref if exec_ref in writes else None, scores, rate_ref if rate_ref in writes else None, percent,
                 cost_cap if cost_cap >= 0 and not has_cost else None, settings))
@@ -185,8 +177,7 @@ def _exact_rate(project: ProjectResult, percent: bool) -> float | None:
 
 def _change_rows(evaluation: Evaluation, changes: list[Change]) -> list[list[object]]:
     result = evaluation.result
-    head = [f"xl_tools {__version__}，规则集 {result.rule_set}（校验码 {result.rule_set_hash}），"
-            f"共改动 {len(changes)} 个单元格"]
+    head = [change_log_title(result.rule_set, result.rule_set_hash, len(changes))]
     return [head, ["工作表", "单元格", "原值", "新值"]] + [
         [c.sheet, c.ref, _show(c.old), _show(c.new)] for c in changes]
 

@@ -8,6 +8,8 @@ number formats) leaves it ``None`` so the core can tell "unknown" from "none".
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -20,6 +22,20 @@ def column_letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+def position(ref: str) -> tuple[int, int] | None:
+    """(row, column) of an A1 reference ("B12", "$B$12"), or None if it is not one."""
+    match = _ADDRESS.fullmatch(ref)
+    if not match:
+        return None
+    col = 0
+    for ch in match[1].upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match[2]), col
 
 
 def cell_address(row: int, col: int) -> str:

@@ -28,6 +28,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from ..errors import WorkbookReadError, XlToolsError
+from ..reading.grid import position
 from ..reading.ooxml import sheet_parts
 from ..reading.open import sniff
 from .save import FIXED_TIME
@@ -47,7 +48,6 @@ _CONTENT_TYPES = "[Content_Types].xml"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 # CT_Workbook children that come before calcPr
 _BEFORE_CALC = {f"{{{_MAIN}}}{tag}" for tag in ("sheets", "functionGroups", "externalReferences", "definedNames")}
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -97,10 +97,10 @@ class Change:
 
 def _position(ref: str) -> tuple[int, int] | None:
     """(row, column) of an A1 reference, or None if it is not one inside Excel's grid."""
-    match = _REF.fullmatch(ref)
-    if not match:
+    found = position(ref)
+    if found is None:
         return None
-    col, row = column_index_from_string(match[1].upper()), int(match[2])
+    row, col = found
     return (row, col) if 1 <= col <= 16384 and 1 <= row <= 1048576 else None
 
 

@@ -81,17 +81,22 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = "校�
 CHANGES_HEADERS = ["工作表", "单元格", "内容", "原值", "新值"]
 
 
+def change_log_title(rule_set: str, rule_set_hash: str, count: int) -> str:
+    """The first line of every 变更记录: who changed the cells, under which rules, how many."""
+    from .. import __version__
+
+    return f"xl_tools {__version__}，规则集 {rule_set}（校验码 {rule_set_hash}），共改动 {count} 个单元格"
+
+
 def add_changes_sheet(wb: Workbook, changes: list, *, rule_set: str, rule_set_hash: str,
                       title: str = "变更记录") -> Worksheet:
     """变更记录: what the toolkit wrote into the user's own cells, old and new, so a finance bureau can re-check.
 
     No date or time: the same input and rule set give the same sheet.
     """
-    from .. import __version__
-
     ws = _replace(wb, title)
     widths(ws, {"A": 26, "B": 9, "C": 40, "D": 16, "E": 16})
-    ws["A1"] = f"xl_tools {__version__}，规则集 {rule_set}（校验码 {rule_set_hash}），共改动 {len(changes)} 个单元格"
+    ws["A1"] = change_log_title(rule_set, rule_set_hash, len(changes))
     for col, label in zip("ABCDE", CHANGES_HEADERS):
         put(ws, f"{col}2", label, header=True)
     for r, change in enumerate(changes, start=3):
