@@ -16,12 +16,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 from openpyxl import Workbook
 
 from xl_tools import services
 from xl_tools.adapters.libreoffice import convert_many
 from xl_tools.recompute import recompute_file
 from xl_tools.samples.build import SAMPLES
+from xl_tools.workbook.graft import MAIN
 from xl_tools.workbook.package import CellWrite, Package
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
@@ -177,15 +179,29 @@ def test_in_place_keeps_a_backup_and_only_touches_what_it_changed(tmp_path: Path
     with zipfile.ZipFile(tmp_path / "自评表.bak.xlsx") as before, zipfile.ZipFile(source) as after:
         changed = {n for n in before.namelist() if before.read(n) != after.read(n)}
         added = set(after.namelist()) - set(before.namelist())
-    # the four form sheets, the workbook (calcPr, the new sheets), its rels and content types; plus 参数 and 变更记录
+        before_styles, after_styles = before.read("xl/styles.xml"), after.read("xl/styles.xml")
+    # the four form sheets, the workbook (calcPr, the new sheets), its rels and content types, the cell formats
+    # of the new sheets appended to styles.xml (the file's own stay where they are); plus 参数 and 变更记录
     assert changed <= {f"xl/worksheets/sheet{i}.xml" for i in range(1, 5)} | {
-        "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml"}
+        "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml",
+        "xl/styles.xml"}
+    assert_styles_only_appended(before_styles, after_styles)
     assert len(added) == 2 and all(name.startswith("xl/worksheets/") for name in added)  # 参数, 变更记录
     assert openpyxl.load_workbook(source).sheetnames[-2:] == ["参数", "变更记录"]
     rows = list(openpyxl.load_workbook(source)["变更记录"].iter_rows(values_only=True))
     assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "原值", "新值")
     again = xl("recompute", str(source), "--in-place", cwd=tmp_path)
     assert "写入 0 个单元格" in again.stdout and not (tmp_path / "自评表.bak2.xlsx").exists()
+
+
+def assert_styles_only_appended(before: bytes, after: bytes) -> None:
+    """Every font, fill, border, number format and cell format the file had keeps its place and content."""
+    old, new = etree.fromstring(before), etree.fromstring(after)
+    for tag in ("numFmts", "fonts", "fills", "borders", "cellXfs", "cellStyleXfs", "cellStyles", "dxfs"):
+        a, b = old.find(f"{{{MAIN}}}{tag}"), new.find(f"{{{MAIN}}}{tag}")
+        if a is None:
+            continue
+        assert [etree.tostring(x) for x in a] == [etree.tostring(x) for x in b[:len(a)]], tag
 
 
 def test_formulas_use_only_functions_excel_2007_and_wps_have(tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ class Evaluation:
     """The settings each table was scored with, in the order of ``forms``."""
 
 
-def read_book(path: str | Path, reader: str = "openpyxl", *, password: str | None = None) -> WorkbookGrid:
-    """Read a workbook (.xlsx, .xlsm, .xls, encrypted or not); calamine is faster but sees no number formats."""
+def read_book(path: str | Path, reader: str = "fast", *, password: str | None = None) -> WorkbookGrid:
+    """Read a workbook (.xlsx, .xlsm, .xls, encrypted or not); bare calamine is faster but sees no number formats."""
     return open_workbook(path, password=password, reader=reader)
 
 

@@ -2,8 +2,9 @@
 
 What it loses against the openpyxl backend (tests/test_layouts.py checks each):
 number formats (a 95% stored as 0.95 in a percent cell reads as a bare 0.95,
-so ``formats`` is None), formula flags (``formulas`` is None), hidden rows and
-defined names (so the toolkit's template is read through its labels).  It does
+so ``formats`` is None), formula flags (``formulas`` is None), hidden rows,
+defined names (so the toolkit's template is read through its labels) and error
+values (#DIV/0! reads as an empty cell).  ``fast_backend`` adds them back.  It does
 see cached values, merged ranges, sheet visibility and dates.  Read-only work
 may use it where those losses do not matter; the core treats None as unknown.
 """
@@ -41,7 +42,7 @@ def _read(path: Path, data: bytes | None) -> WorkbookGrid:
         sheet = wb.get_sheet_by_name(meta.name)
         top, left = sheet.start or (0, 0)
         values = {}
-        for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
+        for r, row in enumerate(sheet.to_python(skip_empty_area=True)):  # rows from ``start``, not from A1
             for c, value in enumerate(row):
                 if value != "" and value is not None:
                     values[(top + r + 1, left + c + 1)] = _plain(value)

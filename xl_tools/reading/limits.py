@@ -84,9 +84,10 @@ def _used_range_beyond_limit(fh: IO[bytes]) -> tuple[int, int] | None:
     tail = b""
     while chunk := fh.read(_CHUNK):
         buf = tail + chunk
-        for m in _CELL_REF.finditer(buf):
-            col = _column_number(m.group(1))
-            max_row, max_col = max(max_row, int(m.group(2))), max(max_col, col)
+        refs = _CELL_REF.findall(buf)
+        if refs:  # few distinct column letters: convert each once
+            max_row = max(max_row, max(int(digits) for _, digits in refs))
+            max_col = max(max_col, max(_column_number(letters) for letters in {lt for lt, _ in refs}))
         if max_row * max_col > MAX_SHEET_CELLS:
             return max_row, max_col
         tail = buf[-_OVERLAP:]

@@ -9,6 +9,7 @@ prefixes and Excel's extension attributes (mc:Ignorable, x14ac:dyDescent).
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import os
@@ -25,12 +26,13 @@ from typing import BinaryIO, NamedTuple, TypeVar
 
 from lxml import etree
 from openpyxl.formula.translate import Translator
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import get_column_letter
 
 from ..errors import WorkbookReadError, XlToolsError
 from ..reading.grid import position
 from ..reading.ooxml import sheet_parts
 from ..reading.open import sniff
+from . import graft
 from .save import FIXED_TIME
 
 CellValue = float | int | str | bool | None
@@ -43,6 +45,7 @@ _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _WORKSHEET_REL = f"{_REL}/worksheet"
 _WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _WORKBOOK = "xl/workbook.xml"
 _CONTENT_TYPES = "[Content_Types].xml"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
@@ -129,6 +132,11 @@ def _encode(value: CellValue) -> tuple[str, str]:
     if isinstance(value, (int, float)):
         return "n", repr(value)
     return "str", _escape(str(value))
+
+
+def _check_title(title: str) -> None:
+    if not title or len(title) > 31 or _BAD_TITLE.search(title) or title.startswith("'"):
+        raise PackageError(f"工作表名称「{title}」不可用：最多 31 个字符，不能含 [ ] : * ? / \\")
 
 
 def _rich_text(el: etree._Element) -> str:
@@ -324,23 +332,6 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
     return int(text) if re.fullmatch(r"-?\d+", text.strip()) else float(text)
 
 
-def _sheet_xml(rows: Sequence[Sequence[CellValue]], widths: Mapping[str, float] | None) -> bytes:
-    """A plain worksheet: numbers, booleans, and strings inline so the shared strings stay untouched."""
-    root = etree.Element(_m("worksheet"), nsmap={None: _MAIN, "r": _REL})
-    if widths:
-        cols = etree.SubElement(root, _m("cols"))
-        for letter, width in sorted(widths.items(), key=lambda kv: column_index_from_string(kv[0])):
-            n = str(column_index_from_string(letter))
-            etree.SubElement(cols, _m("col"), min=n, max=n, width=repr(float(width)), customWidth="1")
-    data = etree.SubElement(root, _m("sheetData"))
-    for r, values in enumerate(rows, start=1):
-        row = etree.SubElement(data, _m("row"), r=str(r))
-        for col, value in enumerate(values, start=1):
-            if value is not None:
-                _fill(etree.SubElement(row, _m("c"), r=f"{get_column_letter(col)}{r}"), CellWrite(value))
-    return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
-
-
 def _replace_atomically(target: Path, write: Callable[[BinaryIO], None], *, mode_of: Path | None = None) -> None:
     """Write into a temporary file beside ``target``, flush it to disk, then rename it over ``target``."""
     try:
@@ -437,25 +428,105 @@ class Package:
 
     def replace_sheet(self, title: str, rows: Sequence[Sequence[CellValue]], *,
                       widths: Mapping[str, float] | None = None) -> None:
-        """A toolkit-owned sheet written whole: replaced where it is, or added after the last sheet."""
-        if not title or len(title) > 31 or _BAD_TITLE.search(title) or title.startswith("'"):
-            raise PackageError(f"工作表名称「{title}」不可用：最多 31 个字符，不能含 [ ] : * ? / \\")
-        xml = _sheet_xml(rows, widths)
+        """A toolkit-owned sheet of plain rows, replaced where it is or added after the last sheet."""
+        from .scratch import rows_sheet
+
+        _check_title(title)
+        self.put_sheet(title, rows_sheet(title, rows, widths))
+
+    def put_sheet(self, title: str, scratch: bytes) -> None:
+        """Graft sheet ``title`` of a scratch workbook (built with openpyxl) into this one, with its cell
+        formats, links, print titles and drawings; a sheet of that name is replaced where it is."""
+        _check_title(title)
+        with zipfile.ZipFile(io.BytesIO(scratch)) as zf:
+            source = {info.filename: zf.read(info) for info in zf.infolist()}
+            source_parts = dict(sheet_parts(zf))
+        sheet_part = source_parts[title]
+        root = _parse(source[sheet_part])
+        strings_part = next((p for p in source if p.endswith("sharedStrings.xml")), None)
+        if strings_part:
+            graft.inline_strings(root, list(_parse(source[strings_part]).iterfind(_m("si"))))
+        self._restyle(root, source)
+        xml = _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         existing = next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
         if existing is None:
-            self._add_sheet(title, xml)
-            return
-        part = self._sheet_parts[existing]
-        if self._content_type(part) != _WORKSHEET_TYPE:
-            raise PackageError(f"{self.path.name} 中的「{existing}」不是普通工作表，不能替换")
-        if part not in self._dirty and self._parts.get(part) == xml:
-            return
-        self._trees.pop(part, None)
-        self._dirty.discard(part)
-        self._sheets.pop(existing, None)
-        self._drop_relationships(part)  # the old sheet's comments, drawings, tables
+            self._add_sheet(title, b"")
+            part = self._sheet_parts[title]
+        else:
+            part = self._sheet_parts[existing]
+            if self._content_type(part) != _WORKSHEET_TYPE:
+                raise PackageError(f"{self.path.name} 中的「{existing}」不是普通工作表，不能替换")
+            unchanged = part not in self._dirty and self._parts.get(part) == xml
+            if unchanged and _rels_path(part) not in self._parts and _rels_path(sheet_part) not in source:
+                self._copy_local_names(source, list(source_parts).index(title), title)
+                return
+            self._trees.pop(part, None)
+            self._dirty.discard(part)
+            self._sheets.pop(existing, None)
+            self._drop_relationships(part)  # the old sheet's comments, drawings, tables
+        self._copy_relationships(source, sheet_part, part)
         self._parts[part] = xml
         self._replaced = True
+        self._copy_local_names(source, list(source_parts).index(title), title)
+
+    def _restyle(self, sheet: etree._Element, source: dict[str, bytes]) -> None:
+        styles_part = next(iter(self._targets(_WORKBOOK, f"{_REL}/styles")), None)
+        if styles_part is None or styles_part not in self._parts:  # a bare package: take the scratch's whole
+            styles_part = "xl/styles.xml"
+            self._parts[styles_part] = source["xl/styles.xml"]
+            self._relate(_WORKBOOK, f"{_REL}/styles", styles_part, _STYLES_TYPE)
+            return
+        styles = graft.StyleMap(self._xml(styles_part), _parse(source["xl/styles.xml"]))
+        graft.restyle(sheet, styles)
+        if styles.changed:
+            self._dirty.add(styles_part)
+
+    def _copy_relationships(self, source: dict[str, bytes], from_part: str, to_part: str) -> None:
+        """The scratch part's related parts (a drawing and its chart) copied under fresh names."""
+        rels = _rels_path(from_part)
+        if rels not in source:
+            return
+        tree = _parse(source[rels])
+        types = _parse(source[_CONTENT_TYPES])
+        for el in tree.iterfind(f"{{{_PKG_REL}}}Relationship"):
+            if el.get("TargetMode") == "External":
+                continue
+            target = _resolve(from_part, el.get("Target") or "")
+            stem, ext = posixpath.splitext(re.sub(r"\d+(?=\.\w+$)", "", target))
+            new = next(p for n in itertools.count(1) if (p := f"{stem}{n}{ext}") not in self._parts)
+            self._parts[new] = source[target]
+            content_type = next((o.get("ContentType") for o in types.iterfind(f"{{{_CT}}}Override")
+                                 if o.get("PartName", "").lstrip("/") == target), None)
+            if content_type:
+                self._override(new, content_type)
+            el.set("Target", posixpath.relpath(new, posixpath.dirname(to_part)))
+            self._copy_relationships(source, target, new)
+        self._parts[_rels_path(to_part)] = _DECLARATION + etree.tostring(tree, encoding="UTF-8",
+                                                                          xml_declaration=False)
+
+    def _copy_local_names(self, source: dict[str, bytes], source_index: int, title: str) -> None:
+        """Print titles, print area and filter range of the grafted sheet, with its index here."""
+        index = str(self.sheet_names().index(next(n for n in self._sheet_parts if n.casefold() == title.casefold())))
+        wb = self._xml(_WORKBOOK)
+        names = wb.find(_m("definedNames"))
+        old = [el for el in (names if names is not None else []) if el.get("localSheetId") == index]
+        scratch_names = _parse(source[_WORKBOOK]).find(_m("definedNames"))
+        new = [el for el in (scratch_names if scratch_names is not None else [])
+               if el.get("localSheetId") == str(source_index)]
+        for el in new:
+            el.set("localSheetId", index)
+        if [(el.get("name"), el.text) for el in old] == [(el.get("name"), el.text) for el in new]:
+            return
+        self._dirty.add(_WORKBOOK)
+        for el in old:
+            names.remove(el)
+        if new and names is None:
+            names = wb.makeelement(_m("definedNames"), {})
+            wb.find(_m("sheets")).addnext(names)
+        for el in new:
+            names.append(el)
+        if names is not None and len(names) == 0:
+            wb.remove(names)
 
     def set_full_calc_on_load(self) -> None:
         """Ask Excel, WPS and LibreOffice to recalculate every formula when the file is opened."""
@@ -585,20 +656,28 @@ class Package:
             folder, name = posixpath.split(rels)
             yield posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
 
-    def _add_sheet(self, title: str, xml: bytes) -> None:
-        part = next(p for n in itertools.count(1) if (p := f"xl/worksheets/sheet{n}.xml") not in self._parts)
-        self._parts[part] = xml
+    def _override(self, part: str, content_type: str) -> None:
         override = etree.SubElement(self._xml(_CONTENT_TYPES), f"{{{_CT}}}Override")
         override.set("PartName", f"/{part}")
-        override.set("ContentType", _WORKSHEET_TYPE)
+        override.set("ContentType", content_type)
         self._dirty.add(_CONTENT_TYPES)
-        rels_part = _rels_path(_WORKBOOK)
+
+    def _relate(self, source: str, rel_type: str, part: str, content_type: str) -> str:
+        """A new relationship from ``source`` to a new ``part``; returns its id."""
+        self._override(part, content_type)
+        rels_part = _rels_path(source)
         rels = self._xml(rels_part)
         ids = {el.get("Id") for el in rels}
         rid = next(r for n in itertools.count(1) if (r := f"rId{n}") not in ids)
-        etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Id=rid, Type=_WORKSHEET_REL,
-                         Target=posixpath.relpath(part, posixpath.dirname(_WORKBOOK)))
+        etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Id=rid, Type=rel_type,
+                         Target=posixpath.relpath(part, posixpath.dirname(source)))
         self._dirty.add(rels_part)
+        return rid
+
+    def _add_sheet(self, title: str, xml: bytes) -> None:
+        part = next(p for n in itertools.count(1) if (p := f"xl/worksheets/sheet{n}.xml") not in self._parts)
+        self._parts[part] = xml
+        rid = self._relate(_WORKBOOK, _WORKSHEET_REL, part, _WORKSHEET_TYPE)
         sheets = self._xml(_WORKBOOK).find(_m("sheets"))
         sheet_id = max((int(el.get("sheetId") or 0) for el in sheets), default=0) + 1
         etree.SubElement(sheets, _m("sheet"), {"name": title, "sheetId": str(sheet_id), f"{{{_REL}}}id": rid})

@@ -1,0 +1,177 @@
+"""The default .xlsx reader: python-calamine's values plus what calamine cannot see, from the package XML.
+
+calamine reads values (shared strings, rich text, dates, cached formula
+results) and merged ranges about a hundred times faster than openpyxl, but it
+loses number formats (a 0.95 in a "0%" cell is 95 %), formula flags, hidden
+rows, defined names and error values (tests/test_layouts.py shows each).  Those live in
+plain attributes of the package: one lxml pass over each sheet part (the ``s``,
+``r`` and ``t="e"`` attributes, ``<f>`` children, hidden rows) plus styles.xml and
+workbook.xml restores them, at a fraction of openpyxl's cost.  The result is
+the same ``Grid`` as the openpyxl backend's (tests/test_fast_reader.py
+compares them), with one difference: a cell holding an empty text reads as
+empty, where openpyxl gives "" (calamine does not tell them apart; every
+reader of the core treats both as blank).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import WorkbookReadError
+from . import calamine_backend
+from .grid import CellRange, WorkbookGrid, position
+from .ooxml import NS_MAIN, sheet_parts
+
+# ECMA-376 Part 1, 18.8.30: the number formats an xf may name by id alone (spelled as openpyxl spells them)
+BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",
+    5: '"$"#,##0_);("$"#,##0)', 6: '"$"#,##0_);[Red]("$"#,##0)',
+    7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??",
+    14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM",
+    20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
+    37: "#,##0_);(#,##0)", 38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)",
+    40: "#,##0.00_);[Red](#,##0.00)", 41: '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)',
+    42: '_("$"* #,##0_);_("$"* \\(#,##0\\);_("$"* "-"_);_(@_)',
+    43: '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)',
+    44: '_("$"* #,##0.00_)_("$"* \\(#,##0.00\\)_("$"* "-"??_)_(@_)',
+    45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
+}
+_ROW, _CELL, _FORMULA, _VALUE, _SHEET_DATA = (f"{NS_MAIN}{t}" for t in ("row", "c", "f", "v", "sheetData"))
+# one area of a defined name: 'Sheet name'!$A$1:$B$2 or Sheet!A1
+_NS = {"m": NS_MAIN[1:-1]}
+_AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,\s()]+))!(\$?[A-Za-z]{1,3}\$?\d+)(?::(\$?[A-Za-z]{1,3}\$?\d+))?")
+
+
+@dataclass
+class SheetDetails:
+    """What calamine does not report about one sheet."""
+
+    styles: dict[tuple[int, int], int] = field(default_factory=dict)
+    """Cell -> index of its cell format (xf), only where it is not 0."""
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Cells holding an error value (#DIV/0!, #N/A…), which calamine reads as empty."""
+
+
+def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
+    """Read an .xlsx/.xlsm file (or its decrypted ``data``); ``reading.open`` has sniffed and size-checked it."""
+    path = Path(path)
+    book = calamine_backend.read_workbook(path, data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
+            formats = _cell_formats(zf)
+            details = {name: _sheet_details(zf, part) for name, part in sheet_parts(zf)}
+            names = _defined_names(zf)
+    except (KeyError, ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
+    except Exception as exc:  # lxml's XMLSyntaxError and kin on a damaged part
+        raise WorkbookReadError(f"{path.name} 的内部 XML 已损坏，无法读取（{type(exc).__name__}）") from exc
+    for grid in book.sheets:
+        found = details.get(grid.name, SheetDetails())
+        grid.values.update(found.errors)
+        grid.formats = {rc: formats.get(found.styles.get(rc, 0), "General") for rc in grid.values}
+        grid.formulas = found.formulas
+        grid.hidden_rows = found.hidden_rows
+        grid.names = names.get(grid.name, {})
+    book.backend = "fast"
+    return book
+
+
+def _parse(zf: zipfile.ZipFile, part: str):
+    from lxml import etree
+
+    # huge_tree: a long shared text is legitimate; no entities are resolved either way
+    return etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, huge_tree=True))
+
+
+def _cell_formats(zf: zipfile.ZipFile) -> dict[int, str]:
+    """xf index -> number format code."""
+    if "xl/styles.xml" not in zf.namelist():
+        return {}
+    root = _parse(zf, "xl/styles.xml")
+    custom = {int(el.get("numFmtId")): el.get("formatCode") or "General"
+              for el in root.iterfind(f"{NS_MAIN}numFmts/{NS_MAIN}numFmt") if el.get("numFmtId", "").isdigit()}
+    result = {}
+    for index, xf in enumerate(root.iterfind(f"{NS_MAIN}cellXfs/{NS_MAIN}xf")):
+        fmt_id = int(xf.get("numFmtId") or 0)
+        result[index] = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
+    return result
+
+
+def _sheet_details(zf: zipfile.ZipFile, part: str) -> SheetDetails:
+    found = SheetDetails()
+    if part not in zf.namelist():
+        return found
+    sheet_data = _parse(zf, part).find(_SHEET_DATA)
+    if sheet_data is None:
+        return found
+    if sheet_data.xpath("count(m:row[not(@r)] | m:row/m:c[not(@r)])", namespaces=_NS):
+        return _walk_rows(sheet_data, found)
+    # every row and cell states its address (Excel, WPS, openpyxl and LibreOffice all write it):
+    # let XPath pick the few cells that matter instead of visiting each one in Python
+    for cell in sheet_data.xpath("m:row/m:c[@s != '0'][m:v or m:is]", namespaces=_NS):  # formats of values only
+        found.styles[_position(cell.get("r"))] = int(cell.get("s"))
+    found.formulas = {_position(ref) for ref in sheet_data.xpath("m:row/m:c[m:f]/@r", namespaces=_NS)}
+    found.errors = {_position(cell.get("r")): cell.findtext(_VALUE) or "#N/A"
+                    for cell in sheet_data.xpath("m:row/m:c[@t='e']", namespaces=_NS)}
+    found.hidden_rows = {int(r) for r in sheet_data.xpath("m:row[@hidden='1' or @hidden='true']/@r",
+                                                          namespaces=_NS)}
+    return found
+
+
+def _walk_rows(sheet_data, found: SheetDetails) -> SheetDetails:
+    """The same, cell by cell, for a writer that leaves out optional row or cell addresses."""
+    row = 0
+    for row_el in sheet_data.iterchildren(_ROW):
+        r = row_el.get("r")
+        row = int(r) if r else row + 1  # rows without an address follow one another
+        if row_el.get("hidden") in ("1", "true"):
+            found.hidden_rows.add(row)
+        col = 0
+        for cell in row_el.iterchildren(_CELL):
+            ref = cell.get("r")
+            rc = position(ref) if ref else None
+            rc = rc if rc is not None else (row, col + 1)
+            col = rc[1]
+            style = cell.get("s")
+            if style and style != "0":
+                found.styles[rc] = int(style)
+            if cell.find(_FORMULA) is not None:
+                found.formulas.add(rc)
+            if cell.get("t") == "e":
+                found.errors[rc] = cell.findtext(_VALUE) or "#N/A"
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 16)  # sheets of one workbook share their addresses
+def _position(ref: str) -> tuple[int, int]:
+    rc = position(ref)
+    if rc is None:
+        raise ValueError(f"bad cell address {ref!r}")
+    return rc
+
+
+def _defined_names(zf: zipfile.ZipFile) -> dict[str, dict[str, CellRange]]:
+    """Sheet name -> the defined names pointing into it (as openpyxl assigns them: by destination).
+
+    Excel's own names (_xlnm.Print_Area and kin) are left out, as openpyxl keeps them apart.
+    """
+    result: dict[str, dict[str, CellRange]] = {}
+    root = _parse(zf, "xl/workbook.xml")
+    for el in root.iterfind(f"{NS_MAIN}definedNames/{NS_MAIN}definedName"):
+        name = el.get("name") or ""
+        if not name or name.startswith("_xlnm."):
+            continue
+        for quoted, bare, first, last in _AREA.findall(el.text or ""):
+            start, end = position(first), position(last or first)
+            if start and end:
+                sheet = quoted.replace("''", "'") if quoted else bare
+                result.setdefault(sheet, {})[name] = CellRange(start[0], start[1], end[0], end[1])
+    return result
