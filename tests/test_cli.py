@@ -329,9 +329,9 @@ def test_run_writes_the_result_workbook(tmp_path: Path, yuzhong: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "结果已写入" in proc.stdout
     assert fingerprint(yuzhong) == before
-    wb = openpyxl.load_workbook(tmp_path / "结果.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "结果.xlsx", data_only=True)  # the cached values of the formulas
     assert wb.sheetnames == ["部门整体", "医疗救助专项经费（残保金）", "居民医保财政补助资金", "购买窗口服务专项经费",
-                             "表11", "校验结果", "变更记录"]
+                             "参数", "表11", "校验结果", "变更记录"]
     department = wb["部门整体"]
     assert department["I3"].value == 110  # 自评总分 cell: 10 + 100
     assert (department["F19"].value, department["F20"].value) == (6.1, 42.01)  # 偏离度 of rows 19 and 20
@@ -346,6 +346,17 @@ def test_run_writes_the_result_workbook(tmp_path: Path, yuzhong: Path) -> None:
     ]
     findings = [[c.value for c in row] for row in wb["校验结果"].iter_rows(min_row=2, max_col=4)]
     assert findings[0] == ["错误", "WEIGHT_TOTAL", "部门整体", "H15"]
+    # 表11's figures are formulas on each project's own cells: the 总分 cell I3, and the helper cells of the
+    # 执行率 row 8 (G8 is its 执行率得分), which start at M, past the table's last column K and a blank L.
+    # The export keeps amounts in 元: 20,040,000.00 元 × 0.0001 = 2004 万元.
+    formulas = openpyxl.load_workbook(tmp_path / "结果.xlsx")
+    first = [formulas["表11"][f"{col}4"].value for col in "DEG"]
+    assert first == ["=IF('医疗救助专项经费（残保金）'!M8=\"\",\"\",'医疗救助专项经费（残保金）'!M8*0.0001)",
+                     "=IF('医疗救助专项经费（残保金）'!N8=\"\",\"\",'医疗救助专项经费（残保金）'!N8*0.0001)",
+                     "=IF('医疗救助专项经费（残保金）'!I3=\"\",\"\",'医疗救助专项经费（残保金）'!I3)"]
+    assert formulas["表11"]["D7"].value == "=SUM(D4:D6)"
+    link = formulas["校验结果"]["D2"].hyperlink
+    assert (link.location, link.target) == ("'部门整体'!H15", None)
 
 
 @pytest.mark.parametrize("spelling", ["same", "dot_slash", "absolute"])
@@ -411,15 +422,19 @@ def test_run_records_every_cell_it_changed(tmp_path: Path) -> None:
     proc = xl("run", str(source), "-o", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     rows = list(openpyxl.load_workbook(out)["变更记录"].iter_rows(values_only=True))
-    assert rows[0][0].startswith("xl_tools ") and "规则集 default" in rows[0][0] and "共改动 5 个单元格" in rows[0][0]
-    assert rows[1] == ("工作表", "单元格", "内容", "原值", "新值")
-    assert sorted(rows[2:]) == sorted([
+    assert rows[0][0].startswith("xl_tools ") and "规则集 default" in rows[0][0]
+    assert rows[1] == ("工作表", "单元格", "内容", "原值", "新值", "原公式", "新公式")
+    assert f"共改动 {len(rows) - 2} 个单元格" in rows[0][0]
+    # every score cell now holds a formula; the helper cells are new; only these five show another value
+    shown_differently = [r[:5] for r in rows[2:] if r[3] is not None and r[3] != r[4]]
+    assert sorted(shown_differently) == sorted([
         ("部门整体", "I3", "总分", 100, 110),
         ("部门整体", "G8", "执行率得分", "10.00", 10),
         ("医疗救助专项经费（残保金）", "G8", "执行率得分", "10.00", 10),
         ("居民医保财政补助资金", "G8", "执行率得分", "10.00", 10),
         ("购买窗口服务专项经费", "G8", "执行率得分", "10.00", 10),
     ])
+    assert all(r[6].startswith("=") for r in rows[2:] if r[2].endswith(("总分", "得分", "偏离度")))
     again = tmp_path / "again.xlsx"
     assert xl("run", str(out), "-o", str(again), cwd=tmp_path).returncode == 0
     rerun = list(openpyxl.load_workbook(again)["变更记录"].iter_rows(values_only=True))

@@ -250,8 +250,8 @@ def test_run_on_xls_writes_an_xlsx(tmp_path: Path, samples: dict[str, Path]) -> 
     assert "打开密码" not in proc.stdout
     assert src.read_bytes() == before
     assert zipfile.is_zipfile(result)
-    wb = openpyxl.load_workbook(result)
-    assert wb.sheetnames[-3:] == ["表11", "校验结果", "变更记录"]
+    wb = openpyxl.load_workbook(result, data_only=True)
+    assert wb.sheetnames[-4:] == ["参数", "表11", "校验结果", "变更记录"]
     department = wb["部门整体"]
     assert department["I3"].value == 110  # 自评总分: 10 + 100
     # 偏离度: (15385 − 14500) / 14500 × 100 = 6.1; (85206 − 60000) / 60000 × 100 = 42.01
@@ -351,7 +351,7 @@ def test_run_on_encrypted_xlsx_says_the_result_is_not_encrypted(tmp_path: Path, 
     assert "原文件设有打开密码，结果文件未加密" in proc.stdout
     result = tmp_path / "渝中区加密_自评结果.xlsx"
     assert zipfile.is_zipfile(result)  # a plain package: opens without a password
-    assert openpyxl.load_workbook(result)["部门整体"]["I3"].value == 110
+    assert openpyxl.load_workbook(result, data_only=True)["部门整体"]["I3"].value == 110
 
 
 def test_internal_error_never_shows_the_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -388,7 +388,7 @@ def test_encrypted_xls(tmp_path: Path, samples: dict[str, Path], encrypted_cs_xl
     assert proc.returncode == 0, proc.stderr
     assert "原文件设有打开密码，结果文件未加密" in proc.stdout
     assert XLS_PASSWORD not in proc.stdout + proc.stderr
-    result = openpyxl.load_workbook(tmp_path / "长寿区加密_自评结果.xlsx")
+    result = openpyxl.load_workbook(tmp_path / "长寿区加密_自评结果.xlsx", data_only=True)
     assert "表11（计算）" in result.sheetnames  # the seed's own 表11 stays; ours goes beside it
 
 
@@ -420,7 +420,7 @@ def test_run_keeps_sheet_and_workbook_protection(tmp_path: Path, samples: dict[s
 
     proc = xl("run", "保护.xlsx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    result = openpyxl.load_workbook(tmp_path / "保护_自评结果.xlsx")
+    result = openpyxl.load_workbook(tmp_path / "保护_自评结果.xlsx", data_only=True)
     assert {name: dict(result[name].protection) for name in wb.sheetnames} == expected
     assert dict(result.security) == book_expected
     assert dict(result["部门整体"].protection)["password"] == legacy.password  # the hash, not "sheet-pw"
@@ -558,7 +558,7 @@ def test_enormous_sheet_is_refused_before_loading(enormous: Path, monkeypatch: p
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", must_not_load)
     tracemalloc.start()
     try:
-        for reader in ("openpyxl", "calamine"):
+        for reader in ("fast", "openpyxl", "calamine"):
             with pytest.raises(WorkbookReadError) as caught:
                 open_workbook(path, reader=reader)
             assert "明细.xlsx 的工作表「明细」使用范围过大" in str(caught.value)

@@ -291,7 +291,7 @@ def test_run_writes_scores_into_the_form(tmp_path: Path) -> None:
     proc = subprocess.run(["xl-tools", "run", path.name, "-o", "结果.xlsx"], cwd=tmp_path, capture_output=True,
                           text=True, encoding="utf-8", env=env, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
-    ws = openpyxl.load_workbook(tmp_path / "结果.xlsx")["医疗救助补助资金项目"]
+    ws = openpyxl.load_workbook(tmp_path / "结果.xlsx", data_only=True)["医疗救助补助资金项目"]
     assert ws["D13"].value == "住院救助人次"
     assert [ws[f"H{r}"].value for r in range(13, 21)] == [16, 20, 10, 10, 10, 10, 5, 5]
     assert (ws["A21"].value, ws["H21"].value) == ("总分", 96)

@@ -106,9 +106,29 @@ def mismatches(path: Path, tmp: Path) -> list[tuple[str, str, object, object]]:
 
 @pytest.mark.parametrize("name", sorted(SAMPLES), ids=sorted(SAMPLES))
 def test_libreoffice_agrees_with_every_cached_value_of_the_samples(name: str, tmp_path: Path) -> None:
-    out = recompute_file(REPO / "workbooks" / name, tmp_path / "out.xlsx").path
-    assert formula_cells(out)
+    """What `run` writes: the tables' formulas, a 表11 of the workbook's own, and the toolkit's 表11."""
+    out = recompute_file(REPO / "workbooks" / name, tmp_path / "out.xlsx", report=True).path
+    cells = formula_cells(out)
+    summary = "表11（计算）" if name.startswith("长寿") else "表11"
+    assert any(sheet == summary for sheet, _ in cells)
     assert mismatches(out, tmp_path) == []
+
+
+def test_a_workbooks_own_summary_follows_its_project_sheets(tmp_path: Path) -> None:
+    """Seed 003's 表11 lists 16 projects; the workbook holds the 表12 of one (row 7, 2021年医疗服务与保障能力
+    提升…中央补助资金).  That row's 自评得分 becomes a formula on the 表12's total (G12); its amounts stay as typed,
+    because the 表12 writes them as text ("52万元").  Rows of projects without a sheet keep what the unit typed."""
+    source = REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx"
+    done = recompute_file(source, tmp_path / "out.xlsx")
+    cells = {ref: text for (sheet, ref), text in formula_cells(done.path).items() if sheet == "表11"}
+    assert cells == {"E11": "=IF('表12'!G12=\"\",\"\",'表12'!G12)"}  # row 7 of the list is sheet row 11
+    before = openpyxl.load_workbook(source, data_only=True)["表11"]
+    after = openpyxl.load_workbook(done.path, data_only=True)["表11"]
+    linked_rows = {int(re.sub(r"[A-Z]", "", ref)) for ref in cells}
+    for row in range(1, before.max_row + 1):
+        if row not in linked_rows:
+            assert [c.value for c in before[row]] == [c.value for c in after[row]]
+    assert mismatches(done.path, tmp_path) == []
 
 
 @pytest.mark.parametrize("rules", sorted(RULES), ids=sorted(RULES))
@@ -189,7 +209,7 @@ def test_in_place_keeps_a_backup_and_only_touches_what_it_changed(tmp_path: Path
     assert len(added) == 2 and all(name.startswith("xl/worksheets/") for name in added)  # 参数, 变更记录
     assert openpyxl.load_workbook(source).sheetnames[-2:] == ["参数", "变更记录"]
     rows = list(openpyxl.load_workbook(source)["变更记录"].iter_rows(values_only=True))
-    assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "原值", "新值")
+    assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "内容", "原值", "新值", "原公式", "新公式")
     again = xl("recompute", str(source), "--in-place", cwd=tmp_path)
     assert "写入 0 个单元格" in again.stdout and not (tmp_path / "自评表.bak2.xlsx").exists()
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core import formulas as fx
+from .core.crosscheck import matching_project
 from .core.evaluate import is_cost
-from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell
+from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryRowForm
 from .core.rules import LABELS, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
@@ -25,9 +26,12 @@ from .errors import XlToolsError
 from .reading.grid import cell_address, position
 from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
-from .workbook.package import Change, CellWrite, Package, save_in_place
-from .workbook.summary import change_log_title
-from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, params_rows
+from .workbook.package import CellContent, Change, CellWrite, Package, save_in_place
+from .workbook.scratch import scratch_book
+from .workbook.summary import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
+                               SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, add_changes_sheet, add_findings_sheet,
+                               add_summary_sheet)
+from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, add_params_sheet, params_rows
 
 HELPER_HEADER = "工具辅助列（请勿修改）"
 CHANGES_SHEET = "变更记录"
@@ -90,29 +94,33 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
         return {}
     row = _row(score_ref)
     ha, hb, hw, hk, hs = (cell_address(row, col + i) for i in range(5))
+    name = f"「{ind.name}」"
     writes: dict[str, CellWrite] = {}
     check = _source_check(ind)
     if check:
-        writes[hs] = CellWrite("", check)
+        writes[hs] = CellWrite("", check, label=f"{name}辅助列：是否需重新计算")
     weight = result.weight if result.weight and result.weight > 0 else None
     w_formula = fx.live_number(ind.weight.cell, weight) if _is_number(ind.weight) and ind.weight.cell else None
-    writes[hw] = CellWrite(weight, w_formula)
+    writes[hw] = CellWrite(weight, w_formula, label=f"{name}辅助列：分值")
     if result.kind == Kind.QUANTITATIVE.value and result.target is not None and result.actual is not None:
-        writes[ha] = CellWrite(result.target, _live(ind.target, ind.unit, result.target))
-        writes[hb] = CellWrite(result.actual, _live(ind.actual, ind.unit, result.actual))
+        writes[ha] = CellWrite(result.target, _live(ind.target, ind.unit, result.target), label=f"{name}辅助列：指标值")
+        writes[hb] = CellWrite(result.actual, _live(ind.actual, ind.unit, result.actual), label=f"{name}辅助列：完成值")
         direction = result.direction or REVERSE
         op = parse_value(ind.target.value, number_format=ind.target.number_format,
                          op=ind.op.value if isinstance(ind.op.value, str) else None).op
-        writes[score_ref] = CellWrite(result.score, fx.quantitative_score(ha, hb, hw, direction, op, knobs))
+        writes[score_ref] = CellWrite(result.score, fx.quantitative_score(ha, hb, hw, direction, op, knobs),
+                                      label=f"{name}得分")
         if ind.out_cells.get("deviation"):
-            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.deviation(ha, hb))
+            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.deviation(ha, hb),
+                                                           label=f"{name}偏离度")
     elif result.kind in (Kind.QUALITATIVE.value, Kind.DEADLINE.value) and weight:
-        writes[hk] = CellWrite(result.score / weight * 100)
-        writes[score_ref] = CellWrite(result.score, fx.judged_score(hw, hk))
+        writes[hk] = CellWrite(result.score / weight * 100, label=f"{name}辅助列：达成比例")
+        writes[score_ref] = CellWrite(result.score, fx.judged_score(hw, hk), label=f"{name}得分")
     else:  # no target or no usable actual: the engine scores 0 and says why in 校验结果
-        writes[score_ref] = CellWrite(result.score)
+        writes[score_ref] = CellWrite(result.score, label=f"{name}得分")
     if ind.out_cells.get("coefficient"):
-        writes[ind.out_cells["coefficient"]] = CellWrite(result.coefficient, fx.coefficient(score_ref, hw))
+        writes[ind.out_cells["coefficient"]] = CellWrite(result.coefficient, fx.coefficient(score_ref, hw),
+                                                         label=f"{name}得分系数")
     return writes
 
 
@@ -126,34 +134,51 @@ def _exec_weight(form: ProjectForm, knobs: fx.Knobs) -> str:
     return fx.num(knobs.settings["execution.weight"])  # a layout's default (表12: 0)
 
 
-def _table_writes(form: ProjectForm, project: ProjectResult, knobs: fx.Knobs) -> dict[str, CellWrite]:
+@dataclass
+class TableCells:
+    """Cells of one project table that a 表11 row refers to (None where the table has no such cell)."""
+
+    budget: str | None = None
+    executed: str | None = None
+    to_wan: float = 1.0
+    """Factor from the table's money unit to 万元."""
+    total: str | None = None
+    grade: str | None = None
+
+
+def _table_writes(form: ProjectForm, project: ProjectResult,
+                  knobs: fx.Knobs) -> tuple[dict[str, CellWrite], TableCells]:
     settings = knobs.settings
     col = _helper_column(form)
     writes: dict[str, CellWrite] = {}
+    cells = TableCells(to_wan=1 / 10000 if form.funds.money_unit == "元" else 1.0)
     first_row = min((_row(i.out_cells["score"]) for i in form.indicators if i.out_cells.get("score")),
                     default=None)
     if first_row is not None:
-        writes[cell_address(first_row - 1, col)] = CellWrite(HELPER_HEADER)
+        writes[cell_address(first_row - 1, col)] = CellWrite(HELPER_HEADER, label="辅助列标题")
     for ind, result in zip(form.indicators, project.indicators):
         writes.update(_indicator_writes(ind, result, knobs, col))
     rate_ref, exec_ref = form.out_cells.get("exec_rate"), form.out_cells.get("exec_score")
     percent = False
     if rate_ref and project.budget:
         row = _row(rate_ref)
-        hb_budget, hb_exec = cell_address(row, col), cell_address(row, col + 1)
+        cells.budget, cells.executed = cell_address(row, col), cell_address(row, col + 1)
         scale = 10000 if form.funds.money_unit == "元" else 1  # the rate is a ratio: the form's own unit
-        writes[hb_budget] = CellWrite(project.budget * scale)
-        writes[hb_exec] = CellWrite(project.executed * scale if project.executed is not None else None)
+        writes[cells.budget] = CellWrite(project.budget * scale, label="辅助列：预算数")
+        writes[cells.executed] = CellWrite(project.executed * scale if project.executed is not None else None,
+                                           label="辅助列：执行数")
         percent = _percent_cell(form.funds.exec_rate)
         writes[rate_ref] = CellWrite(_exact_rate(project, percent),
-                                     fx.execution_rate(hb_budget, hb_exec, percent))
+                                     fx.execution_rate(cells.budget, cells.executed, percent), label="执行率")
         if exec_ref and project.execution_score is not None:
             writes[exec_ref] = CellWrite(project.execution_score,
-                                         fx.execution_score(rate_ref, _exec_weight(form, knobs), percent, knobs))
+                                         fx.execution_score(rate_ref, _exec_weight(form, knobs), percent, knobs),
+                                         label="执行率得分")
     total_ref = form.out_cells.get("total")
     if total_ref and project.total is not None:
+        cells.total = total_ref
         if settings["total.rescale_not_applicable"]:
-            writes[total_ref] = CellWrite(project.total)  # rescaling stays in Python (参数 says so)
+            writes[total_ref] = CellWrite(project.total, label="总分")  # rescaling stays in Python (参数 says so)
         else:
             scores = [i.out_cells["score"] for i, r in zip(form.indicators, project.indicators)
                       if i.out_cells.get("score") and r.score is not None]
@@ -161,10 +186,11 @@ def _table_writes(form: ProjectForm, project: ProjectResult, knobs: fx.Knobs) ->
             has_cost = any(is_cost(i, form.has_levels) for i in form.indicators)
             writes[total_ref] = CellWrite(project.total, fx.total(
                 exec_ref if exec_ref in writes else None, scores, rate_ref if rate_ref in writes else None, percent,
-                cost_cap if cost_cap >= 0 and not has_cost else None, settings))
+                cost_cap if cost_cap >= 0 and not has_cost else None, settings), label="总分")
         if form.out_cells.get("grade") and project.grade:
-            writes[form.out_cells["grade"]] = CellWrite(project.grade, fx.grade(total_ref, settings))
-    return writes
+            cells.grade = form.out_cells["grade"]
+            writes[cells.grade] = CellWrite(project.grade, fx.grade(total_ref, settings), label="评价等级")
+    return writes, cells
 
 
 def _exact_rate(project: ProjectResult, percent: bool) -> float | None:
@@ -175,23 +201,47 @@ def _exact_rate(project: ProjectResult, percent: bool) -> float | None:
     return ratio if percent else ratio * 100
 
 
-def _change_rows(evaluation: Evaluation, changes: list[Change]) -> list[list[object]]:
-    result = evaluation.result
-    head = [change_log_title(result.rule_set, result.rule_set_hash, len(changes))]
-    return [head, ["工作表", "单元格", "原值", "新值"]] + [
-        [c.sheet, c.ref, _show(c.old), _show(c.new)] for c in changes]
+def _linked(sheet: str, ref: str | None, value: float | str | None, factor: float, label: str) -> CellWrite:
+    """A 表11 cell showing a project sheet's cell; the value alone where the table has no such cell."""
+    if ref is None or value is None:
+        return CellWrite(value, label=label)
+    return CellWrite(value, fx.linked(fx.sheet_ref(sheet, ref), factor), label=label)
 
 
-def _show(content) -> object:
-    value, formula = content
-    return f"={formula}" if formula else value
+def _row_writes(row: SummaryRowForm, money_factor: float, project: ProjectResult,
+                cells: TableCells) -> dict[str, CellWrite]:
+    """One 表11 row of the workbook's own: 预算数, 执行数 and 自评得分 follow the project's sheet."""
+    name = f"表11「{row.name}」"
+    writes = {}
+    for raw, value, ref, label in ((row.budget, project.budget, cells.budget, "预算数"),
+                                   (row.executed, project.executed, cells.executed, "执行数")):
+        if raw.cell and value is not None:
+            # helper cells are in the table's unit; the row's own unit may differ (元 or 万元)
+            writes[raw.cell] = _linked(project.sheet, ref, value / money_factor, cells.to_wan / money_factor,
+                                       f"{name}{label}")
+    if row.score.cell and project.total is not None:
+        writes[row.score.cell] = _linked(project.sheet, cells.total, project.total, 1.0, f"{name}自评得分")
+    return writes
+
+
+def _summary_writes(evaluation: Evaluation, tables: dict[int, TableCells]) -> dict[str, dict[str, CellWrite]]:
+    """Sheet -> writes for every 表11 row that matches a project of the workbook."""
+    result: dict[str, dict[str, CellWrite]] = {}
+    for summary in evaluation.summaries:
+        factor = 1 / 10000 if summary.money_unit == "元" else 1.0  # 万元 per unit of the 表11's amounts
+        for row in summary.rows:
+            project = matching_project(row, evaluation.result.projects)
+            if project is not None and id(project) in tables:
+                result.setdefault(summary.sheet, {}).update(_row_writes(row, factor, project, tables[id(project)]))
+    return result
 
 
 def _params_cells(pkg: Package, evaluation: Evaluation) -> dict[str, str]:
     """Setting -> the 参数 expression formulas read it from; the sheet is added when the workbook has none."""
     if PARAMS_SHEET not in pkg.sheet_names():
-        rows = params_rows(evaluation.settings[0].rule_set)
-        pkg.replace_sheet(PARAMS_SHEET, rows, widths={"A": 36, "B": 34, "C": 30, "D": 22, "E": 30})
+        rule_set = evaluation.settings[0].rule_set
+        pkg.put_sheet(PARAMS_SHEET, scratch_book(lambda wb: add_params_sheet(wb, rule_set)))
+        rows = params_rows(rule_set)
         keys = {row[0]: r for r, row in enumerate(rows, start=1) if row and row[0] in LABELS}
     else:
         keys = {}
@@ -212,16 +262,71 @@ def _knobs(settings: Settings, cells: dict[str, str]) -> fx.Knobs:
     return fx.Knobs(settings, live)
 
 
-def _apply(pkg: Package, evaluation: Evaluation) -> list[Change]:
+def _write_change_log(pkg: Package, evaluation: Evaluation, changes: list[Change]) -> None:
+    result = evaluation.result
+    head = scratch_book(lambda wb: add_changes_sheet(wb, count=len(changes), rule_set=result.rule_set,
+                                                     rule_set_hash=result.rule_set_hash, title=CHANGES_SHEET))
+    pkg.put_sheet(CHANGES_SHEET, head, rows_below=[
+        [c.sheet, c.ref, c.what, c.old.value, c.new.value, _formula_text(c.old), _formula_text(c.new)]
+        for c in changes])
+
+
+def _formula_text(content: CellContent) -> str | None:
+    return f"={content.formula}" if content.formula else None
+
+
+def _is_toolkit_summary(pkg: Package, sheet: str) -> bool:
+    return pkg.read_cell(sheet, f"{SUMMARY_SOURCE_COLUMN}{SUMMARY_FIRST_ROW - 1}").value == SUMMARY_HEADERS[-1]
+
+
+def _write_summary_sheet(pkg: Package, evaluation: Evaluation, tables: dict[int, TableCells], title: str) -> None:
+    """The toolkit's 表11, each row's figures as formulas on its project's sheet."""
+    projects = [p for p in evaluation.result.projects if p.type == "project"]
+    year = next((f.year for f in evaluation.forms if f.year), None)
+    pkg.put_sheet(title, scratch_book(lambda wb: add_summary_sheet(wb, projects, year=year, title=title)))
+    writes: dict[str, CellWrite] = {}
+    for r, project in enumerate(projects, start=SUMMARY_FIRST_ROW):
+        cells = tables.get(id(project), TableCells())
+        writes[f"D{r}"] = _linked(project.sheet, cells.budget, project.budget, cells.to_wan, "预算数")
+        writes[f"E{r}"] = _linked(project.sheet, cells.executed, project.executed, cells.to_wan, "执行数")
+        if project.budget and project.executed is not None:
+            writes[f"F{r}"] = CellWrite(project.executed / project.budget, fx.ratio(f"E{r}", f"D{r}"))
+        writes[f"G{r}"] = _linked(project.sheet, cells.total, project.total, 1.0, "自评得分")
+        writes[f"H{r}"] = _linked(project.sheet, cells.grade, project.grade, 1.0, "评价等级")
+    if projects:
+        last, total_row = SUMMARY_FIRST_ROW + len(projects) - 1, SUMMARY_FIRST_ROW + len(projects)
+        budget = sum(p.budget or 0 for p in projects)
+        executed = sum(p.executed or 0 for p in projects)
+        writes[f"D{total_row}"] = CellWrite(budget, fx.column_sum(f"D{SUMMARY_FIRST_ROW}", f"D{last}"))
+        writes[f"E{total_row}"] = CellWrite(executed, fx.column_sum(f"E{SUMMARY_FIRST_ROW}", f"E{last}"))
+        writes[f"F{total_row}"] = CellWrite(executed / budget if budget else None,
+                                            fx.ratio(f"E{total_row}", f"D{total_row}"))
+    pkg.set_cells(title, writes)
+
+
+def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False) -> list[Change]:
+    """Formulas and cached values into every table and 表11 of the workbook; with ``report`` (the run
+    command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录)."""
     changes: list[Change] = []
-    cells = _params_cells(pkg, evaluation)
+    params = _params_cells(pkg, evaluation)
+    tables: dict[int, TableCells] = {}  # by id() of the project result: a sheet may hold several tables
     for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
-        writes = _table_writes(form, project, _knobs(settings, cells))
+        writes, tables[id(project)] = _table_writes(form, project, _knobs(settings, params))
         if writes:
             changes += pkg.set_cells(form.sheet, writes)
-    if changes:
+    ours = {s.sheet for s in evaluation.summaries if _is_toolkit_summary(pkg, s.sheet)}
+    for sheet, writes in _summary_writes(evaluation, tables).items():
+        if not (report and sheet in ours):  # the run command writes its own 表11 anew below
+            changes += pkg.set_cells(sheet, writes)
+    if report:
+        users_own = SUMMARY_SHEET in pkg.sheet_names() and SUMMARY_SHEET not in ours
+        _write_summary_sheet(pkg, evaluation, tables, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
+        findings = evaluation.result.all_findings()
+        sheets = pkg.sheet_names()
+        pkg.put_sheet(FINDINGS_SHEET, scratch_book(lambda wb: add_findings_sheet(wb, findings, link_to=sheets)))
+    if changes or report:
         pkg.set_full_calc_on_load()
-        pkg.replace_sheet(CHANGES_SHEET, _change_rows(evaluation, changes), widths={"A": 26, "B": 9, "C": 40, "D": 40})
+        _write_change_log(pkg, evaluation, changes)
     return changes
 
 
@@ -231,7 +336,7 @@ def default_output(path: Path) -> Path:
 
 
 def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
-                   in_place: bool = False, password: str | None = None) -> Recomputed:
+                   in_place: bool = False, password: str | None = None, report: bool = False) -> Recomputed:
     """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``).
 
     An .xls or encrypted input is first turned into a plain .xlsx (LibreOffice, or decryption in memory):
@@ -241,6 +346,7 @@ def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: st
     target = Path(out) if out else default_output(path)
     if not in_place and target.resolve() == path.resolve():
         raise XlToolsError("输出文件不能与输入文件相同；要改写原文件请用 --in-place（会先备份）")
+    evaluation = evaluate_file(path, rule_set, password=password)
     kind = sniff(path)
     if kind.format != "xlsx" or kind.encrypted:
         if in_place:
@@ -248,16 +354,14 @@ def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: st
         with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
             plain = Path(tmp) / "source.xlsx"
             plain.write_bytes(xlsx_for_writing(path, password=password).getvalue())
-            return _to_new_file(plain, target, rule_set)
+            return _to_new_file(plain, target, evaluation, report)
     if in_place:
-        evaluation = evaluate_file(path, rule_set)
-        changes = save_in_place(path, lambda pkg: _apply(pkg, evaluation))
+        changes = save_in_place(path, lambda pkg: apply(pkg, evaluation, report=report))
         return Recomputed(evaluation, path, changes)
-    return _to_new_file(path, target, rule_set)
+    return _to_new_file(path, target, evaluation, report)
 
 
-def _to_new_file(path: Path, target: Path, rule_set: str | Path | None) -> Recomputed:
-    evaluation = evaluate_file(path, rule_set)
+def _to_new_file(path: Path, target: Path, evaluation: Evaluation, report: bool) -> Recomputed:
     pkg = Package.open(path)
-    changes = _apply(pkg, evaluation)
+    changes = apply(pkg, evaluation, report=report)
     return Recomputed(evaluation, pkg.save(target), changes)

@@ -8,7 +8,7 @@ from pathlib import Path
 from .core import rules
 from .core.crosscheck import check_summaries
 from .core.evaluate import evaluate, form_stated_settings
-from .core.model import FileResult, ProjectForm
+from .core.model import FileResult, ProjectForm, SummaryForm
 from .errors import XlToolsError
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
@@ -25,6 +25,8 @@ class Evaluation:
     forms: list[ProjectForm]
     settings: list[rules.Settings]
     """The settings each table was scored with, in the order of ``forms``."""
+    summaries: list[SummaryForm]
+    """表11 tables found in the workbook."""
 
 
 def read_book(path: str | Path, reader: str = "fast", *, password: str | None = None) -> WorkbookGrid:
@@ -55,7 +57,7 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     findings = found.findings + check_summaries(found.summaries, projects)
     result = FileResult(file=str(book.path), rule_set=chosen.name, rule_set_hash=chosen.digest,
                         settings=file_settings.to_dict(), projects=projects, findings=findings)
-    return Evaluation(result, found.forms, table_settings)
+    return Evaluation(result, found.forms, table_settings, found.summaries)
 
 
 def evaluate_file(path: str | Path, rule_set: str | Path | None = None, *,
@@ -70,17 +72,20 @@ def score_file(path: str | Path, rule_set: str | Path | None = None, *, password
 
 def run_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
              password: str | None = None) -> tuple[FileResult, Path]:
-    """The main job: score, check, and write a result workbook next to the input.
+    """The main job: score and check, then a result workbook next to the input with live score formulas
+    (cached values included), 表11, 校验结果 and 变更记录; the input itself is left as it was.
 
-    The result is always a plain .xlsx: an .xls input is converted, an encrypted one is written unencrypted.
+    The result is a plain .xlsx (.xlsm for an .xlsm): an .xls input is converted, an encrypted one is
+    written unencrypted.
     """
-    from .workbook.result import default_output, write_result
+    from .recompute import recompute_file
 
-    evaluation = evaluate_file(path, rule_set, password=password)
-    target = Path(out) if out else default_output(path)
-    if target.resolve() == Path(path).resolve():
+    path = Path(path)
+    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    target = Path(out) if out else path.with_name(f"{path.stem}_自评结果{suffix}")
+    if target.resolve() == path.resolve():
         raise XlToolsError("输出文件不能与输入文件相同；请用 -o 指定另一个文件名")
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlToolsError(f"结果文件只能保存为 .xlsx（收到 {target.name}）；请用 -o 指定以 .xlsx 结尾的文件名")
-    written = write_result(path, evaluation.forms, evaluation.result, target, password=password)
-    return evaluation.result, written
+    done = recompute_file(path, target, rule_set, password=password, report=True)
+    return done.evaluation.result, done.path

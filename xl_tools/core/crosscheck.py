@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .cells import unusable
 from .findings import Finding, make
-from .model import ProjectResult, RawCell, SummaryForm
+from .model import ProjectResult, RawCell, SummaryForm, SummaryRowForm
 from .rounding import fmt_number as _fmt
 from .values import normalise_text, parse_number
 
@@ -25,6 +25,12 @@ def _same_name(a: str | None, b: str | None) -> bool:
         return False
     short, long_ = sorted((x, y), key=len)
     return long_.startswith(short) and len(short) >= min(len(long_), 6)
+
+
+def matching_project(row: SummaryRowForm, projects: list[ProjectResult]) -> ProjectResult | None:
+    """The project a 表11 row stands for: same 项目编码, else the same name (spacing and truncation aside)."""
+    return next((p for p in projects if p.type == "project"
+                 and ((row.code and p.code == row.code) or _same_name(p.name, row.name))), None)
 
 
 def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) -> list[Finding]:
@@ -52,7 +58,7 @@ def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) 
                 figures[label] = value
             if figures["预算数"] is not None:
                 budget_sum += figures["预算数"] * scale
-            match = next((p for p in projects if (row.code and p.code == row.code) or _same_name(p.name, row.name)), None)
+            match = matching_project(row, projects)
             if match is None:
                 continue
             for label, mine, unit_scale in (("预算数", match.budget, scale), ("执行数", match.executed, scale),

@@ -157,3 +157,23 @@ def literal(value: object) -> str | None:
 def source_check(conditions: list[str]) -> str:
     """请重新计算 once a text the helper cells were read from has been edited."""
     return f'IF(AND({",".join(conditions)}),"","请重新计算")'
+
+
+def sheet_ref(sheet: str, ref: str) -> str:
+    """A reference into another sheet, quoted as Excel quotes it ('项目 1'!I19; the quote doubled inside)."""
+    return "'" + sheet.replace("'", "''") + "'!" + ref
+
+
+def linked(ref: str, factor: float = 1.0) -> str:
+    """A 表11 cell showing another sheet's cell (scaled from 元 to 万元 where the units differ); blank stays blank."""
+    value = ref if factor == 1 else f"{ref}*{num(factor)}"
+    return f'IF({ref}="","",{value})'
+
+
+def ratio(numerator: str, denominator: str) -> str:
+    """执行率 of a 表11 row or total, as a fraction for its percent cell."""
+    return f'IF(OR({numerator}="",{denominator}=""),"",IF({denominator}=0,"",{numerator}/{denominator}))'
+
+
+def column_sum(first: str, last: str) -> str:
+    return f"SUM({first}:{last})"

@@ -73,6 +73,8 @@ class CellWrite:
     """Without the leading "="; function names and separators as stored in the file (English, commas)."""
     style_of: str | None = None
     """A cell of the same sheet whose style a new cell takes (an existing cell keeps its own)."""
+    label: str = ""
+    """What the cell is (「参保人数」指标得分), for the change log."""
 
     def __post_init__(self) -> None:
         if self.formula is not None and self.formula.startswith("="):
@@ -96,6 +98,7 @@ class Change:
     ref: str
     old: CellContent
     new: CellContent
+    what: str = ""
 
 
 def _position(ref: str) -> tuple[int, int] | None:
@@ -181,19 +184,26 @@ class _Sheet:
         self.cells: dict[str, etree._Element] = {}
         self._masters: dict[str, etree._Element] = {}
         self.arrays: list[tuple[str, tuple[int, int, int, int]]] = []
+        self._cols: list[tuple[int, int, str | None]] | None = None
+        self._bounds: tuple[int, int, int, int] | None = None
         r = 0
         for row in data.iterfind(_m("row")):
-            r = int(row.get("r") or r + 1)
-            row.set("r", str(r))
+            given = row.get("r")
+            r = int(given) if given else r + 1
+            if not given:
+                row.set("r", str(r))
             self.rows[r] = row
-            col = 0
+            previous = None
             for c in row.iterfind(_m("c")):
-                pos = _position(c.get("r") or "")
-                col = pos[1] if pos else col + 1
-                ref = f"{get_column_letter(col)}{r}"
-                c.set("r", ref)
+                ref = c.get("r")
+                if not ref:  # optional in the format: the cell right of the previous one
+                    pos = _position(previous) if previous else None
+                    ref = f"{get_column_letter(pos[1] + 1 if pos else 1)}{r}"
+                    c.set("r", ref)
                 self.cells[ref] = c
-                self._index_formula(c)
+                previous = ref
+        for c in data.xpath("m:row/m:c[m:f]", namespaces={"m": _MAIN}):
+            self._index_formula(c)
 
     def _index_formula(self, c: etree._Element) -> None:
         f = c.find(_m("f"))
@@ -242,7 +252,11 @@ class _Sheet:
         style = self._style(row_el, col, style_of)
         if style is not None:
             c.set("s", style)
-        after = next((x for x in row_el if x.tag != _m("c") or _position(x.get("r") or "")[1] > col), None)
+        last = row_el[-1] if len(row_el) else None
+        if last is not None and last.tag == _m("c") and (_position(last.get("r") or "") or (0, 0))[1] < col:
+            after = None  # the usual case: a cell right of the row's last one
+        else:
+            after = next((x for x in row_el if x.tag != _m("c") or _position(x.get("r") or "")[1] > col), None)
         if after is None:
             row_el.append(c)
         else:
@@ -271,18 +285,22 @@ class _Sheet:
             return src.get("s")
         if row.get("customFormat") in ("1", "true"):
             return row.get("s")
-        for c in self.root.iterfind(f"{_m('cols')}/{_m('col')}"):
-            if int(c.get("min", 0)) <= col <= int(c.get("max", 0)):
-                return c.get("style")
-        return None
+        if self._cols is None:
+            self._cols = [(int(c.get("min", 0)), int(c.get("max", 0)), c.get("style"))
+                          for c in self.root.iterfind(f"{_m('cols')}/{_m('col')}")]
+        return next((style for low, high, style in self._cols if low <= col <= high), None)
 
     def _widen_dimension(self, row: int, col: int) -> None:
         dim = self.root.find(_m("dimension"))
-        bounds = _range(dim.get("ref") or "") if dim is not None else None
-        if dim is None or bounds is None:
+        if self._bounds is None:
+            self._bounds = _range(dim.get("ref") or "") if dim is not None else None
+        if dim is None or self._bounds is None:
             return
-        r1, c1, r2, c2 = min(bounds[0], row), min(bounds[1], col), max(bounds[2], row), max(bounds[3], col)
-        dim.set("ref", f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+        r1, c1, r2, c2 = self._bounds
+        self._bounds = min(r1, row), min(c1, col), max(r2, row), max(c2, col)
+        if self._bounds != (r1, c1, r2, c2):
+            r1, c1, r2, c2 = self._bounds
+            dim.set("ref", f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
 
 
 def _fill(c: etree._Element, write: CellWrite) -> None:
@@ -332,6 +350,21 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
     return int(text) if re.fullmatch(r"-?\d+", text.strip()) else float(text)
 
 
+def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]]) -> None:
+    data = sheet.find(_m("sheetData"))
+    first = max((int(r.get("r") or 0) for r in data.iterfind(_m("row"))), default=0) + 1
+    width = 1
+    for r, values in enumerate(rows, start=first):
+        row = etree.SubElement(data, _m("row"), r=str(r))
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                _fill(etree.SubElement(row, _m("c"), r=f"{get_column_letter(col)}{r}"), CellWrite(value))
+                width = max(width, col)
+    dim = sheet.find(_m("dimension"))
+    if dim is not None and (bounds := _range(dim.get("ref") or "")):
+        dim.set("ref", f"A1:{get_column_letter(max(bounds[3], width))}{first + len(rows) - 1}")
+
+
 def _replace_atomically(target: Path, write: Callable[[BinaryIO], None], *, mode_of: Path | None = None) -> None:
     """Write into a temporary file beside ``target``, flush it to disk, then rename it over ``target``."""
     try:
@@ -375,6 +408,7 @@ class Package:
         self._replaced = False
         self._sheets: dict[str, _Sheet] = {}
         self._strings: list[str] | None = None
+        self._calc_chain_dropped = False
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Package:
@@ -419,7 +453,7 @@ class Package:
             if c is not None:
                 ws.unshare(c)
             _fill(c if c is not None else ws.cell(key, row, col, write.style_of), write)
-            changes.append(Change(sheet, key, old, new))
+            changes.append(Change(sheet, key, old, new, write.label))
         if changes:
             self._dirty.add(self._sheet_parts[sheet])
         if any(ch.old.formula is not None or ch.new.formula is not None for ch in changes):
@@ -434,9 +468,13 @@ class Package:
         _check_title(title)
         self.put_sheet(title, rows_sheet(title, rows, widths))
 
-    def put_sheet(self, title: str, scratch: bytes) -> None:
+    def put_sheet(self, title: str, scratch: bytes, *, rows_below: Sequence[Sequence[CellValue]] = ()) -> None:
         """Graft sheet ``title`` of a scratch workbook (built with openpyxl) into this one, with its cell
-        formats, links, print titles and drawings; a sheet of that name is replaced where it is."""
+        formats, links, print titles and drawings; a sheet of that name is replaced where it is.
+
+        ``rows_below`` (plain values, as many as a change log has) go under the scratch's rows, written here
+        in one pass rather than through openpyxl's cell objects.
+        """
         _check_title(title)
         with zipfile.ZipFile(io.BytesIO(scratch)) as zf:
             source = {info.filename: zf.read(info) for info in zf.infolist()}
@@ -447,6 +485,8 @@ class Package:
         if strings_part:
             graft.inline_strings(root, list(_parse(source[strings_part]).iterfind(_m("si"))))
         self._restyle(root, source)
+        if rows_below:
+            _append_rows(root, rows_below)
         xml = _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         existing = next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
         if existing is None:
@@ -621,6 +661,9 @@ class Package:
                 if rel_type is None or el.get("Type") == rel_type]
 
     def _drop_calc_chain(self) -> None:
+        if self._calc_chain_dropped:
+            return
+        self._calc_chain_dropped = True
         for el in self._relationships(_WORKBOOK):
             if el.get("Type") == f"{_REL}/calcChain":
                 el.getparent().remove(el)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import LEVEL_LABEL, Finding, Level
@@ -12,6 +13,12 @@ from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put,
 
 LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
 SUMMARY_HEADERS = ["序号", "项目名称", "项目编码", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级", "来源工作表"]
+SUMMARY_SHEET = "表11"
+SUMMARY_SHEET_BESIDE = "表11（计算）"
+"""Where the toolkit's 表11 goes when the workbook has a 表11 of its own."""
+SUMMARY_FIRST_ROW = 4
+SUMMARY_SOURCE_COLUMN = "I"
+FINDINGS_SHEET = "校验结果"
 FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
 
 
@@ -24,7 +31,7 @@ def _replace(wb: Workbook, title: str) -> Worksheet:
 
 
 def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int | None = None,
-                      title: str = "表11") -> Worksheet:
+                      title: str = SUMMARY_SHEET) -> Worksheet:
     """项目绩效自评结果汇总表: one row per project, totals from unrounded amounts."""
     ws = _replace(wb, title)
     widths(ws, {"A": 6, "B": 40, "C": 24, "D": 14, "E": 14, "F": 10, "G": 10, "H": 9, "I": 22})
@@ -37,13 +44,13 @@ def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int 
         put(ws, f"{col}3", label, header=True)
     rows = [p for p in projects if p.type == "project"]
     for i, p in enumerate(rows, start=1):
-        r = 3 + i
+        r = SUMMARY_FIRST_ROW - 1 + i
         rate = p.execution_rate / 100 if p.execution_rate is not None else None
         values = [i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet]
         formats = [None, None, None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, None]
         for col, value, fmt in zip("ABCDEFGHI", values, formats):
             put(ws, f"{col}{r}", value, number_format=fmt, align=LEFT if col in "BCI" else CENTER)
-    total_row = 4 + len(rows)
+    total_row = SUMMARY_FIRST_ROW + len(rows)
     budget = sum(p.budget or 0 for p in rows)
     executed = sum(p.executed or 0 for p in rows)
     put(ws, f"A{total_row}:C{total_row}", "合计", header=True)
@@ -56,9 +63,11 @@ def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int 
     return ws
 
 
-def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = "校验结果") -> Worksheet:
-    """校验结果: every finding with a link to its cell, errors first."""
+def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDINGS_SHEET, *,
+                       link_to: list[str] | None = None) -> Worksheet:
+    """校验结果: every finding with a link to its cell (in the sheets ``link_to``, default ``wb``'s), errors first."""
     ws = _replace(wb, title)
+    sheets = set(wb.sheetnames if link_to is None else link_to)
     widths(ws, {"A": 7, "B": 24, "C": 22, "D": 9, "E": 30, "F": 80})
     for col, label in zip("ABCDEF", FINDINGS_HEADERS):
         put(ws, f"{col}1", label, header=True)
@@ -68,9 +77,10 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = "校�
         for col, value in zip("ABCDEF", values):
             put(ws, f"{col}{r}", value, align=LEFT)
         ws[f"A{r}"].fill = LEVEL_FILL[f.level.value]
-        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+        if f.sheet and f.cell and f.sheet in sheets:
             quoted = f.sheet.replace("'", "''")
-            ws[f"D{r}"].hyperlink = f"#'{quoted}'!{f.cell}"
+            # a link inside the workbook (a location, not a relationship: it survives being grafted)
+            ws[f"D{r}"].hyperlink = Hyperlink(ref=f"D{r}", location=f"'{quoted}'!{f.cell}")
             ws[f"D{r}"].font = LINK_FONT
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:F{max(len(findings) + 1, 1)}"
@@ -78,7 +88,7 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = "校�
     return ws
 
 
-CHANGES_HEADERS = ["工作表", "单元格", "内容", "原值", "新值"]
+CHANGES_HEADERS = ["工作表", "单元格", "内容", "原值", "新值", "原公式", "新公式"]
 
 
 def change_log_title(rule_set: str, rule_set_hash: str, count: int) -> str:
@@ -88,20 +98,15 @@ def change_log_title(rule_set: str, rule_set_hash: str, count: int) -> str:
     return f"xl_tools {__version__}，规则集 {rule_set}（校验码 {rule_set_hash}），共改动 {count} 个单元格"
 
 
-def add_changes_sheet(wb: Workbook, changes: list, *, rule_set: str, rule_set_hash: str,
+def add_changes_sheet(wb: Workbook, *, count: int, rule_set: str, rule_set_hash: str,
                       title: str = "变更记录") -> Worksheet:
-    """变更记录: what the toolkit wrote into the user's own cells, old and new, so a finance bureau can re-check.
-
-    No date or time: the same input and rule set give the same sheet.
-    """
+    """变更记录's title and header; the changed cells (old and new) go below, one row each, so a finance
+    bureau can re-check a submission.  No date or time: the same input and rule set give the same sheet."""
     ws = _replace(wb, title)
-    widths(ws, {"A": 26, "B": 9, "C": 40, "D": 16, "E": 16})
-    ws["A1"] = change_log_title(rule_set, rule_set_hash, len(changes))
-    for col, label in zip("ABCDE", CHANGES_HEADERS):
+    widths(ws, {"A": 26, "B": 9, "C": 30, "D": 16, "E": 16, "F": 30, "G": 60})
+    ws["A1"] = change_log_title(rule_set, rule_set_hash, count)
+    for col, label in zip("ABCDEFG", CHANGES_HEADERS):
         put(ws, f"{col}2", label, header=True)
-    for r, change in enumerate(changes, start=3):
-        for col, value in zip("ABCDE", (change.sheet, change.cell, change.what, change.old, change.new)):
-            put(ws, f"{col}{r}", value, align=LEFT)
     ws.freeze_panes = "A3"
-    print_setup(ws, landscape=False, title_rows="2:2")
+    print_setup(ws, landscape=True, title_rows="2:2")
     return ws
