@@ -4,11 +4,13 @@ Workloads are generated reproducibly from seed 004's nine projects (cycled) in
 the toolkit's template: a 20-project and a 500-project workbook (one sheet per
 project).  For each it times, as the median of ``--repeat`` runs:
 
-- toolkit score with the openpyxl reader (values, formats, merges, formulas) and with the calamine reader;
+- toolkit score with the default reader (calamine's values plus formats, formulas, hidden rows and names read
+  from the package XML), with the openpyxl reader (the same grid) and with bare calamine (no formats);
 - python-calamine's bare read of every sheet (the floor);
 - openpyxl's bare load, and its load+save (what a naive writer costs);
 - the lossless package editor writing every score cell and saving (the write half of a recompute);
-- the toolkit's whole `recompute` (read, score, formulas with cached values, lossless save);
+- the toolkit's whole `recompute` (read, score, formulas with cached values, lossless save), and `run`
+  (the same plus the 表11, 校验结果 and 变更记录 sheets);
 - LibreOffice's forced recalculation of the file (one headless conversion, private profile; run once);
 and the peak Python memory (tracemalloc) of the in-process stages.
 
@@ -118,8 +120,10 @@ def main() -> None:
             book = build_workload(work / f"w{size}.xlsx", size)
             evaluation = services.evaluate_file(book)
             stages: list[tuple[str, Callable[[], object], int]] = [
-                ("toolkit score (openpyxl reader)", lambda: services.score_file(book), args.repeat),
-                ("toolkit score (calamine reader)",
+                ("toolkit score (default reader: calamine + XML)", lambda: services.score_file(book), args.repeat),
+                ("toolkit score (openpyxl reader)",
+                 lambda: services.evaluate_book(services.read_book(book, "openpyxl")), args.repeat),
+                ("toolkit score (bare calamine reader)",
                  lambda: services.evaluate_book(services.read_book(book, "calamine")), args.repeat),
                 ("python-calamine bare read", lambda: calamine_bare(book), args.repeat),
                 ("openpyxl bare load", lambda: openpyxl_load(book), args.repeat),
@@ -128,6 +132,8 @@ def main() -> None:
                  lambda: package_write(book, work / "pk.xlsx", evaluation), args.repeat),
                 ("toolkit recompute (score + formulas + save)",
                  lambda: recompute_file(book, work / "rc.xlsx"), args.repeat),
+                ("toolkit run (recompute + 表11 + 校验结果)",
+                 lambda: services.run_file(book, work / "run.xlsx"), args.repeat),
             ]
             if not args.no_libreoffice:
                 runs = iter(range(10))
@@ -136,7 +142,14 @@ def main() -> None:
             for label, stage, repeat in stages:
                 seconds, mib = timed(stage, repeat, memory="LibreOffice" not in label)
                 rows.append((size, label, seconds, mib))
-                print(f"{size:>4} projects  {label:<42} {seconds * 1000:>9.1f} ms  {mib:>7.1f} MiB", file=sys.stderr)
+                print(f"{size:>4} projects  {label:<48} {seconds * 1000:>9.1f} ms  {mib:>7.1f} MiB", file=sys.stderr)
+    times = {(size, label): seconds for size, label, seconds, _ in rows}
+    for size in sorted({size for size, *_ in rows}):
+        recompute = times[(size, "toolkit recompute (score + formulas + save)")]
+        lo = times.get((size, "LibreOffice forced recalculation (1 run)"))
+        print(f"{size} projects: recompute is {times[(size, 'openpyxl load+save')] / recompute:.1f}x faster than "
+              f"openpyxl load+save" + (f", {lo / recompute:.1f}x faster than LibreOffice" if lo else ""),
+              file=sys.stderr)
     print("| projects | stage | time (ms) | peak Python memory (MiB) |")
     print("|---:|---|---:|---:|")
     for size, label, seconds, mib in rows:

@@ -423,7 +423,7 @@ def test_run_records_every_cell_it_changed(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rows = list(openpyxl.load_workbook(out)["变更记录"].iter_rows(values_only=True))
     assert rows[0][0].startswith("xl_tools ") and "规则集 default" in rows[0][0]
-    assert rows[1] == ("工作表", "单元格", "内容", "原值", "新值", "原公式", "新公式")
+    assert rows[1] == ("工作表", "单元格", "内容", "原值", "新值（公式的计算结果）", "原公式", "写入公式")
     assert f"共改动 {len(rows) - 2} 个单元格" in rows[0][0]
     # every score cell now holds a formula; the helper cells are new; only these five show another value
     shown_differently = [r[:5] for r in rows[2:] if r[3] is not None and r[3] != r[4]]
@@ -434,7 +434,7 @@ def test_run_records_every_cell_it_changed(tmp_path: Path) -> None:
         ("居民医保财政补助资金", "G8", "执行率得分", "10.00", 10),
         ("购买窗口服务专项经费", "G8", "执行率得分", "10.00", 10),
     ])
-    assert all(r[6].startswith("=") for r in rows[2:] if r[2].endswith(("总分", "得分", "偏离度")))
+    assert all(r[6] == "是" for r in rows[2:] if r[2].endswith(("总分", "得分", "偏离度")))
     again = tmp_path / "again.xlsx"
     assert xl("run", str(out), "-o", str(again), cwd=tmp_path).returncode == 0
     rerun = list(openpyxl.load_workbook(again)["变更记录"].iter_rows(values_only=True))

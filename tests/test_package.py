@@ -362,8 +362,8 @@ def test_overwriting_a_shared_formula_master_keeps_the_others(original: Path, tm
 def test_change_log_sheet(edited: Path) -> None:
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(edited)["变更记录"].iter_rows()]
     assert rows[0] == ["工作表", "单元格", "原值", "新值"]
-    assert rows[1] == ["项目1", "C4", "旧得分", 30.5]
-    assert [r[1] for r in rows[1:]] == ["C4", "H6", "D3", "A5", "E5"]  # C2 held 170 already
+    assert rows[2] == ["项目1", "C4", "旧得分", 30.5]
+    assert [r[1] for r in rows[1:]] == ["D3", "C4", "A5", "E5", "H6"]  # in sheet order; C2 held 170 already
 
 
 # =========================================================================== same writes, same bytes

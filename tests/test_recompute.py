@@ -209,7 +209,7 @@ def test_in_place_keeps_a_backup_and_only_touches_what_it_changed(tmp_path: Path
     assert len(added) == 2 and all(name.startswith("xl/worksheets/") for name in added)  # 参数, 变更记录
     assert openpyxl.load_workbook(source).sheetnames[-2:] == ["参数", "变更记录"]
     rows = list(openpyxl.load_workbook(source)["变更记录"].iter_rows(values_only=True))
-    assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "内容", "原值", "新值", "原公式", "新公式")
+    assert "规则集 default" in rows[0][0] and rows[1] == ("工作表", "单元格", "内容", "原值", "新值（公式的计算结果）", "原公式", "写入公式")
     again = xl("recompute", str(source), "--in-place", cwd=tmp_path)
     assert "写入 0 个单元格" in again.stdout and not (tmp_path / "自评表.bak2.xlsx").exists()
 
@@ -302,3 +302,73 @@ def test_the_parameters_sheet_says_which_settings_the_formulas_read(tmp_path: Pa
     # and what the form states wins, so the 执行率得分 formula reads F6
     assert {params[f"A{r}"].value for r in rows_read} == live - {"execution.weight"}
     assert "VALUE(F6)" in formula_cells(out)[("执行100%", "H6")]
+
+
+@pytest.mark.filterwarnings("ignore:Data Validation extension is not supported")  # openpyxl reading the result
+def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None:
+    """A real form (seed 004, the toolkit's template) made into an .xlsm with a VBA project, a customUI
+    ribbon, a comment, data validation (plain and an x14 one in extLst), conditional formatting, an image
+    and a drawn shape: `run` and `recompute` leave each of them as it was, byte for byte where it is a part."""
+    from test_package import CUSTOM_UI_REL, RIBBON, SHAPE, VBA, X14_VALIDATION, png
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    import io
+
+    wb = openpyxl.load_workbook(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx")
+    ws = wb.worksheets[0]
+    ws["B13"].comment = Comment("请按年度填写", "财政局")
+    dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    dv.add("M13:M18")
+    ws.add_data_validation(dv)
+    ws.conditional_formatting.add("I13:I18", CellIsRule(operator="lessThan", formula=["5"],
+                                                        fill=PatternFill("solid", fgColor="F8CBAD")))
+    ws.add_image(Image(io.BytesIO(png())), "O2")
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    sheet1 = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet1.replace("</worksheet>", X14_VALIDATION + "</worksheet>").encode()
+    parts["xl/drawings/drawing1.xml"] = parts["xl/drawings/drawing1.xml"].replace(
+        b'spreadsheetDrawing">', b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">',
+        1).replace(b"</wsDr>", SHAPE.encode() + b"</wsDr>")
+    parts["xl/vbaProject.bin"] = VBA
+    parts["customUI/customUI14.xml"] = RIBBON
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rId90" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        b'Target="vbaProject.bin"/></Relationships>'))
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", (
+        f'<Relationship Id="rId90" Type="{CUSTOM_UI_REL}" Target="customUI/customUI14.xml"/>'
+        "</Relationships>").encode())
+    source = tmp_path / "自评表.xlsm"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+
+    run_out = tmp_path / "run.xlsm"
+    assert xl("run", str(source), "-o", str(run_out), cwd=tmp_path).returncode == 0
+    recomputed = recompute_file(source, tmp_path / "recomputed.xlsm").path
+    for out in (run_out, recomputed):
+        with zipfile.ZipFile(out) as zf:
+            after = {name: zf.read(name) for name in zf.namelist()}
+        for part in ("xl/vbaProject.bin", "customUI/customUI14.xml", "xl/drawings/drawing1.xml",
+                     "xl/media/image1.png", "xl/comments/comment1.xml"):
+            assert after[part] == parts[part], (out.name, part)
+        assert CUSTOM_UI_REL.encode() in after["_rels/.rels"]
+        assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
+        sheet = after["xl/worksheets/sheet1.xml"].decode()
+        ext_before = etree.fromstring(parts["xl/worksheets/sheet1.xml"]).find(f"{{{MAIN}}}extLst")
+        ext_after = etree.fromstring(after["xl/worksheets/sheet1.xml"]).find(f"{{{MAIN}}}extLst")
+        assert etree.tostring(ext_after, method="c14n") == etree.tostring(ext_before, method="c14n")
+        assert "<conditionalFormatting" in sheet and '<dataValidation ' in sheet
+        assert "<legacyDrawing" in sheet and "<drawing " in sheet
+        result = openpyxl.load_workbook(out, data_only=True)
+        assert result.worksheets[0]["B13"].comment.text == "请按年度填写"
+        assert isinstance(result.worksheets[0]["I19"].value, (int, float))  # the total, cached

@@ -26,7 +26,7 @@ from .errors import XlToolsError
 from .reading.grid import cell_address, position
 from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
-from .workbook.package import CellContent, Change, CellWrite, Package, save_in_place
+from .workbook.package import Change, CellWrite, Package, save_in_place
 from .workbook.scratch import scratch_book
 from .workbook.summary import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
                                SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, add_changes_sheet, add_findings_sheet,
@@ -266,13 +266,10 @@ def _write_change_log(pkg: Package, evaluation: Evaluation, changes: list[Change
     result = evaluation.result
     head = scratch_book(lambda wb: add_changes_sheet(wb, count=len(changes), rule_set=result.rule_set,
                                                      rule_set_hash=result.rule_set_hash, title=CHANGES_SHEET))
+    # a new formula is in its cell for anyone to read; an old one would be lost, so it is kept here
     pkg.put_sheet(CHANGES_SHEET, head, rows_below=[
-        [c.sheet, c.ref, c.what, c.old.value, c.new.value, _formula_text(c.old), _formula_text(c.new)]
-        for c in changes])
-
-
-def _formula_text(content: CellContent) -> str | None:
-    return f"={content.formula}" if content.formula else None
+        [c.sheet, c.ref, c.what, c.old.value, c.new.value, f"={c.old.formula}" if c.old.formula else None,
+         "是" if c.new.formula else None] for c in changes])
 
 
 def _is_toolkit_summary(pkg: Package, sheet: str) -> bool:

@@ -351,15 +351,28 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
 
 
 def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]]) -> None:
+    """Rows of plain values under the sheet's last row, serialised as text and parsed once (a change log of
+    a 500-project workbook has tens of thousands of cells: one element at a time costs seconds)."""
     data = sheet.find(_m("sheetData"))
     first = max((int(r.get("r") or 0) for r in data.iterfind(_m("row"))), default=0) + 1
-    width = 1
+    width, text = 1, []
     for r, values in enumerate(rows, start=first):
-        row = etree.SubElement(data, _m("row"), r=str(r))
+        text.append(f'<row r="{r}">')
         for col, value in enumerate(values, start=1):
-            if value is not None:
-                _fill(etree.SubElement(row, _m("c"), r=f"{get_column_letter(col)}{r}"), CellWrite(value))
-                width = max(width, col)
+            if value is None:
+                continue
+            width = max(width, col)
+            ref = f"{get_column_letter(col)}{r}"
+            kind, body = _encode(value)
+            body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            if kind == "str":
+                space = ' xml:space="preserve"' if body != body.strip() else ""
+                text.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{body}</t></is></c>')
+            else:
+                text.append(f'<c r="{ref}"{"" if kind == "n" else f" t={chr(34)}{kind}{chr(34)}"}><v>{body}</v></c>')
+        text.append("</row>")
+    parsed = _parse(f'<sheetData xmlns="{_MAIN}">{"".join(text)}</sheetData>'.encode())
+    data.extend(list(parsed))
     dim = sheet.find(_m("dimension"))
     if dim is not None and (bounds := _range(dim.get("ref") or "")):
         dim.set("ref", f"A1:{get_column_letter(max(bounds[3], width))}{first + len(rows) - 1}")
@@ -440,8 +453,9 @@ class Package:
         """Write the cells; the ones already holding the same content are left alone and not reported."""
         ws = self._sheet(sheet)
         changes = []
-        for ref, write in writes.items():
-            key, (row, col) = self._ref(sheet, ref)
+        # in sheet order, so each new cell lands after its row's last one (no search for its place)
+        for key, (row, col), write in sorted(((*self._ref(sheet, ref), write) for ref, write in writes.items()),
+                                             key=lambda item: item[1]):
             c = ws.cells.get(key)
             old = CellContent(None, None) if c is None else CellContent(_value(c, self._shared_strings),
                                                                        ws.formula(c))

@@ -88,7 +88,7 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDI
     return ws
 
 
-CHANGES_HEADERS = ["工作表", "单元格", "内容", "原值", "新值", "原公式", "新公式"]
+CHANGES_HEADERS = ["工作表", "单元格", "内容", "原值", "新值（公式的计算结果）", "原公式", "写入公式"]
 
 
 def change_log_title(rule_set: str, rule_set_hash: str, count: int) -> str:
@@ -103,7 +103,7 @@ def add_changes_sheet(wb: Workbook, *, count: int, rule_set: str, rule_set_hash:
     """变更记录's title and header; the changed cells (old and new) go below, one row each, so a finance
     bureau can re-check a submission.  No date or time: the same input and rule set give the same sheet."""
     ws = _replace(wb, title)
-    widths(ws, {"A": 26, "B": 9, "C": 30, "D": 16, "E": 16, "F": 30, "G": 60})
+    widths(ws, {"A": 26, "B": 9, "C": 36, "D": 16, "E": 20, "F": 30, "G": 9})
     ws["A1"] = change_log_title(rule_set, rule_set_hash, count)
     for col, label in zip("ABCDEFG", CHANGES_HEADERS):
         put(ws, f"{col}2", label, header=True)
