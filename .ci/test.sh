@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc)
+for pkg in libreoffice-calc libreoffice-writer; do  # writer: the .docx report's PDF check
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)  # the PDF checks of tests/test_convert.py
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -212,7 +212,7 @@ def test_two_conversions_at_once_both_succeed(books: dict[str, Path], tmp_path: 
 def test_missing_soffice_says_how_to_install(books: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     with pytest.raises(libreoffice.LibreOfficeError,
-                       match="需要 LibreOffice.*apt-get install libreoffice-calc fonts-noto-cjk"):
+                       match="需要 LibreOffice.*apt-get install libreoffice-calc libreoffice-writer fonts-noto-cjk"):
         conversion.convert_files([books["模板.xlsx"]], "pdf")
 
 

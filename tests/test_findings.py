@@ -38,6 +38,7 @@ READER_ONLY = {
     "SHEET_HIDDEN",  # a hidden sheet that was read
     "ROWS_HIDDEN",  # indicators in hidden rows, still scored
     "MERGED_ACROSS_INDICATORS",  # one merged value cell read by several indicators
+    "FILE_SKIPPED",  # summarise: a file of a many-file 表11 that cannot be read (tests/test_workflow.py)
 }
 
 

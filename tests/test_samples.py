@@ -11,6 +11,7 @@ import pytest
 from xl_tools.samples.build import (
     BUNDLED_SAMPLE,
     SAMPLES,
+    TARGETS_SAMPLE,
     TEMPLATE_NAME,
     build_all,
     bundled_sample,
@@ -18,7 +19,7 @@ from xl_tools.samples.build import (
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = sorted(
-    [Path("workbooks") / name for name in SAMPLES]
+    [Path("workbooks") / name for name in [*SAMPLES, TARGETS_SAMPLE]]
     + [Path("xl_tools") / "samples" / "data" / BUNDLED_SAMPLE, Path("templates") / TEMPLATE_NAME]
 )
 

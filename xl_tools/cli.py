@@ -59,6 +59,16 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _output(inputs: list[Path], output: Path | None, default: Path, suffix: str, what: str) -> Path:
+    """Where a command writes: never over one of its inputs, and with the suffix its format needs."""
+    target = output or default
+    if any(target.resolve() == p.resolve() for p in inputs):
+        raise XlToolsError("输出文件不能与输入文件相同；请用 -o 指定另一个文件名")
+    if target.suffix.lower() != suffix:
+        raise XlToolsError(f"{what}只能保存为 {suffix}（收到 {target.name}）；请用 -o 指定以 {suffix} 结尾的文件名")
+    return target
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xl-tools")
 def main() -> None:
@@ -183,6 +193,137 @@ def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | N
     click.echo(f"写入 {len(done.changes)} 个单元格（公式及其计算结果）：{done.path}")
     if in_place and done.changes:
         click.echo(f"改写前的原文件已备份在同一文件夹：{path.stem}.bak{path.suffix}（已有备份时编号递增）")
+
+
+@main.command()
+@click.option("--from-targets", "targets_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="项目支出绩效目标表（.xlsx/.xls）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="新自评表路径（默认：目标表旁的 <文件名>_自评表.xlsx）。")
+@rules_option
+@click.option("--all", "show_all", is_flag=True, help="同时列出提示级别的信息。")
+@password_option
+@handle_errors
+def new(targets_path: Path, output: Path | None, rule_set: str | None, show_all: bool, password: str | None) -> None:
+    """由绩效目标表生成自评工作簿：每个项目一张自评表，指标、权重、指标值已填好，完成值留空。
+
+    生成前按规则集检查目标表（权重合计、重复指标、缺单位、单位与指标值矛盾等），问题列在屏幕上和「校验结果」中。
+
+    示例：xl-tools new --from-targets 2023年项目支出绩效目标表.xlsx -o 2023年绩效自评.xlsx
+    """
+    from .core.model import FileResult
+    from .report import findings_text
+    from .services import read_targets
+    from .workbook.from_targets import build_from_targets
+
+    read = read_targets(targets_path, rule_set, password=password)
+    default = targets_path.with_name(f"{targets_path.stem}_自评表.xlsx")
+    target = _output([targets_path], output, default, ".xlsx", "自评表")
+    written = build_from_targets(read.targets, target, rule_set=read.rule_set, findings=read.findings)
+    checked = FileResult(file=str(targets_path), rule_set=read.rule_set.name, rule_set_hash=read.rule_set.digest,
+                         settings={}, findings=read.findings)
+    click.echo(findings_text(checked, show_all=show_all))
+    click.echo(f"已由 {len(read.targets)} 个项目的绩效目标生成自评表：{written}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="采集表路径（默认：工作簿旁的 <文件名>_采集表.xlsx）。")
+@password_option
+@handle_errors
+def collect(path: Path, output: Path | None, password: str | None) -> None:
+    """生成完成值采集表，交给业务科室填写：列出每个指标和各项目的全年执行数，只有「全年完成值」「说明」可填。
+
+    示例：xl-tools collect 2023年绩效自评.xlsx -o 采集表.xlsx
+    """
+    from .collection import write_collection
+    from .services import evaluate_file
+
+    target = _output([path], output, path.with_name(f"{path.stem}_采集表.xlsx"), ".xlsx", "采集表")
+    written = write_collection(evaluate_file(path, password=password), path, target)
+    click.echo(f"采集表已写入：{written}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="业务科室填好的采集表（.xlsx 或 .csv）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="结果工作簿路径（默认：工作簿旁的 <文件名>_已填报.xlsx）。")
+@click.option("--in-place", is_flag=True, help="直接改写输入文件（先在旁边保存备份 <文件名>.bak.xlsx）。")
+@click.option("--overwrite", is_flag=True, help="表中已有不同的值时，以采集表为准改写（默认只列出，不改写）。")
+@rules_option
+@handle_errors
+def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrite: bool, rule_set: str | None) -> None:
+    """把采集表中的完成值和说明填回工作簿，再重新计算得分；对不上、重复或会覆盖已有值的行逐条列出。
+
+    示例：xl-tools fill 2023年绩效自评.xlsx --from 采集表.xlsx -o 2023年绩效自评_已填报.xlsx
+    """
+    from .collection import fill_file
+
+    if in_place and output:
+        raise XlToolsError("--in-place 与 -o 只能选一个")
+    done = fill_file(path, source, output, overwrite=overwrite, in_place=in_place, rule_set=rule_set)
+    plan = done.plan
+    for title, items in (("未能对应的行", plan.unmatched), ("对应不唯一的行", plan.ambiguous),
+                         ("未写入（与表中已有值不同或重复）", plan.conflicts), ("仍缺完成值的指标", plan.missing)):
+        if items:
+            click.echo(f"{title}（{len(items)}）：")
+            for item in items:
+                click.echo(f"  {item}")
+    click.echo(f"填入 {len(plan.writes)} 个单元格，{plan.unchanged} 个与表中相同未改动"
+               + (f"；已重新计算并写入：{done.path}" if done.path else "；没有需要写入的内容，未生成文件"))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("表11.xlsx"),
+              show_default=True, help="汇总表路径。")
+@rules_option
+@handle_errors
+def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None:
+    """由一个或多个工作簿生成 表11 项目绩效自评结果汇总表（含来源文件、得分条形图）和 表10 部门整体汇总。
+
+    读不了的文件列在「校验结果」中，其余照常汇总；各单位项目预算数合计超过其部门整体预算数时给出提示。
+
+    示例：xl-tools summary 单位A.xlsx 单位B.xlsx -o 表11.xlsx
+    """
+    from .summarise import gather, write_summary
+
+    target = _output(list(paths), output, output, ".xlsx", "汇总表")
+    gathered = gather(list(paths), rule_set)
+    written = write_summary(gathered, target)
+    for finding in gathered.findings:
+        click.echo(f"[{finding.code}] {finding.message}")
+    click.echo(f"表11 已写入：{written}（{len(gathered.projects)} 个项目，来自 {len(set(gathered.files))} 个文件）")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="报告文件路径（默认：输入文件旁的 <文件名>_自评报告.docx）。")
+@rules_option
+@password_option
+@handle_errors
+def report(path: Path, output: Path | None, rule_set: str | None, password: str | None) -> None:
+    """根据自评表写出绩效自评报告（Word .docx），不改动原文件。
+
+    报告包括基本情况、预算执行、各项目的绩效目标和指标完成情况、综合评价结论、
+    偏离绩效目标的原因（引用表中的偏差说明）和 表11 项目绩效自评结果汇总表；
+    得分按规则重新计算，与表中填报不同时在报告中注明。
+
+    示例：xl-tools report 自评表.xlsx -o 2023年度绩效自评报告.docx
+    """
+    from .adapters.docx_report import write_docx
+    from .narrative import build_report, workbook_texts
+    from .services import evaluate_book, read_book
+
+    target = _output([path], output, path.with_name(f"{path.stem}_自评报告.docx"), ".docx", "报告")
+    book = read_book(path, password=password)
+    evaluation = evaluate_book(book, rule_set)
+    written = write_docx(build_report(evaluation, workbook_texts(book, evaluation.forms)), target)
+    click.echo(f"报告已写入：{written}")
 
 
 @main.group()

@@ -301,10 +301,11 @@ def _write_summary_sheet(pkg: Package, evaluation: Evaluation, tables: dict[int,
     pkg.set_cells(title, writes)
 
 
-def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False) -> list[Change]:
+def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False, earlier: list[Change] = ()) -> list[Change]:
     """Formulas and cached values into every table and 表11 of the workbook; with ``report`` (the run
-    command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录)."""
-    changes: list[Change] = []
+    command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录), after
+    the ``earlier`` changes of the same run (values filled in)."""
+    changes: list[Change] = list(earlier)
     params = _params_cells(pkg, evaluation)
     tables: dict[int, TableCells] = {}  # by id() of the project result: a sheet may hold several tables
     for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):

@@ -8,7 +8,8 @@ from pathlib import Path
 from .core import rules
 from .core.crosscheck import check_summaries
 from .core.evaluate import evaluate, form_stated_settings
-from .core.model import FileResult, ProjectForm, SummaryForm
+from .core.findings import Finding
+from .core.model import FileResult, ProjectForm, SummaryForm, TargetForm
 from .errors import XlToolsError
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
@@ -39,6 +40,9 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     found = detect(book)
     if not found.forms:
         sheets = "、".join(g.name for g in book.sheets) or "（无工作表）"
+        if found.targets:
+            raise NothingRecognised(f"{Path(book.path).name} 是项目支出绩效目标表（{len(found.targets)} 个项目），"
+                                    "还不是自评表；请先用 xl-tools new --from-targets 生成自评表")
         if book.sheets and all(g.is_empty() for g in book.sheets):
             raise NothingRecognised(f"{Path(book.path).name} 的工作表都是空的（{sheets}），没有可校验的内容")
         raise NothingRecognised(f"{Path(book.path).name} 中没有能识别的绩效自评表（工作表：{sheets}）")
@@ -89,3 +93,32 @@ def run_file(path: str | Path, out: str | Path | None = None, rule_set: str | Pa
         raise XlToolsError(f"结果文件只能保存为 .xlsx（收到 {target.name}）；请用 -o 指定以 .xlsx 结尾的文件名")
     done = recompute_file(path, target, rule_set, password=password, report=True)
     return done.evaluation.result, done.path
+
+
+@dataclass
+class TargetsRead:
+    """The projects of a 绩效目标表 and what is wrong with them (checked as the forms they become)."""
+
+    path: Path
+    targets: list[TargetForm]
+    findings: list[Finding]
+    rule_set: rules.RuleSet
+
+
+def read_targets(path: str | Path, rule_set: str | Path | None = None, *,
+                 password: str | None = None) -> TargetsRead:
+    from .core.findings import RESULT_CODES
+    from .layouts.targets import LAYOUT, as_project_form
+
+    path = Path(path)
+    found = detect(read_book(path, password=password))
+    if not found.targets:
+        raise NothingRecognised(f"{path.name} 中没有找到项目支出绩效目标表（需有 项目名称、指标权重、指标值 等栏目）")
+    chosen = rules.load_rule_set(rule_set or rules.DEFAULT_NAME)
+    file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None, named_in_params=False, params={})
+    findings = []
+    for target in found.targets:
+        form = as_project_form(target)
+        project = evaluate(form, rules.for_table(file_settings, LAYOUT, form_stated_settings(form)))
+        findings += [f for f in project.findings if f.code not in RESULT_CODES]
+    return TargetsRead(path, found.targets, findings, chosen)

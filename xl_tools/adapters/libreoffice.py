@@ -25,7 +25,7 @@ PER_FILE_TIMEOUT = 30  # seconds added per file of a batch
 _WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                   r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
 _MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
-INSTALL_HINT = ("请安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-calc fonts-noto-cjk，"
+INSTALL_HINT = ("请安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-calc libreoffice-writer fonts-noto-cjk，"
                 "Windows/macOS 从 https://zh-cn.libreoffice.org/download/ 下载安装（或把 soffice 所在文件夹加入 PATH）")
 # officecfg schema org.openoffice.Office.Calc/Formula/Load: 0 = always recalculate, 1 = never, 2 = ask
 _RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>

@@ -72,9 +72,16 @@ def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) 
                                          what=f"「{row.name}」的{label}", summary=_fmt(theirs * unit_scale),
                                          other_label=f"工作表「{match.sheet}」", other=_fmt(mine)))
         for dept in departments:
-            # a unit's budget also covers 基本支出, so only projects adding up to more than it disagree
-            if dept.budget is not None and table.rows and budget_sum - dept.budget > TOLERANCE:
-                findings.append(make("SUMMARY_MISMATCH", sheet=table.sheet, cell=table.rows[0].cell,
-                                     what="各项目预算数合计（万元）超过部门整体预算数", summary=_fmt(budget_sum),
-                                     other_label=f"部门整体表「{dept.sheet}」的全年预算数", other=_fmt(dept.budget)))
+            if table.rows and (found := projects_beyond_department(budget_sum, dept, table.sheet,
+                                                                   table.rows[0].cell)):
+                findings.append(found)
     return findings
+
+
+def projects_beyond_department(budget_sum: float, dept: ProjectResult, sheet: str | None,
+                               cell: str | None) -> Finding | None:
+    """A unit's budget also covers 基本支出, so only projects adding up to more than it disagree."""
+    if dept.budget is None or budget_sum - dept.budget <= TOLERANCE:
+        return None
+    return make("SUMMARY_MISMATCH", sheet=sheet, cell=cell, what="各项目预算数合计（万元）超过部门整体预算数",
+                summary=_fmt(budget_sum), other_label=f"部门整体表「{dept.sheet}」的全年预算数", other=_fmt(dept.budget))

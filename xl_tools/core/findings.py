@@ -59,6 +59,8 @@ _TYPES = [
     FindingType("FORMULA_NOT_CACHED", Level.ERROR, "公式没有计算结果",
                 "{field}所在单元格是公式但没有保存计算结果；请在 Excel/WPS 中打开后保存，或用 LibreOffice 重新计算"),
     # warnings
+    FindingType("FILE_SKIPPED", Level.ERROR, "文件未能汇总",
+                "{sheet} 未能读取，没有汇总进来：{reason}"),
     FindingType("LEVEL1_SPLIT", Level.WARNING, "一级指标分值与建议不同",
                 "一级指标分值为 {actual}，建议为 {expected}"),
     FindingType("LEVEL1_BLANK", Level.WARNING, "一级指标未填写",
@@ -120,6 +122,12 @@ _TYPES = [
 ]
 
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}
+RESULT_CODES = frozenset({
+    "ACTUAL_MISSING", "ACTUAL_NOT_NUMBER", "OVERSPENT", "EXECUTED_MISSING", "EXPLANATION_MISSING",
+    "CLAIMED_SCORE_DIFF", "CLAIMED_TOTAL_DIFF", "ACTUALS_COPIED", "QUALITATIVE_OUT_OF_BAND",
+    "QUALITATIVE_UNJUDGED", "CLAIMED_NOT_NUMBER", "SUMMARY_MISMATCH", "TARGET_TOO_LOW",
+    "KIND_QUALITATIVE", "KIND_DEADLINE"})
+"""Codes about the year's results (完成值, 执行数, 自评得分): a 绩效目标表, written before the year, has none."""
 
 
 @dataclass(frozen=True)

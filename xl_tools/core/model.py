@@ -91,6 +91,34 @@ class ProjectForm:
 
 
 @dataclass
+class TargetForm:
+    """A project of a 项目支出绩效目标表: the indicators and weights set at budget time."""
+
+    sheet: str
+    code: str | None
+    name: str | None
+    name_cell: str | None
+    unit: str | None = None
+    """编制单位, without its code."""
+    department: str | None = None
+    category: str | None = None
+    exec_weight: RawCell = EMPTY
+    budget: RawCell = EMPTY
+    own: RawCell = EMPTY
+    """本级安排 (万元)."""
+    upper: RawCell = EMPTY
+    """上级补助 (万元)."""
+    overview: str | None = None
+    basis: str | None = None
+    goal: str | None = None
+    indicators: list[IndicatorForm] = field(default_factory=list)
+    has_levels: bool = False
+    year: int | None = None
+    first_row: int = 1
+    last_row: int = 1
+
+
+@dataclass
 class SummaryRowForm:
     name: str
     cell: str

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..core.findings import Finding, make
-from ..core.model import ProjectForm, SummaryForm
+from ..core.model import ProjectForm, SummaryForm, TargetForm
 from ..reading.grid import Grid, WorkbookGrid
-from . import compact, export, hierarchical, params, summary, template
+from . import compact, export, hierarchical, params, summary, targets, template
 from .labels import find_cells
 from .sheet_checks import sheet_findings
 
@@ -22,6 +22,8 @@ TOOLKIT_SHEETS = {"校验结果": "级别", "变更记录": "单元格"}  # shee
 class Detected:
     forms: list[ProjectForm] = field(default_factory=list)
     summaries: list[SummaryForm] = field(default_factory=list)
+    targets: list[TargetForm] = field(default_factory=list)
+    """Projects of a 绩效目标表 (the start of the year's work, not a self-evaluation)."""
     params: dict[str, tuple[Any, str]] = field(default_factory=dict)
     rule_set: str | None = None
     """The rule set a 参数 sheet names."""
@@ -59,6 +61,10 @@ def detect(book: WorkbookGrid) -> Detected:
             found.findings.extend(problems)
             continue
         if _is_toolkit_output(grid):
+            continue
+        found_targets = targets.read(grid)
+        if found_targets:
+            found.targets.extend(found_targets)
             continue
         forms = read_tables(grid)
         if forms:

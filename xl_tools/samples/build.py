@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..workbook.template import build_template
 from .hierarchical import build_yushui_hierarchical
+from .qijiang import build_qijiang_targets
 from .seed_forms import build_changshou_2021, build_yuzhong_2023
 from .yushui import build_yushui_2022
 
@@ -28,6 +29,9 @@ SAMPLES: dict[str, Callable[[Path], Path]] = {
         path, one_sheet=True, totals_left_at_zero=True),
 }
 
+TARGETS_SAMPLE = "綦江区医疗保障局2023_项目支出绩效目标表.xlsx"
+"""Seed 001's 19 项目支出绩效目标表: where `xl-tools new --from-targets` starts (not a self-evaluation)."""
+
 
 def bundled_sample() -> Path:
     return BUNDLED / BUNDLED_SAMPLE
@@ -36,6 +40,7 @@ def bundled_sample() -> Path:
 def build_all(repo: Path) -> list[Path]:
     """Every sample under ``repo`` (the package's copy too), never outside it."""
     written = [builder(repo / "workbooks" / name) for name, builder in SAMPLES.items()]
+    written.append(build_qijiang_targets(repo / "workbooks" / TARGETS_SAMPLE))
     written.append(build_yuzhong_2023(repo / "xl_tools" / "samples" / "data" / BUNDLED_SAMPLE))
     written.append(build_template(repo / "templates" / TEMPLATE_NAME))
     return written

@@ -598,6 +598,7 @@ class Package:
     def save(self, out_path: str | os.PathLike[str]) -> Path:
         """Write the package atomically; parts keep their order, names, dates and compression."""
         out = Path(out_path)
+        self._replaced = self._replaced or bool(self._dirty)  # still "changed" after a save in between
         for part in self._dirty:
             self._parts[part] = _DECLARATION + etree.tostring(self._trees[part], encoding="UTF-8",
                                                               xml_declaration=False)

@@ -31,25 +31,32 @@ def _replace(wb: Workbook, title: str) -> Worksheet:
 
 
 def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int | None = None,
-                      title: str = SUMMARY_SHEET) -> Worksheet:
-    """项目绩效自评结果汇总表: one row per project, totals from unrounded amounts."""
+                      title: str = SUMMARY_SHEET, files: list[str] | None = None) -> Worksheet:
+    """项目绩效自评结果汇总表: one row per project, totals from unrounded amounts, a bar chart of the scores.
+
+    ``files`` (one per project) adds a 来源文件 column, for a 表11 gathered from many workbooks.
+    """
     ws = _replace(wb, title)
-    widths(ws, {"A": 6, "B": 40, "C": 24, "D": 14, "E": 14, "F": 10, "G": 10, "H": 9, "I": 22})
-    ws.merge_cells("A1:I1")
+    headers = SUMMARY_HEADERS + (["来源文件"] if files is not None else [])
+    cols = "ABCDEFGHIJ"[:len(headers)]
+    last_col = cols[-1]
+    widths(ws, {"A": 6, "B": 40, "C": 24, "D": 14, "E": 14, "F": 10, "G": 10, "H": 9, "I": 22, "J": 30})
+    ws.merge_cells(f"A1:{last_col}1")
     ws["A1"] = "项目绩效自评结果汇总表"
     ws["A1"].font = TITLE_FONT
-    ws.merge_cells("A2:I2")
+    ws.merge_cells(f"A2:{last_col}2")
     ws["A2"] = f"（{year}年度）" if year else ""
-    for col, label in zip("ABCDEFGHI", SUMMARY_HEADERS):
+    for col, label in zip(cols, headers):
         put(ws, f"{col}3", label, header=True)
     rows = [p for p in projects if p.type == "project"]
     for i, p in enumerate(rows, start=1):
         r = SUMMARY_FIRST_ROW - 1 + i
         rate = p.execution_rate / 100 if p.execution_rate is not None else None
         values = [i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet]
-        formats = [None, None, None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, None]
-        for col, value, fmt in zip("ABCDEFGHI", values, formats):
-            put(ws, f"{col}{r}", value, number_format=fmt, align=LEFT if col in "BCI" else CENTER)
+        values += [files[i - 1]] if files is not None else []
+        formats = [None, None, None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, None, None]
+        for col, value, fmt in zip(cols, values, formats):
+            put(ws, f"{col}{r}", value, number_format=fmt, align=LEFT if col in "BCIJ" else CENTER)
     total_row = SUMMARY_FIRST_ROW + len(rows)
     budget = sum(p.budget or 0 for p in rows)
     executed = sum(p.executed or 0 for p in rows)
@@ -57,10 +64,29 @@ def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int 
     put(ws, f"D{total_row}", budget, number_format="#,##0.00", header=True)
     put(ws, f"E{total_row}", executed, number_format="#,##0.00", header=True)
     put(ws, f"F{total_row}", executed / budget if budget else None, number_format="0.00%", header=True)
-    for col in "GHI":
+    for col in cols[6:]:
         put(ws, f"{col}{total_row}", None, header=True)
+    if rows:
+        _score_chart(ws, first=SUMMARY_FIRST_ROW, last=total_row - 1, anchor=f"A{total_row + 2}")
     print_setup(ws, landscape=True, title_rows="3:3")
     return ws
+
+
+def _score_chart(ws: Worksheet, *, first: int, last: int, anchor: str) -> None:
+    """A native Excel bar chart of 自评得分 by project, under the table (it prints with it)."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: long project names stay readable
+    chart.title = "各项目自评得分"
+    chart.y_axis.title = "自评得分"
+    chart.y_axis.scaling.min = 0
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=7, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+    chart.height = max(7.5, 0.6 * (last - first + 1) + 3)
+    chart.width = 24
+    ws.add_chart(chart, anchor)
 
 
 def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDINGS_SHEET, *,

@@ -32,8 +32,6 @@ HEADER_ROW = 12
 FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
 SIGNATURE = "填报人：　　　　　　联系电话：　　　　　　填报日期：　　　　　　单位负责人签字："
 PARAMS_SHEET = "参数"
-SUMMARY_SHEET = "表11"
-FINDINGS_SHEET = "校验结果"
 
 
 @dataclass

@@ -1,0 +1,175 @@
+"""The year's workflow end to end, on seed 001's 19 projects:
+绩效目标表 → new → collect → (a business section fills the sheet) → fill → run → summary.
+
+Every number in the 表11 written at the end is traced back to the project sheets, and the one project
+filled with a shortfall is checked against a hand computation.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xl_tools.samples.qijiang import PROJECTS, build_qijiang_targets
+
+from test_cli import xl
+FIRST = "城乡居民医疗保险基金区级补助（预安排）"  # seed 001's first project: 当年预算 2952 万元, 执行率权重 10
+
+
+def section_fills(collection: Path, filled: Path, *, truncate: str, drop: str) -> None:
+    """What a business section does: every 全年完成值 filled with its 指标值 (targets met), except
+    FIRST's 资金及时划拨 (90 against ≥ 95, with an explanation) and FIRST's 全年执行数 (2800 of 2952);
+    one project's name retyped cut short, with its 工作表/单元格 cleared (matched by name); one row deleted."""
+    wb = openpyxl.load_workbook(collection)
+    ws = wb.active
+    ws.protection.sheet = False
+    header = [c.value for c in ws[3]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    doomed = None
+    for r in range(4, ws.max_row + 1):
+        project, indicator = ws.cell(r, col["项目名称"]).value, ws.cell(r, col["指标名称"]).value
+        target = ws.cell(r, col["指标值"]).value
+        actual = target  # targets met; 全年执行数 = the budget shown as its 指标值
+        if project == FIRST and indicator == "资金及时划拨":
+            actual = 90
+            ws.cell(r, col["说明"]).value = "年底一笔资金因系统升级延迟 3 天划拨，已优化划拨流程"
+        if project == FIRST and indicator == "全年执行数":
+            actual = 2800
+        ws.cell(r, col["全年完成值"]).value = actual
+        if project == truncate:
+            ws.cell(r, col["项目名称"]).value = project[:8] + "  "  # cut short and spaced, as retyped
+            ws.cell(r, col["项目编码"]).value = None
+            ws.cell(r, col["工作表"]).value = ws.cell(r, col["单元格"]).value = None
+        if project == drop and indicator != "全年执行数" and doomed is None:
+            doomed = r
+    ws.delete_rows(doomed)
+    wb.save(filled)
+
+
+@pytest.fixture(scope="module")
+def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("workflow")
+    paths = {"targets": build_qijiang_targets(folder / "綦江区2023_项目支出绩效目标表.xlsx")}
+    proc = xl("new", "--from-targets", str(paths["targets"]), "-o", "自评.xlsx", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    assert "DUPLICATE_INDICATOR" in proc.stdout and "UNIT_CONTRADICTS" in proc.stdout  # seed 001's own mistakes
+    paths["new"] = folder / "自评.xlsx"
+    assert xl("collect", "自评.xlsx", "-o", "采集表.xlsx", cwd=folder).returncode == 0
+    paths["collection"] = folder / "采集表.xlsx"
+    section_fills(paths["collection"], folder / "已填采集表.xlsx", truncate=PROJECTS[2].name, drop=PROJECTS[3].name)
+    proc = xl("fill", "自评.xlsx", "--from", "已填采集表.xlsx", "-o", "已填报.xlsx", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    paths["fill_output"] = folder / "fill.txt"
+    paths["fill_output"].write_text(proc.stdout, encoding="utf-8")
+    paths["filled"] = folder / "已填报.xlsx"
+    assert xl("run", "已填报.xlsx", "-o", "结果.xlsx", cwd=folder).returncode == 0
+    paths["result"] = folder / "结果.xlsx"
+    proc = xl("summary", "结果.xlsx", "-o", "表11.xlsx", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    paths["summary"] = folder / "表11.xlsx"
+    return paths
+
+
+def test_new_makes_one_template_sheet_per_target_project(workflow: dict[str, Path]) -> None:
+    wb = openpyxl.load_workbook(workflow["new"])
+    projects = [ws for ws in wb.worksheets if ws["A1"].value == "项目支出绩效自评表"]
+    assert len(projects) == 19 == len(PROJECTS)
+    assert all(len(ws.title) <= 31 for ws in wb.worksheets)
+    assert len({ws.title.casefold() for ws in wb.worksheets}) == len(wb.worksheets)
+    first = projects[0]
+    assert (first["B3"].value, first["H3"].value) == (FIRST, "50011021T000000048979")
+    assert (first["D6"].value, first["F6"].value) == (2952, 10)  # 当年预算 as 全年预算数, 预算执行率权重
+    assert [first.cell(13, c).value for c in (3, 5, 6, 8)] == ["资金及时划拨", "≥", 95, 10]
+    assert all(first.cell(r, 7).value is None for r in range(13, 19))  # 完成值 left for the year-end
+
+
+def test_fill_reports_what_it_could_not_match_and_writes_the_rest(workflow: dict[str, Path]) -> None:
+    out = workflow["fill_output"].read_text(encoding="utf-8")
+    assert "仍缺完成值的指标（1）" in out and PROJECTS[3].name in out  # the deleted row
+    assert "未能对应的行" not in out and "对应不唯一的行" not in out  # the cut-short name still matched
+    filled = openpyxl.load_workbook(workflow["filled"], data_only=True)
+    third = next(ws for ws in filled.worksheets if ws["B3"].value == PROJECTS[2].name)
+    assert third["G13"].value is not None  # filled through the truncated name
+
+
+def test_fill_refuses_to_overwrite_a_different_value(workflow: dict[str, Path], tmp_path: Path) -> None:
+    """The filled workbook already holds 90 for 资金及时划拨; a sheet saying 95 is a conflict, not a write."""
+    rows = [["项目名称", "指标名称", "全年完成值"], [FIRST, "资金及时划拨", "95"], [FIRST, "财政投入", "2952"]]
+    with open(tmp_path / "again.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    proc = xl("fill", str(workflow["filled"]), "--from", "again.csv", "-o", "x.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "表中已有「90」，采集表为「95」" in proc.stdout and "again.csv 第 2 行" in proc.stdout
+    assert "填入 0 个单元格，1 个与表中相同未改动" in proc.stdout and not (tmp_path / "x.xlsx").exists()
+    proc = xl("fill", str(workflow["filled"]), "--from", "again.csv", "-o", "x.xlsx", "--overwrite", cwd=tmp_path)
+    assert "填入 1 个单元格" in proc.stdout
+    assert openpyxl.load_workbook(tmp_path / "x.xlsx", data_only=True)[FIRST]["G13"].value == 95
+
+
+def test_the_filled_project_scores_as_computed_by_hand(workflow: dict[str, Path]) -> None:
+    """FIRST: 执行率 2800 / 2952 = 94.85 % → 10 × 0.948509 = 9.49; 资金及时划拨 90 of ≥ 95 (weight 10)
+    → 10 × 90 / 95 = 9.47; the other five indicators met (20 + 10 + 10 + 10 + 30 = 80);
+    total 9.49 + 80 + 9.47 = 98.96 → 优."""
+    ws = openpyxl.load_workbook(workflow["result"], data_only=True)[FIRST]
+    assert (ws["H6"].value, ws["I13"].value) == (9.49, 9.47)
+    assert (ws["A19"].value, ws["I19"].value, ws["L19"].value) == ("总分", 98.96, "优")  # 6 indicators: rows 13–18
+
+
+def test_every_number_of_the_summary_traces_to_the_sheets(workflow: dict[str, Path]) -> None:
+    result = openpyxl.load_workbook(workflow["result"], data_only=True)
+    summary = openpyxl.load_workbook(workflow["summary"], data_only=True)["表11"]
+    rows = [[c.value for c in row] for row in summary.iter_rows(min_row=4, max_row=3 + 19, max_col=10)]
+    assert len(rows) == 19
+    for number, name, code, budget, executed, _rate, score, grade, sheet, file in rows:
+        ws = result[sheet]
+        assert (ws["B3"].value, ws["H3"].value, file) == (name, code, "结果.xlsx")
+        assert budget == ws["D6"].value and executed == ws["E6"].value
+        total_row = next(r for r in range(13, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
+        assert (score, grade) == (ws.cell(total_row, 9).value, ws.cell(total_row, 12).value)
+    total = [c.value for c in summary[4 + 19]]
+    assert total[0] == "合计" and total[3] == pytest.approx(sum(p.budget for p in PROJECTS))
+
+
+def test_summary_of_many_workbooks_with_a_broken_one(tmp_path: Path) -> None:
+    """A bureau's 表11 from two units plus a file that is no workbook: 渝中 (seed 000: 2004 + 1413 + 146 万元,
+    all scored 100) and 渝水 (seed 004: nine projects, 1735.00 万元 together); the broken file is listed."""
+    repo = Path(__file__).resolve().parents[1] / "workbooks"
+    (tmp_path / "损坏.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    files = [repo / "渝中区医疗保障局2023_一体化系统导出.xlsx", repo / "渝水区医保局2022_项目自评.xlsx", tmp_path / "损坏.xlsx"]
+    proc = xl("summary", *files, "-o", "表11.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "[FILE_SKIPPED] 损坏.xlsx 未能读取" in proc.stdout and "12 个项目，来自 2 个文件" in proc.stdout
+    wb = openpyxl.load_workbook(tmp_path / "表11.xlsx")
+    ws = wb["表11"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=16, max_col=10)]
+    assert [r[1] for r in rows[:3]] == ["医疗救助专项经费（残保金）", "居民医保财政补助资金", "购买窗口服务专项经费"]
+    assert [r[3] for r in rows[:3]] == [2004, 1413, 146]
+    assert {r[9] for r in rows[:3]} == {"渝中区医疗保障局2023_一体化系统导出.xlsx"}
+    assert rows[12][0] == "合计" and rows[12][3] == pytest.approx(2004 + 1413 + 146 + 1735.00)
+    assert ws["D4"].number_format == "#,##0.00"
+    assert len(ws._charts) == 1  # the bar chart of the scores, a native chart part
+    department = [[c.value for c in row] for row in wb["表10"].iter_rows(min_row=3, max_col=7)]
+    # seed 000: 125,738,993.70 元 = 12573.89937 万元, kept unrounded (the cell shows 12,573.90)
+    assert department == [["重庆市渝中区医疗保障局整体", pytest.approx(12573.89937), pytest.approx(12573.89937), 1, 110,
+                           "优", 3563]]
+    findings = [[c.value for c in row] for row in wb["校验结果"].iter_rows(min_row=2, max_col=3)]
+    assert findings == [["错误", "FILE_SKIPPED", "损坏.xlsx"]]
+
+
+def test_a_target_table_is_not_taken_for_a_self_evaluation(workflow: dict[str, Path], tmp_path: Path) -> None:
+    proc = xl("validate", str(workflow["targets"]), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "是项目支出绩效目标表（19 个项目）" in proc.stderr and "xl-tools new --from-targets" in proc.stderr
+
+
+def test_sheet_titles_obey_excels_rules() -> None:
+    from xl_tools.workbook.from_targets import sheet_titles
+
+    long_name = "国有企业“单双解”人员和关闭破产解体城镇集体所有制企业退休人员以个人身份参加城镇职工医疗保险补助"  # seed 003
+    titles = sheet_titles([long_name, long_name, "A/B:C?[D]*", "Project", "PROJECT", "", "History", "'引号'"])
+    assert titles[0] == long_name[:31] and titles[1] == long_name[:28] + "（2）"
+    assert titles[2:] == ["ABCD", "Project", "PROJECT（2）", "项目6", "History项目", "引号"]
+    assert all(len(t) <= 31 for t in titles) and len({t.casefold() for t in titles}) == len(titles)

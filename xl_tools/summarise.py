@@ -1,0 +1,82 @@
+"""表11 (and 表10) gathered from one workbook or many, as a finance bureau collects them.
+
+A file that cannot be read is listed in 校验结果 and the others are still summarised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .core.crosscheck import projects_beyond_department
+from .core.findings import Finding, make
+from .core.model import ProjectResult
+from .errors import XlToolsError
+from .services import evaluate_file
+
+DEPARTMENT_SHEET = "表10"
+DEPARTMENT_HEADERS = ["单位（部门整体）", "全年预算数(万元)", "全年执行数(万元)", "执行率", "自评得分", "评价等级",
+                      "各项目预算数合计(万元)", "来源文件", "来源工作表"]
+
+
+@dataclass
+class Gathered:
+    projects: list[ProjectResult] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    """The file of each project, in the order of ``projects``."""
+    departments: list[tuple[str, ProjectResult, float]] = field(default_factory=list)
+    """(file, 部门整体 table, sum of that file's project budgets)."""
+    findings: list[Finding] = field(default_factory=list)
+    year: int | None = None
+
+
+def gather(paths: list[Path], rule_set: str | Path | None = None) -> Gathered:
+    out = Gathered()
+    for path in paths:
+        try:
+            evaluation = evaluate_file(path, rule_set)
+        except XlToolsError as exc:
+            out.findings.append(make("FILE_SKIPPED", sheet=path.name, reason=str(exc)))
+            continue
+        projects = [p for p in evaluation.result.projects if p.type == "project"]
+        out.projects += projects
+        out.files += [path.name] * len(projects)
+        out.year = out.year or next((f.year for f in evaluation.forms if f.year), None)
+        budget_sum = sum(p.budget or 0 for p in projects)
+        for dept in (p for p in evaluation.result.projects if p.type == "department"):
+            out.departments.append((path.name, dept, budget_sum))
+            if projects and (found := projects_beyond_department(budget_sum, dept, dept.sheet, None)):
+                out.findings.append(found)
+    if not out.projects and not out.departments:
+        raise XlToolsError("没有读到任何项目表；" + "；".join(f.message for f in out.findings))
+    return out
+
+
+def write_summary(gathered: Gathered, out: Path) -> Path:
+    """表11 with a 来源文件 column and a chart, 表10 when any workbook has a 部门整体 table, and 校验结果."""
+    from openpyxl import Workbook
+
+    from .workbook.save import save_stable
+    from .workbook.style import CENTER, LEFT, TITLE_FONT, print_setup, put, widths
+    from .workbook.summary import add_findings_sheet, add_summary_sheet
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_summary_sheet(wb, gathered.projects, year=gathered.year, files=gathered.files)
+    if gathered.departments:
+        ws = wb.create_sheet(DEPARTMENT_SHEET)
+        widths(ws, {"A": 36, "B": 16, "C": 16, "D": 10, "E": 10, "F": 9, "G": 20, "H": 30, "I": 16})
+        ws.merge_cells("A1:I1")
+        ws["A1"] = "部门整体绩效自评汇总"
+        ws["A1"].font = TITLE_FONT
+        for col, label in zip("ABCDEFGHI", DEPARTMENT_HEADERS):
+            put(ws, f"{col}2", label, header=True)
+        for r, (file, dept, budget_sum) in enumerate(gathered.departments, start=3):
+            rate = dept.execution_rate / 100 if dept.execution_rate is not None else None
+            values = [dept.name, dept.budget, dept.executed, rate, dept.total, dept.grade, budget_sum, file, dept.sheet]
+            formats = [None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, "#,##0.00", None, None]
+            for col, value, fmt in zip("ABCDEFGHI", values, formats):
+                put(ws, f"{col}{r}", value, number_format=fmt, align=LEFT if col in "AHI" else CENTER)
+        print_setup(ws, landscape=True, title_rows="2:2")
+    add_findings_sheet(wb, gathered.findings, link_to=[])
+    return save_stable(wb, out)
