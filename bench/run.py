@@ -20,6 +20,7 @@ Usage: python bench/run.py [--repeat 3] [--sizes 20,500] [--no-libreoffice]
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -58,6 +59,7 @@ def build_workload(path: Path, projects: int) -> Path:
 def timed(stage: Callable[[], object], repeat: int, *, memory: bool = True) -> tuple[float, float]:
     """(median seconds over ``repeat`` plain runs, peak MiB of Python allocations in one more traced run)."""
     times = []
+    gc.collect()  # every stage starts without the garbage of the one before
     for _ in range(repeat):
         start = time.perf_counter()
         stage()

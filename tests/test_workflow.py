@@ -57,6 +57,10 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert proc.returncode == 0, proc.stderr
     assert "DUPLICATE_INDICATOR" in proc.stdout and "UNIT_CONTRADICTS" in proc.stdout  # seed 001's own mistakes
     paths["new"] = folder / "自评.xlsx"
+    # the unit typed one value in before the collection came back: the returned sheet disagrees with it
+    wb = openpyxl.load_workbook(paths["new"])
+    wb[PROJECTS[1].name]["G13"] = 88
+    wb.save(paths["new"])
     assert xl("collect", "自评.xlsx", "-o", "采集表.xlsx", cwd=folder).returncode == 0
     paths["collection"] = folder / "采集表.xlsx"
     section_fills(paths["collection"], folder / "已填采集表.xlsx", truncate=PROJECTS[2].name, drop=PROJECTS[3].name)
@@ -67,10 +71,18 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths["filled"] = folder / "已填报.xlsx"
     assert xl("run", "已填报.xlsx", "-o", "结果.xlsx", cwd=folder).returncode == 0
     paths["result"] = folder / "结果.xlsx"
+    before = fingerprint(paths["result"])
     proc = xl("summary", "结果.xlsx", "-o", "表11.xlsx", cwd=folder)
     assert proc.returncode == 0, proc.stderr
     paths["summary"] = folder / "表11.xlsx"
+    assert xl("report", "结果.xlsx", "-o", "报告.docx", cwd=folder).returncode == 0
+    paths["report"] = folder / "报告.docx"
+    assert fingerprint(paths["result"]) == before  # summary and report read, never write
     return paths
+
+
+def fingerprint(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
 
 
 def test_new_makes_one_template_sheet_per_target_project(workflow: dict[str, Path]) -> None:
@@ -89,6 +101,7 @@ def test_new_makes_one_template_sheet_per_target_project(workflow: dict[str, Pat
 def test_fill_reports_what_it_could_not_match_and_writes_the_rest(workflow: dict[str, Path]) -> None:
     out = workflow["fill_output"].read_text(encoding="utf-8")
     assert "仍缺完成值的指标（1）" in out and PROJECTS[3].name in out  # the deleted row
+    assert "表中已有「88」" in out and "未写入（与表中已有值不同或重复）（1）" in out  # the value typed in before
     assert "未能对应的行" not in out and "对应不唯一的行" not in out  # the cut-short name still matched
     filled = openpyxl.load_workbook(workflow["filled"], data_only=True)
     third = next(ws for ws in filled.worksheets if ws["B3"].value == PROJECTS[2].name)
@@ -173,3 +186,86 @@ def test_sheet_titles_obey_excels_rules() -> None:
     assert titles[0] == long_name[:31] and titles[1] == long_name[:28] + "（2）"
     assert titles[2:] == ["ABCD", "Project", "PROJECT（2）", "项目6", "History项目", "引号"]
     assert all(len(t) <= 31 for t in titles) and len({t.casefold() for t in titles}) == len(titles)
+
+
+def test_the_reports_table_traces_to_the_sheets(workflow: dict[str, Path]) -> None:
+    """The 表11 of the narrative report (read back with python-docx) shows the sheets' figures, 2 decimals."""
+    import docx
+
+    result = openpyxl.load_workbook(workflow["result"], data_only=True)
+    sheets = {ws["B3"].value: ws for ws in result.worksheets if ws["A1"].value == "项目支出绩效自评表"}
+    table = docx.Document(str(workflow["report"])).tables[-1]
+    body = [[cell.text for cell in row.cells] for row in table.rows][1:-1]
+    assert len(body) == 19
+    for row in body:
+        ws = sheets[row[1]]
+        assert row[2] == f"{ws['D6'].value:,.2f}" or row[2] == f"{ws['D6'].value:.2f}"
+        total_row = next(r for r in range(13, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
+        assert float(row[5]) == ws.cell(total_row, 9).value
+
+
+def test_seed_003s_summary_is_reproduced_from_project_sheets(tmp_path: Path) -> None:
+    """Seed 003's 表11: 16 projects with their 预算数 = 执行数 and 自评得分 100, 15688.79 万元 together.  The
+    project sheets are built in the toolkit's template with those amounts; their indicators are synthetic
+    (three met indicators weighing 40 + 30 + 20, the seed gives none), so each scores 10 + 90 = 100."""
+    from openpyxl import Workbook
+
+    from xl_tools.workbook.save import save_stable
+    from xl_tools.workbook.template import ProjectSpec, add_project_sheet
+
+    seed = [("2021年城乡居民基本医疗保险工作经费市级补助资金", 31), ("西部志愿者项目补助", 15.64),
+            ("医保基金专项审计", 18.06), ("医保网络维护费", 15), ("医保政策宣传及培训费", 19.76),
+            ("村社区医保业务信息化建设及医保基金监管", 54.41),
+            ("2021年医疗服务与保障能力提升(医疗保障能力提升部分)中央补助资金", 52),
+            ("结转2020年医疗服务与保障服务能力提升中央补助资金", 20), ("结转2020年社会保障专项项目第二批", 199.5),
+            ("边缘易致贫人口参加2021年城乡居民医疗保险资金", 1.86), ("街镇-居民医保工作经费", 266.31),
+            ("代列-特殊人群医疗补助", 3600), ("代列-医疗救助资金", 5235.75), ("代列-资助参保医疗补助资金", 680),
+            ("国有企业“单双解”人员和关闭破产解体城镇集体所有制企业退休人员以个人身份参加城镇职工医疗保险补助", 36),
+            ("代列-城乡居民医保补助", 5443.5)]
+    wb = Workbook()
+    wb.remove(wb.active)
+    for i, (name, amount) in enumerate(seed, start=1):
+        spec = ProjectSpec(name=name, department="重庆市长寿区医疗保障局", year=2021,
+                           funds={"年度资金总额": (amount, amount, amount)},
+                           indicators=[{"name": n, "target": "≥95%", "actual": "96%", "weight": w, "unit": "%"}
+                                       for n, w in (("资金到位率", 40), ("参保率", 30), ("满意度", 20))])
+        add_project_sheet(wb, f"项目{i}", spec)
+    source = save_stable(wb, tmp_path / "长寿区2021.xlsx")
+    proc = xl("summary", source, "-o", "表11.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    ws = openpyxl.load_workbook(tmp_path / "表11.xlsx")["表11"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=3 + 16, max_col=8)]
+    assert [(r[1], r[3], r[4], r[6]) for r in rows] == [(name, amount, amount, 100) for name, amount in seed]
+    total = [c.value for c in ws[4 + 16]]
+    assert total[0] == "合计" and total[3] == pytest.approx(15688.79) and total[4] == pytest.approx(15688.79)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_awkward_collection_files(workflow: dict[str, Path], tmp_path: Path, encoding: str) -> None:
+    """Extra columns, blank rows, a 全年执行数 written as text, a formula saved without its result (as a
+    CSV cannot hold one, the .xlsx variant below carries it), in a CSV saved as UTF-8 with BOM or as GBK."""
+    rows = [["备注", "项目名称", "指标名称", "全年完成值", "说明", "科室"],
+            ["", "", "", "", "", ""],
+            ["第一行说明", FIRST, "全年执行数", "见附件", "", "财务科"],
+            ["", FIRST, "参保人数", "64", "", "医保科"],
+            ["", "", "", "", "", ""]]
+    path = tmp_path / "采集.csv"
+    path.write_bytes("\n".join(",".join(r) for r in rows).encode(encoding))
+    proc = xl("fill", str(workflow["new"]), "--from", "采集.csv", "-o", "x.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "采集.csv 第 3 行：「城乡居民医疗保险基金区级补助（预安排）」全年执行数「见附件」不是金额数字" in proc.stdout
+    assert "填入 1 个单元格" in proc.stdout
+    assert openpyxl.load_workbook(tmp_path / "x.xlsx", data_only=True)[FIRST]["G18"].value == 64  # 参保人数
+
+
+def test_a_formula_without_its_result_is_listed(workflow: dict[str, Path], tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "指标名称", "全年完成值", "额外列"])
+    ws.append([FIRST, "参保人数", "=60+4", "x"])  # openpyxl writes no result, as some tools do
+    ws.append([None, None, None, None])
+    wb.save(tmp_path / "采集.xlsx")
+    proc = xl("fill", str(workflow["new"]), "--from", "采集.xlsx", "-o", "x.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Sheet!C2：「参保人数」全年完成值「#公式无计算结果」是公式或错误值" in proc.stdout
+    assert "没有需要写入的内容，未生成文件" in proc.stdout

@@ -267,7 +267,8 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
     done = fill_file(path, source, output, overwrite=overwrite, in_place=in_place, rule_set=rule_set)
     plan = done.plan
     for title, items in (("未能对应的行", plan.unmatched), ("对应不唯一的行", plan.ambiguous),
-                         ("未写入（与表中已有值不同或重复）", plan.conflicts), ("仍缺完成值的指标", plan.missing)):
+                         ("未写入（与表中已有值不同或重复）", plan.conflicts), ("无法填入的值", plan.unreadable),
+                         ("仍缺完成值的指标", plan.missing)):
         if items:
             click.echo(f"{title}（{len(items)}）：")
             for item in items:

@@ -26,6 +26,8 @@ HEADERS = ["项目编码", "项目名称", "指标名称", "指标性质", "指�
 COLUMN = {name: i for i, name in enumerate(HEADERS, start=1)}
 HEADER_ROW = 3
 INPUTS = ("全年完成值", "说明")
+FORMULA_WITHOUT_VALUE = "#公式无计算结果"
+"""What a formula cell the file saved without its result reads as (the section's program never calculated it)."""
 
 
 def collection_rows(forms: list[ProjectForm]) -> list[list[object]]:
@@ -110,7 +112,7 @@ def read_collection(path: Path) -> list[CollectedRow]:
     for index, values in body:
         project, indicator = get(values, "项目名称"), get(values, "指标名称")
         if project is None or indicator is None:
-            continue
+            continue  # a blank or note row
         code, sheet, cell = (_as_written(get(values, k)) for k in ("项目编码", "工作表", "单元格"))
         rows.append(CollectedRow(
             where=where_of(index), project=_as_written(project) or "", code=code, indicator=_as_written(indicator) or "",
@@ -131,7 +133,9 @@ def _sheet_rows(path: Path):
             header = grid.row_values(r)
             labels = {normalise_text(v) for v in header if v is not None}
             if {"项目名称", "指标名称", "全年完成值"} <= labels:
-                body = [(row, grid.row_values(row)) for row in range(r + 1, grid.max_row + 1)]
+                body = [(row, [FORMULA_WITHOUT_VALUE if grid.is_formula(row, c) and value is None else value
+                               for c, value in enumerate(grid.row_values(row), start=1)])
+                        for row in range(r + 1, grid.max_row + 1)]
                 col = header.index(next(v for v in header if normalise_text(v) == "全年完成值")) + 1
                 return (lambda row, g=grid.name, c=col: f"{g}!{cell_address(row, c)}"), header, body
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import ProjectForm, RawCell
-from .values import normalise_text
+from .values import normalise_text, parse_number
 
 FUZZY_MIN = 90.0
 """rapidfuzz ratio (0–100) above which two names count as the same when nothing else matches."""
@@ -54,6 +54,8 @@ class FillPlan:
     conflicts: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     """Indicators of the workbook no row filled and still without a value."""
+    unreadable: list[str] = field(default_factory=list)
+    """Values that cannot go in: an amount that is no number, a formula saved without its result."""
 
 
 def same_name(a: str | None, b: str | None) -> bool:
@@ -81,6 +83,16 @@ def _closest(name: str, candidates: list[str]) -> list[int]:
     if len(good) == 2 and good[0][0] == good[1][0]:
         return [good[0][1], good[1][1]]
     return [good[0][1]] if good else []
+
+
+def _unusable(value: object, *, executed: bool) -> str | None:
+    """Why a collected value cannot be written: a formula without its result (it reads as an error text),
+    or a 全年执行数 that is no amount (a 完成值 may be text: 按时完成, 达成预期指标)."""
+    if isinstance(value, str) and value.startswith("#"):
+        return "是公式或错误值，没有可用的结果；请填写数值"
+    if executed and not _blank(value) and parse_number(value).number is None:
+        return "不是金额数字"
+    return None
 
 
 def _blank(value: object) -> bool:
@@ -169,6 +181,9 @@ def plan_fill(rows: list[CollectedRow], forms: list[ProjectForm], *, overwrite: 
         if found is None:
             continue
         actual, explanation, label = found
+        if (problem := _unusable(row.actual, executed=same_name(row.indicator, EXECUTED))) is not None:
+            planner.plan.unreadable.append(f"{row.where}：{label}「{row.actual}」{problem}，未填入")
+            continue
         planner.add(form, actual, row.actual, label, row)
         if explanation is not None:
             planner.add(form, explanation, row.explanation, label.replace("全年完成值", "说明"), row)

@@ -185,6 +185,7 @@ class _Sheet:
         self._masters: dict[str, etree._Element] = {}
         self.arrays: list[tuple[str, tuple[int, int, int, int]]] = []
         self._cols: list[tuple[int, int, str | None]] | None = None
+        self._col_style: dict[int, str | None] = {}
         self._bounds: tuple[int, int, int, int] | None = None
         r = 0
         for row in data.iterfind(_m("row")):
@@ -288,7 +289,9 @@ class _Sheet:
         if self._cols is None:
             self._cols = [(int(c.get("min", 0)), int(c.get("max", 0)), c.get("style"))
                           for c in self.root.iterfind(f"{_m('cols')}/{_m('col')}")]
-        return next((style for low, high, style in self._cols if low <= col <= high), None)
+        if col not in self._col_style:
+            self._col_style[col] = next((style for low, high, style in self._cols if low <= col <= high), None)
+        return self._col_style[col]
 
     def _widen_dimension(self, row: int, col: int) -> None:
         dim = self.root.find(_m("dimension"))
@@ -355,21 +358,23 @@ def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]]) -> 
     a 500-project workbook has tens of thousands of cells: one element at a time costs seconds)."""
     data = sheet.find(_m("sheetData"))
     first = max((int(r.get("r") or 0) for r in data.iterfind(_m("row"))), default=0) + 1
-    width, text = 1, []
+    width = max((len(values) for values in rows), default=1)
+    letters = [get_column_letter(col) for col in range(1, width + 1)]
+    text = []
     for r, values in enumerate(rows, start=first):
         text.append(f'<row r="{r}">')
-        for col, value in enumerate(values, start=1):
+        for letter, value in zip(letters, values):
             if value is None:
                 continue
-            width = max(width, col)
-            ref = f"{get_column_letter(col)}{r}"
             kind, body = _encode(value)
             body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             if kind == "str":
                 space = ' xml:space="preserve"' if body != body.strip() else ""
-                text.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{body}</t></is></c>')
+                text.append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{body}</t></is></c>')
+            elif kind == "n":
+                text.append(f'<c r="{letter}{r}"><v>{body}</v></c>')
             else:
-                text.append(f'<c r="{ref}"{"" if kind == "n" else f" t={chr(34)}{kind}{chr(34)}"}><v>{body}</v></c>')
+                text.append(f'<c r="{letter}{r}" t="{kind}"><v>{body}</v></c>')
         text.append("</row>")
     parsed = _parse(f'<sheetData xmlns="{_MAIN}">{"".join(text)}</sheetData>'.encode())
     data.extend(list(parsed))
