@@ -110,3 +110,14 @@ def test_rows_and_cells_without_addresses(tmp_path: Path) -> None:
     fast = services.read_book(bare).sheets[0]
     assert fast.values == {(1, 1): "指标", (1, 2): 0.5, (2, 1): "合计"}  # no cached value for the formula
     assert (fast.number_format(1, 2), fast.formulas, fast.hidden_rows) == ("0%", {(2, 2)}, {2})
+
+
+def test_bare_calamine_places_a_sheet_that_does_not_start_at_a1(tmp_path: Path) -> None:
+    """calamine reports rows from the first used cell; the bare backend used to ignore that offset and
+    read C6 as A1 (found when the default reader moved onto calamine)."""
+    path = awkward_book(tmp_path / "a.xlsx")
+    bare = services.read_book(path, "calamine").sheets[0]
+    full = services.read_book(path, "openpyxl").sheets[0]
+    errors = {rc for rc, v in full.values.items() if isinstance(v, str) and v.startswith("#")}
+    assert bare.values == {rc: v for rc, v in full.values.items() if rc not in errors}  # errors: calamine's loss
+    assert bare.value(6, 3) == "满意度"
