@@ -8,13 +8,29 @@ cell can be checked: project name B3, 自评总分 I3, funds row 7 (年初预算
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from xl_tools.core.model import FundsForm, FundsRow, IndicatorForm, ProjectForm, RawCell
 from xl_tools.core.rules import Settings, load_rule_set, resolve_settings
+
+def rewrite_part(src: Path, dst: Path, part: str, pattern: bytes, replacement: bytes) -> Path:
+    """Copy a package with one substitution in one part: what Excel writes and openpyxl cannot (a cached
+    formula result, an error value).  The pattern must match exactly once."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                data, count = re.subn(pattern, replacement, data)
+                assert count == 1, (part, pattern)
+            zout.writestr(info, data)
+    return dst
+
 
 FIRST_ROW = 15
 COLUMNS = {"unit": "B", "op": "C", "target": "D", "actual": "E", "weight": "H",

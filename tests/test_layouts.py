@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,8 @@ from xl_tools.workbook.template import (
     add_project_sheet,
     build_template,
 )
+
+from conftest import rewrite_part
 
 
 @pytest.fixture(scope="module")
@@ -574,17 +574,9 @@ def interface_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     plain = folder / "plain.xlsx"
     wb.save(plain)
     # openpyxl writes a formula without its result; Excel would cache 100, so put it there
-    path = folder / "iface.xlsx"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                # an empty <v /> as openpyxl writes it without lxml, <v></v> with lxml
-                data, count = re.subn(rb"<f>SUM\(40,60\)</f><v ?/>|<f>SUM\(40,60\)</f><v></v>",
-                                      b"<f>SUM(40,60)</f><v>100</v>", data)
-                assert count == 1
-            dst.writestr(info, data)
-    return path
+    # (an empty <v /> as openpyxl writes it without lxml, <v></v> with lxml)
+    return rewrite_part(plain, folder / "iface.xlsx", "xl/worksheets/sheet1.xml",
+                        rb"<f>SUM\(40,60\)</f><v ?/>|<f>SUM\(40,60\)</f><v></v>", b"<f>SUM(40,60)</f><v>100</v>")
 
 
 def test_openpyxl_grid_sees_formats_formulas_merges_and_hidden_sheets(interface_book: Path) -> None:

@@ -138,6 +138,34 @@ def _by_hand(sheet: str) -> str:
     return sheet.replace("</worksheet>", X14_VALIDATION + "</worksheet>")
 
 
+def add_macros_ribbon_and_shape(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """What only Excel writes, added to an openpyxl-made package that has a drawing: a drawn shape, a VBA
+    project and a customUI ribbon (with the macro-enabled content type and both relationships)."""
+    parts["xl/drawings/drawing1.xml"] = parts["xl/drawings/drawing1.xml"].replace(
+        b'spreadsheetDrawing">', b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">',
+        1).replace(b"</wsDr>", SHAPE.encode() + b"</wsDr>")
+    parts["xl/vbaProject.bin"] = VBA
+    parts["customUI/customUI14.xml"] = RIBBON
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rId90" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        b'Target="vbaProject.bin"/></Relationships>'))
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", (
+        f'<Relationship Id="rId90" Type="{CUSTOM_UI_REL}" Target="customUI/customUI14.xml"/>'
+        "</Relationships>").encode())
+    return parts
+
+
+def write_parts(parts: dict[str, bytes], path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return path
+
+
 def rich_workbook(path: Path) -> Path:
     """The test workbook as an .xlsm: openpyxl's part, then what only Excel writes added to the zip."""
     plain = path.with_suffix(".plain.xlsx")
@@ -146,35 +174,20 @@ def rich_workbook(path: Path) -> Path:
         parts = {name: src.read(name) for name in src.namelist()}
     plain.unlink()
     parts["xl/worksheets/sheet1.xml"] = _by_hand(parts["xl/worksheets/sheet1.xml"].decode()).encode()
-    parts["xl/drawings/drawing1.xml"] = parts["xl/drawings/drawing1.xml"].replace(
-        b'spreadsheetDrawing">', b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">',
-        1).replace(b"</wsDr>", SHAPE.encode() + b"</wsDr>")
+    add_macros_ribbon_and_shape(parts)
     # Excel's own calcPr: no fullCalcOnLoad
     parts["xl/workbook.xml"] = re.sub(rb"<calcPr [^>]*/>", b'<calcPr calcId="191029"/>', parts["xl/workbook.xml"])
     parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>旧得分</t></si></sst>'.encode()
     parts[CALC_CHAIN] = f'<calcChain xmlns="{MAIN}"><c r="C2" i="1"/><c r="C3"/></calcChain>'.encode()
-    parts["xl/vbaProject.bin"] = VBA
-    parts["customUI/customUI14.xml"] = RIBBON
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        f"{ct}.sheet.main+xml".encode(), b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
-        b"</Types>",
-        b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-        + f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'.encode()
-        + f'<Override PartName="/{CALC_CHAIN}" ContentType="{ct}.calcChain+xml"/></Types>'.encode())
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+        f'<Override PartName="/{CALC_CHAIN}" ContentType="{ct}.calcChain+xml"/></Types>').encode())
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
-        '<Relationship Id="rId90" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-        'Target="vbaProject.bin"/>'
         f'<Relationship Id="rId91" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
         f'<Relationship Id="rId92" Type="{rel}/calcChain" Target="calcChain.xml"/></Relationships>').encode())
-    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", (
-        f'<Relationship Id="rId90" Type="{CUSTOM_UI_REL}" Target="customUI/customUI14.xml"/>'
-        "</Relationships>").encode())
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
-    return path
+    return write_parts(parts, path)
 
 
 def parts_of(path: Path) -> dict[str, bytes]:

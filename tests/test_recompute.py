@@ -10,6 +10,7 @@ strict ＞, qualitative bands, late deadlines) under several rule sets.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -309,13 +310,12 @@ def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None
     """A real form (seed 004, the toolkit's template) made into an .xlsm with a VBA project, a customUI
     ribbon, a comment, data validation (plain and an x14 one in extLst), conditional formatting, an image
     and a drawn shape: `run` and `recompute` leave each of them as it was, byte for byte where it is a part."""
-    from test_package import CUSTOM_UI_REL, RIBBON, SHAPE, VBA, X14_VALIDATION, png
     from openpyxl.comments import Comment
     from openpyxl.drawing.image import Image
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-    import io
+    from test_package import CUSTOM_UI_REL, X14_VALIDATION, add_macros_ribbon_and_shape, png, write_parts
 
     wb = openpyxl.load_workbook(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx")
     ws = wb.worksheets[0]
@@ -332,25 +332,7 @@ def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None
         parts = {name: src.read(name) for name in src.namelist()}
     sheet1 = parts["xl/worksheets/sheet1.xml"].decode()
     parts["xl/worksheets/sheet1.xml"] = sheet1.replace("</worksheet>", X14_VALIDATION + "</worksheet>").encode()
-    parts["xl/drawings/drawing1.xml"] = parts["xl/drawings/drawing1.xml"].replace(
-        b'spreadsheetDrawing">', b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">',
-        1).replace(b"</wsDr>", SHAPE.encode() + b"</wsDr>")
-    parts["xl/vbaProject.bin"] = VBA
-    parts["customUI/customUI14.xml"] = RIBBON
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
-        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
-        b'<Relationship Id="rId90" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-        b'Target="vbaProject.bin"/></Relationships>'))
-    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", (
-        f'<Relationship Id="rId90" Type="{CUSTOM_UI_REL}" Target="customUI/customUI14.xml"/>'
-        "</Relationships>").encode())
-    source = tmp_path / "自评表.xlsm"
-    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
+    source = write_parts(add_macros_ribbon_and_shape(parts), tmp_path / "自评表.xlsm")
 
     run_out = tmp_path / "run.xlsm"
     assert xl("run", str(source), "-o", str(run_out), cwd=tmp_path).returncode == 0
