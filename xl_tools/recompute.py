@@ -12,6 +12,7 @@ file is left byte for byte (``workbook.package``); 变更记录 lists the change
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .core import formulas as fx
 from .core.crosscheck import matching_project
 from .core.evaluate import is_cost
 from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryRowForm
-from .core.rules import LABELS, Settings
+from .core.rules import LABELS, RuleSet, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
 from .errors import XlToolsError
@@ -236,24 +237,55 @@ def _summary_writes(evaluation: Evaluation, tables: dict[int, TableCells]) -> di
     return result
 
 
-def _params_cells(pkg: Package, evaluation: Evaluation) -> dict[str, str]:
-    """Setting -> the 参数 expression formulas read it from; the sheet is added when the workbook has none."""
-    if PARAMS_SHEET not in pkg.sheet_names():
-        rule_set = evaluation.settings[0].rule_set
-        pkg.put_sheet(PARAMS_SHEET, scratch_book(lambda wb: add_params_sheet(wb, rule_set)))
-        rows = params_rows(rule_set)
-        keys = {row[0]: r for r, row in enumerate(rows, start=1) if row and row[0] in LABELS}
+def params_cells(read: Callable[[str], object] | None, rule_set: RuleSet) -> dict[str, str]:
+    """Setting -> the 参数 expression formulas read it from.
+
+    ``read`` reads a cell ("A4") of the workbook's 参数 sheet; None when there is none, and the toolkit's
+    (laid out by ``params_rows``) is about to be added.
+    """
+    if read is None:
+        keys = {row[0]: r for r, row in enumerate(params_rows(rule_set), start=1) if row and row[0] in LABELS}
     else:
-        keys = {}
-        header = pkg.read_cell(PARAMS_SHEET, f"D{PARAMS_HEADER_ROW}").value
-        if header != "本工作簿取值":  # not the toolkit's layout: formulas keep the rule set's values
+        if read(f"D{PARAMS_HEADER_ROW}") != "本工作簿取值":  # not the toolkit's layout: rule-set values stay
             return {}
+        keys = {}
         for r in range(PARAMS_HEADER_ROW + 1, PARAMS_HEADER_ROW + 2 + len(LABELS)):
-            key = pkg.read_cell(PARAMS_SHEET, f"A{r}").value
-            if key in LABELS:
+            if (key := read(f"A{r}")) in LABELS:
                 keys[key] = r
     sheet = f"'{PARAMS_SHEET}'!"
     return {key: f'IF({sheet}$D${r}="",{sheet}$C${r},{sheet}$D${r})' for key, r in keys.items()}
+
+
+def _params_cells(pkg: Package, evaluation: Evaluation) -> dict[str, str]:
+    """The workbook's 参数 cells, the toolkit's sheet added first when it has none."""
+    rule_set = evaluation.settings[0].rule_set
+    if PARAMS_SHEET in pkg.sheet_names():
+        return params_cells(lambda ref: pkg.read_cell(PARAMS_SHEET, ref).value, rule_set)
+    pkg.put_sheet(PARAMS_SHEET, scratch_book(lambda wb: add_params_sheet(wb, rule_set)))
+    return params_cells(None, rule_set)
+
+
+@dataclass
+class Plan:
+    """What recomputing writes, per sheet, before any writer (the package editor, live Excel) writes it."""
+
+    writes: dict[str, dict[str, CellWrite]]
+    """Sheet -> cell -> content, the tables' cells and the rows of a 表11 of the workbook's own."""
+    tables: dict[int, TableCells]
+    """By id() of the project result: a sheet may hold several tables."""
+
+
+def plan(evaluation: Evaluation, params: dict[str, str], *, skip: set[str] = frozenset()) -> Plan:
+    """Formulas and cached values for every table and every matching 表11 row (sheets in ``skip`` left out)."""
+    writes: dict[str, dict[str, CellWrite]] = {}
+    tables: dict[int, TableCells] = {}
+    for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
+        cells, tables[id(project)] = _table_writes(form, project, _knobs(settings, params))
+        writes.setdefault(form.sheet, {}).update(cells)
+    for sheet, cells in _summary_writes(evaluation, tables).items():
+        if sheet not in skip:
+            writes.setdefault(sheet, {}).update(cells)
+    return Plan({sheet: cells for sheet, cells in writes.items() if cells}, tables)
 
 
 def _knobs(settings: Settings, cells: dict[str, str]) -> fx.Knobs:
@@ -306,19 +338,13 @@ def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False, earlier
     command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录), after
     the ``earlier`` changes of the same run (values filled in)."""
     changes: list[Change] = list(earlier)
-    params = _params_cells(pkg, evaluation)
-    tables: dict[int, TableCells] = {}  # by id() of the project result: a sheet may hold several tables
-    for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
-        writes, tables[id(project)] = _table_writes(form, project, _knobs(settings, params))
-        if writes:
-            changes += pkg.set_cells(form.sheet, writes)
     ours = {s.sheet for s in evaluation.summaries if _is_toolkit_summary(pkg, s.sheet)}
-    for sheet, writes in _summary_writes(evaluation, tables).items():
-        if not (report and sheet in ours):  # the run command writes its own 表11 anew below
-            changes += pkg.set_cells(sheet, writes)
+    planned = plan(evaluation, _params_cells(pkg, evaluation), skip=ours if report else set())  # run: ours anew
+    for sheet, writes in planned.writes.items():
+        changes += pkg.set_cells(sheet, writes)
     if report:
         users_own = SUMMARY_SHEET in pkg.sheet_names() and SUMMARY_SHEET not in ours
-        _write_summary_sheet(pkg, evaluation, tables, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
+        _write_summary_sheet(pkg, evaluation, planned.tables, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
         findings = evaluation.result.all_findings()
         sheets = pkg.sheet_names()
         pkg.put_sheet(FINDINGS_SHEET, scratch_book(lambda wb: add_findings_sheet(wb, findings, link_to=sheets)))
