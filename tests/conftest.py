@@ -8,6 +8,7 @@ cell can be checked: project name B3, 自评总分 I3, funds row 7 (年初预算
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -18,6 +19,10 @@ import pytest
 
 from xl_tools.core.model import FundsForm, FundsRow, IndicatorForm, ProjectForm, RawCell
 from xl_tools.core.rules import Settings, load_rule_set, resolve_settings
+
+# xlwings' remote interpreter (xw.Book(json=...)) is a PRO feature, free for non-commercial use
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 
 def rewrite_part(src: Path, dst: Path, part: str, pattern: bytes, replacement: bytes) -> Path:
     """Copy a package with one substitution in one part: what Excel writes and openpyxl cannot (a cached

@@ -1,0 +1,40 @@
+"""A workbook as xlwings' VBA client sends it to the remote interpreter (xlwings/addin/Remote.bas).
+
+The client sends each sheet's values from A1 to the end of its used range (numbers as floats, empty cells
+as ""), and the defined names that are ranges, "Sheet!NAME" for sheet-scoped ones; no number formats,
+formulas or merged areas.  Tests build the payload from a real file read by the toolkit's file reader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from xl_tools.reading.grid import cell_address
+from xl_tools.services import read_book
+
+
+def payload(path: Path, *, active: int = 0) -> dict[str, Any]:
+    book = read_book(path)
+    sheets, names = [], []
+    for index, grid in enumerate(book.sheets):
+        rows = [["" for _ in range(grid.max_col)] for _ in range(grid.max_row)]
+        for (r, c), value in grid.values.items():
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            rows[r - 1][c - 1] = float(value) if is_number else value
+        sheets.append({"name": grid.name, "pictures": [], "tables": [], "values": rows or [[]]})
+        for name, rng in grid.names.items():
+            first, last = cell_address(rng.min_row, rng.min_col), cell_address(rng.max_row, rng.max_col)
+            names.append({"name": f"{grid.name}!{name}", "sheet_index": index,
+                          "address": first if first == last else f"{first}:{last}", "book_scope": False,
+                          "scope_sheet_name": grid.name, "scope_sheet_index": index})
+    return {"client": "VBA", "version": xw.__version__,
+            "book": {"name": path.name, "active_sheet_index": active, "selection": "A1"},
+            "names": names, "sheets": sheets}
+
+
+def live_book(path: Path) -> xw.Book:
+    """The workbook as a ribbon function sees it in Excel, on Linux."""
+    return xw.Book(json=payload(path))
