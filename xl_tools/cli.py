@@ -1,6 +1,6 @@
 """The ``xl-tools`` command: a few lines per command over ``xl_tools.services``.
 
-Exit codes: 0 fine, 1 error-level findings (validate), 2 the file cannot be
+Exit codes: 0 fine, 1 error-level findings (validate; email refuses to send), 2 the file cannot be
 read or nothing in it is recognised (with a one-line reason, never a traceback).
 """
 
@@ -325,6 +325,102 @@ def report(path: Path, output: Path | None, rule_set: str | None, password: str 
     evaluation = evaluate_book(book, rule_set)
     written = write_docx(build_report(evaluation, workbook_texts(book, evaluation.forms)), target)
     click.echo(f"报告已写入：{written}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="收件人（可多次使用）；不给时用配置文件中的 to。")
+@click.option("--cc", multiple=True, metavar="ADDR", help="抄送（可多次使用）。")
+@click.option("--subject", metavar="TEXT", help="主题（默认由工作簿生成：单位、年度、项目数）。")
+@click.option("--body", metavar="TEXT", help="正文（默认由工作簿生成：各项目得分和等级、附件清单）。")
+@click.option("--body-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="从文本文件读取正文（UTF-8 或 GBK）。")
+@click.option("--attach-pdf", is_flag=True, help="附上每个工作簿的 PDF（用 LibreOffice 生成）。")
+@click.option("--attach-report", is_flag=True, help="附上每个工作簿的绩效自评报告（.docx）。")
+@click.option("--zip", "as_zip", is_flag=True, help="把所有附件合为一个 .zip（文件名按 UTF-8 保存）。")
+@click.option("--dry-run", is_flag=True, help="只显示将要发送的内容（发件人、收件人、主题、附件及大小），不发送。")
+@click.option("--eml", type=click.Path(dir_okay=False, path_type=Path),
+              help="不发送，把邮件写成草稿 .eml（Outlook 打开后可直接发送）。")
+@click.option("--force", is_flag=True, help="工作簿有错误级别的问题时仍然发送。")
+@click.option("--smtp-host", metavar="HOST", help="邮件服务器地址。")
+@click.option("--smtp-port", type=int, metavar="PORT", help="端口（默认：ssl 465，starttls 587）。")
+@click.option("--tls", type=click.Choice(["ssl", "starttls", "none"]),
+              help="加密方式；none 只能用于本机的服务器（localhost）。")
+@click.option("--smtp-user", metavar="USER", help="登录账号（密码只从环境变量 XL_TOOLS_SMTP_PASSWORD 或系统密钥环读取）；\"\" 表示不登录。")
+@click.option("--from", "sender", metavar="ADDR", help="发件地址（默认与登录账号相同）。")
+@click.option("--sender-name", metavar="NAME", help="发件人名称，如「渝中区医疗保障局财务科」。")
+@click.option("--max-size", type=float, metavar="MB", help="附件总大小上限（MB，默认 20）。")
+@rules_option
+@handle_errors
+def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], subject: str | None, body: str | None,
+          body_file: Path | None, attach_pdf: bool, attach_report: bool, as_zip: bool, dry_run: bool,
+          eml: Path | None, force: bool, smtp_host: str | None, smtp_port: int | None, tls: str | None,
+          smtp_user: str | None, sender: str | None, sender_name: str | None, max_size: float | None,
+          rule_set: str | None) -> None:
+    """把填好的自评表（及其 PDF、自评报告）用邮件发出，或写成草稿 .eml。
+
+    发送前逐个校验工作簿：有错误级别的问题时不发送（退出码 1），确认无误可加 --force。
+    默认主题和正文由工作簿生成（单位、年度、各项目得分和等级）；附件名保留中文。
+    邮件服务器设置依次取自配置文件 email.toml、环境变量、命令行选项（后者优先），
+    密码只从环境变量 XL_TOOLS_SMTP_PASSWORD 或系统密钥环读取。
+    有收件人被拒收或无法发送时退出码为 2。每次发送记入发送记录 sent.log。
+
+    示例：xl-tools email 自评表.xlsx --to jxk@czj.example.gov.cn --attach-pdf --attach-report --dry-run
+    """
+    from .mail import config, preview, service
+    from .mail.credentials import find_password
+
+    if body is not None and body_file is not None:
+        raise XlToolsError("--body 与 --body-file 只能选一个")
+    if dry_run and eml:
+        raise XlToolsError("--dry-run 与 --eml 只能选一个")
+    options = {"host": smtp_host, "port": smtp_port, "tls": tls, "user": smtp_user, "sender": sender,
+               "sender_name": sender_name, "max_size_mb": max_size}
+    settings, config_file = service.load_settings(options)
+    try:
+        checked = service.check_workbooks(list(paths), rule_set, force=force)
+    except service.WorkbookHasErrors as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    for c in checked:
+        if c.errors:
+            click.echo(f"注意：{c.path.name} 有 {len(c.errors)} 个错误级别的问题，已按 --force 照常附上", err=True)
+        if service.open_elsewhere(c.path):
+            click.echo(f"注意：{c.path.name} 正在 Excel 或 WPS 中打开，附上的是最后一次保存的内容；"
+                       "有未保存的修改请先保存", err=True)
+    request = service.MailRequest(to, cc, subject, _read_text(body_file) if body_file else body,
+                                  attach_pdf, attach_report, as_zip)
+    prepared = service.prepare(request, settings, checked)
+    if dry_run:
+        click.echo(preview.plan_text(prepared, config_file, config_file.exists(), find_password(settings.user)))
+        prepared.check_size()
+        return
+    if eml:
+        written = service.write_draft(prepared, eml)
+        click.echo(f"草稿已写入：{written}（{len(prepared.attachments)} 个附件；未发送）")
+        return
+    sent = service.send(prepared, find_password(settings.user), config.log_path(config=config_file))
+    done = sent.delivery
+    if done.accepted:
+        click.echo(f"{sent.server} 已接收邮件，收件人 {len(done.accepted)} 个：{'、'.join(done.accepted)}")
+    for address, reason in done.refused.items():
+        click.echo(f"未发给 {address}：{reason}")
+    click.echo(f"邮件编号：{sent.message_id}")
+    click.echo(f"发送记录：{sent.log}")
+    if done.refused:
+        raise XlToolsError(f"{len(done.refused)} 个收件人未收到邮件（{'、'.join(done.refused)}）；"
+                           "请核对地址后只发给他们")
+
+
+def _read_text(path: Path) -> str:
+    """A text file typed on Windows: UTF-8 (with or without BOM), else GBK."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise XlToolsError(f"{path.name} 不是 UTF-8 或 GBK 编码的文本文件；请另存为 UTF-8 后再用 --body-file")
 
 
 @main.group()

@@ -1,0 +1,764 @@
+"""``xl-tools email`` against a real SMTP server (aiosmtpd) on a loopback port the OS picks.
+
+Plain, STARTTLS and implicit TLS, each with AUTH; TLS certificates come from a CA made
+by trustme, which the client is told to trust through the config file's ``ca_file``.
+Every received message is parsed back and its attachments compared byte for byte with
+the files.  The CLI runs as a user runs it (a subprocess); the pure parts are called in-process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import smtplib
+import ssl
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from test_cli import xl
+
+from xl_tools.adapters.smtp import Server, SmtpError, deliver
+from xl_tools.mail import config, credentials, message, text
+from xl_tools.mail.settings import Layer, MailSettingsError, resolve
+
+WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
+YUZHONG = "渝中区医疗保障局2023_一体化系统导出.xlsx"      # one error (WEIGHT_TOTAL): needs --force
+CHANGSHOU = "长寿区医疗保障局2021_表10表11表12.xlsx"       # no errors
+USER = "caiwu@yuzhong.example.gov.cn"
+PASSWORD = "Pw-7f3a9c!kq2"  # distinctive, so a leak is found by a plain search
+SENDER_NAME = "渝中区医疗保障局财务科"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# the plain-connection server asks for AUTH without TLS on purpose (tls none is for loopback only)
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
+
+# ------------------------------------------------------------------ the server
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    authenticated: bool | None
+
+    def parsed(self) -> EmailMessage:
+        msg = BytesParser(policy=policy.default).parsebytes(self.data)
+        assert isinstance(msg, EmailMessage)
+        return msg
+
+
+@dataclass
+class Recorder:
+    """The server's handler: keeps every message; refuses the recipients and answers DATA as a test asks."""
+
+    refuse: set[str] = field(default_factory=set)
+    data_replies: list[str] = field(default_factory=list)
+    """Replies to DATA before the message is accepted ("451 …" makes the client try again)."""
+    busy_once: set[str] = field(default_factory=set)
+    """Recipients answered 450 (busy, try later) the first time they are given."""
+    messages: list[Received] = field(default_factory=list)
+    sessions: int = 0
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if address in self.busy_once:
+            self.busy_once.discard(address)
+            return "450 4.2.1 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.data_replies:
+            return self.data_replies.pop(0)
+        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content,
+                                      session.authenticated))
+        return "250 2.0.0 Message accepted for delivery"
+
+
+def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    ok = (isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode()
+          and auth_data.password == PASSWORD.encode())
+    return AuthResult(success=ok, handled=False)
+
+
+class LoopbackController(Controller):
+    """aiosmtpd on port 0: the port the OS chose is read back before the controller's first connection."""
+
+    def _trigger_server(self) -> None:
+        assert self.server is not None
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+@dataclass
+class Running:
+    handler: Recorder
+    port: int
+    tls: str
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def server_context(ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1", "::1").configure_cert(context)
+    return context
+
+
+@pytest.fixture
+def ca_file(ca: trustme.CA, tmp_path: Path) -> Path:
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture
+def smtp_server(server_context: ssl.SSLContext) -> Iterator[Callable[..., Running]]:
+    """Start servers: ``smtp_server("starttls", refuse={...})``; every one is stopped after the test."""
+    started: list[Controller] = []
+
+    def start(tls: str = "none", *, refuse: set[str] | None = None, data_replies: list[str] | None = None,
+              busy_once: set[str] | None = None) -> Running:
+        handler = Recorder(refuse or set(), list(data_replies or []), set(busy_once or ()))
+        kwargs: dict[str, Any] = {"authenticator": authenticator, "auth_required": True}
+        if tls == "ssl":
+            kwargs.update(ssl_context=server_context, auth_require_tls=False)  # the whole connection is TLS
+        elif tls == "starttls":
+            kwargs.update(tls_context=server_context, require_starttls=True, auth_require_tls=True)
+        else:
+            kwargs.update(auth_require_tls=False)
+        controller = LoopbackController(handler, hostname="127.0.0.1", port=0, **kwargs)
+        controller.start()
+        started.append(controller)
+        return Running(handler, controller.port, tls)
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def free_port() -> int:
+    """A loopback port with nothing listening (bound, read, closed)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------ the user's side
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting of the machine's user leaks in; the config file and sent-log live in the test's folder."""
+    for name in [*config.ENV_KEYS, credentials.PASSWORD_ENV, config.LOG_ENV]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(config.CONFIG_ENV, str(tmp_path / "cfg" / "email.toml"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # the env var or nothing
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """A working folder with copies of the sample workbooks."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    for name in (YUZHONG, CHANGSHOU):
+        shutil.copyfile(WORKBOOKS / name, folder / name)
+    return folder
+
+
+def write_config(tmp_path: Path, **values: Any) -> Path:
+    """email.toml at the place XL_TOOLS_EMAIL_CONFIG names; tries are immediate so tests stay fast."""
+    values = {"host": "127.0.0.1", "user": USER, "sender": USER, "sender_name": SENDER_NAME,
+              "retry_delay": 0, "timeout": 20, **values}
+    lines = [f"{key} = {json.dumps(str(value) if isinstance(value, Path) else value, ensure_ascii=False)}"
+             for key, value in values.items() if value is not None]
+    path = tmp_path / "cfg" / "email.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def configure_for(server: Running, tmp_path: Path, ca_file: Path, monkeypatch: pytest.MonkeyPatch,
+                  **values: Any) -> Path:
+    monkeypatch.setenv(credentials.PASSWORD_ENV, PASSWORD)
+    return write_config(tmp_path, port=server.port, tls=server.tls, ca_file=ca_file, **values)
+
+
+def sent_log(tmp_path: Path) -> list[dict[str, Any]]:
+    path = tmp_path / "cfg" / "sent.log"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def attachments_of(msg: EmailMessage) -> dict[str, tuple[str, bytes]]:
+    found = {}
+    for part in msg.iter_attachments():
+        assert isinstance(part, EmailMessage)
+        payload = part.get_content()
+        assert isinstance(payload, bytes)
+        found[part.get_filename()] = (part.get_content_type(), payload)
+    return found
+
+
+# ------------------------------------------------------------------ sending through each kind of connection
+
+
+@pytest.mark.parametrize("tls", ["none", "starttls", "ssl"])
+def test_sends_through_each_kind_of_connection(tls: str, smtp_server: Callable[..., Running], work: Path,
+                                               tmp_path: Path, ca_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server(tls)
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    proc = xl("email", YUZHONG, CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--cc", "科长 <kz@yuzhong.example.gov.cn>",
+              "--force", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "已接收邮件，收件人 2 个" in proc.stdout
+    assert "WEIGHT_TOTAL" not in proc.stdout and "有 1 个错误级别的问题" in proc.stderr  # --force says so
+
+    got, = server.handler.messages
+    assert got.authenticated is True
+    assert got.mail_from == USER and got.rcpt_tos == ["jxk@czj.example.gov.cn", "kz@yuzhong.example.gov.cn"]
+    msg = got.parsed()
+    assert msg["Subject"] == "重庆市渝中区医疗保障局等 2 个单位2021、2023年度预算绩效自评材料（4个项目）"
+    assert msg["From"].addresses[0].display_name == SENDER_NAME
+    assert msg["Cc"].addresses[0].display_name == "科长"
+    assert attachments_of(msg) == {name: (XLSX, (work / name).read_bytes()) for name in (YUZHONG, CHANGSHOU)}
+    body = msg.get_body(("plain",))
+    assert body is not None
+    content = body.get_content()
+    assert "医疗救助专项经费（残保金）：100 分，优" in content and "部门整体：重庆市渝中区医疗保障局整体，110 分，优" in content
+
+    raw = got.data.decode("ascii")  # every header and part is 7-bit
+    from_header = r"^From: =\?utf-8\?[bq]\?.+\?=\s+<caiwu@yuzhong\.example\.gov\.cn>"  # RFC 2047 display name
+    assert re.search(from_header, raw, re.MULTILINE | re.IGNORECASE)
+    assert re.search(r"filename\*(0\*)?=utf-8''%E6%B8%9D", raw)          # RFC 2231: 渝…
+    assert re.search(r'filename="=\?utf-8\?b\?', raw) and re.search(r'name="=\?utf-8\?b\?', raw)  # RFC 2047 fallback
+    assert "X-Unsent" not in raw
+
+    entry, = sent_log(tmp_path)
+    assert entry["status"] == "sent" and entry["accepted"] == got.rcpt_tos and entry["refused"] == {}
+    assert entry["message_id"] == msg["Message-ID"]
+    assert [(a["name"], a["size"]) for a in entry["attachments"]] == [
+        (name, (work / name).stat().st_size) for name in (YUZHONG, CHANGSHOU)]
+    import hashlib
+    assert entry["attachments"][0]["sha256"] == hashlib.sha256((work / YUZHONG).read_bytes()).hexdigest()
+
+
+def test_attachment_names_decode_in_the_legacy_and_the_modern_parameter() -> None:
+    """Each encoding alone gives back the name: a client reading only one of them still shows it."""
+    long_name = "重庆市渝中区医疗保障局2023年度项目支出绩效自评表（含部门整体绩效自评）最终版.xlsm"
+    part = message.attachment_part(message.Attachment(long_name, b"PK\x03\x04 data"))
+    raw = part.as_bytes(policy=message.SEND_POLICY).decode("ascii")
+    assert all(len(line) <= 80 for line in raw.splitlines())
+    only_2231 = re.sub(r'\s*filename="[^"]*";', "", raw.replace('name="', 'xname="', 1))
+    only_2047 = re.sub(r";\s*filename\*\d\*=[^;\r\n]*", "", raw)
+    for variant in (raw, only_2231, only_2047):
+        parsed = BytesParser(policy=policy.default).parsebytes(variant.encode("ascii"))
+        assert parsed.get_filename() == long_name, variant
+    assert "filename*" not in only_2047 and "=?utf-8?" in only_2047
+    assert "=?utf-8?" not in only_2231.split("Content-Disposition")[1]
+    assert "Content-Type: application/vnd.ms-excel.sheet.macroEnabled.12;" in raw  # as IANA registers it
+    assert all(len(w) <= 75 for w in message.encoded_words(long_name))
+
+
+def test_ascii_names_are_written_plainly() -> None:
+    part = message.attachment_part(message.Attachment("report 2023.pdf", b"%PDF-1.7"))
+    raw = part.as_bytes(policy=message.SEND_POLICY).decode("ascii")
+    assert 'filename="report 2023.pdf"' in raw and "filename*" not in raw and "=?" not in raw
+    assert part.get_content_type() == "application/pdf" and part.get_content() == b"%PDF-1.7"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("a.xlsx", XLSX), ("a.XLSM", "application/vnd.ms-excel.sheet.macroEnabled.12"), ("a.pdf", "application/pdf"),
+    ("a.docx", DOCX), ("a.zip", "application/zip"), ("a.xls", "application/vnd.ms-excel"),
+    ("a.bin", "application/octet-stream")])
+def test_mime_types_are_fixed_by_extension(name: str, expected: str) -> None:
+    assert message.mime_type(name) == expected
+
+
+# ------------------------------------------------------------------ what goes wrong
+
+
+def test_server_down_is_said_plainly_and_logged(work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(credentials.PASSWORD_ENV, PASSWORD)
+    write_config(tmp_path, port=free_port(), tls="none")
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 2
+    assert "连接被拒绝" in proc.stderr and "Traceback" not in proc.stderr
+    entry, = sent_log(tmp_path)
+    assert entry["status"] == "failed" and entry["accepted"] == [] and "连接被拒绝" in entry["error"]
+    assert entry["tries"] == 1  # a refused connection is not a transient failure
+
+
+def test_wrong_password(smtp_server: Callable[..., Running], work: Path, tmp_path: Path, ca_file: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("starttls")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    monkeypatch.setenv(credentials.PASSWORD_ENV, "not-the-password")
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 2
+    assert "登录邮件服务器" in proc.stderr and "授权码" in proc.stderr and "535" in proc.stderr
+    assert server.handler.messages == []
+    assert "not-the-password" not in proc.stderr + proc.stdout + json.dumps(sent_log(tmp_path), ensure_ascii=False)
+
+
+def test_untrusted_certificate(smtp_server: Callable[..., Running], work: Path, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("ssl")
+    monkeypatch.setenv(credentials.PASSWORD_ENV, PASSWORD)
+    write_config(tmp_path, port=server.port, tls="ssl")  # no ca_file: the tests' CA is not trusted
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 2 and "证书未通过验证" in proc.stderr and "ca_file" in proc.stderr
+    assert server.handler.messages == []
+
+
+def test_one_recipient_refused_the_other_sent(smtp_server: Callable[..., Running], work: Path, tmp_path: Path,
+                                             ca_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("starttls", refuse={"nobody@czj.example.gov.cn"})
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--to", "nobody@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 2
+    assert "已接收邮件，收件人 1 个：jxk@czj.example.gov.cn" in proc.stdout
+    assert "未发给 nobody@czj.example.gov.cn：550 5.1.1" in proc.stdout
+    assert "1 个收件人未收到邮件（nobody@czj.example.gov.cn）" in proc.stderr
+    got, = server.handler.messages
+    assert got.rcpt_tos == ["jxk@czj.example.gov.cn"]
+    entry, = sent_log(tmp_path)
+    assert entry["status"] == "partial" and entry["accepted"] == ["jxk@czj.example.gov.cn"]
+    assert list(entry["refused"]) == ["nobody@czj.example.gov.cn"]
+    assert entry["refused"]["nobody@czj.example.gov.cn"].startswith("550 5.1.1")
+
+
+def test_oversized_attachments_are_refused_before_sending(smtp_server: Callable[..., Running], work: Path,
+                                                         tmp_path: Path, ca_file: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("none")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    proc = xl("email", CHANGSHOU, YUZHONG, "--force", "--to", "jxk@czj.example.gov.cn", "--max-size", "0.01", cwd=work)
+    assert proc.returncode == 2
+    assert "超过上限 0.01 MB" in proc.stderr and "--zip" in proc.stderr and "分几封邮件" in proc.stderr
+    assert server.handler.sessions == 0 and sent_log(tmp_path) == []
+
+
+def test_transient_reply_is_tried_again(smtp_server: Callable[..., Running], work: Path, tmp_path: Path,
+                                        ca_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("ssl", data_replies=["451 4.3.0 Temporary failure, try again later"])
+    configure_for(server, tmp_path, ca_file, monkeypatch, tries=3)
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert len(server.handler.messages) == 1 and server.handler.sessions == 2
+    entry, = sent_log(tmp_path)
+    assert entry["status"] == "sent" and entry["tries"] == 2
+
+
+def test_transient_failures_back_off_and_give_up(smtp_server: Callable[..., Running]) -> None:
+    """In-process, with the pauses recorded instead of slept: delay, then twice the delay; then it gives up."""
+    running = smtp_server("none", data_replies=["451 4.3.0 busy"] * 3)
+    pauses: list[float] = []
+    target = Server("127.0.0.1", running.port, "none", USER, PASSWORD)
+    with pytest.raises(SmtpError) as caught:
+        deliver(target, USER, ["jxk@czj.example.gov.cn"], b"Subject: x\r\n\r\nx\r\n", tries=3, delay=1.5,
+                sleep=pauses.append)
+    assert pauses == [1.5, 3.0]
+    assert caught.value.transient and "451" in str(caught.value) and "共尝试 3 次" in str(caught.value)
+    assert PASSWORD not in str(caught.value) and PASSWORD not in repr(target)
+    assert running.handler.messages == []
+
+
+def test_non_ascii_password_is_refused_plainly(smtp_server: Callable[..., Running]) -> None:
+    running = smtp_server("none")
+    with pytest.raises(SmtpError, match="授权码") as caught:
+        deliver(Server("127.0.0.1", running.port, "none", USER, "口令123"), USER, ["a@czj.example.gov.cn"], b"x")
+    assert "口令123" not in str(caught.value) and running.handler.sessions == 0
+
+
+def test_recipient_refused_for_now_is_tried_again_alone(smtp_server: Callable[..., Running]) -> None:
+    """A 450 for one recipient: the other is accepted at once, the busy one on the next try, on its own."""
+    running = smtp_server("none", busy_once={"later@czj.example.gov.cn"})
+    pauses: list[float] = []
+    done = deliver(Server("127.0.0.1", running.port, "none", USER, PASSWORD), USER,
+                   ["now@czj.example.gov.cn", "later@czj.example.gov.cn"], b"Subject: x\r\n\r\nx\r\n",
+                   tries=3, delay=0.25, sleep=pauses.append)
+    assert done.accepted == ["now@czj.example.gov.cn", "later@czj.example.gov.cn"] and done.refused == {}
+    assert [m.rcpt_tos for m in running.handler.messages] == [["now@czj.example.gov.cn"], ["later@czj.example.gov.cn"]]
+    assert done.tries == 2 and pauses == [0.25]
+
+
+def test_workbook_with_errors_needs_force(smtp_server: Callable[..., Running], work: Path, tmp_path: Path,
+                                          ca_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("starttls")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    refused = xl("email", CHANGSHOU, YUZHONG, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert refused.returncode == 1
+    assert f"{YUZHONG} 有 1 个错误级别的问题" in refused.stderr and "WEIGHT_TOTAL" in refused.stderr
+    assert "--force" in refused.stderr and CHANGSHOU not in refused.stderr
+    assert server.handler.sessions == 0 and sent_log(tmp_path) == []
+
+    clean = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)  # no errors: no --force needed
+    assert clean.returncode == 0, clean.stderr
+    forced = xl("email", YUZHONG, "--to", "jxk@czj.example.gov.cn", "--force", cwd=work)
+    assert forced.returncode == 0, forced.stderr
+    assert [list(attachments_of(m.parsed())) for m in server.handler.messages] == [[CHANGSHOU], [YUZHONG]]
+
+
+def test_unreadable_workbook_exits_2(work: Path, tmp_path: Path) -> None:
+    write_config(tmp_path)
+    (work / "说明.txt").write_text("不是工作簿", encoding="utf-8")
+    proc = xl("email", "说明.txt", "--to", "jxk@czj.example.gov.cn", "--dry-run", cwd=work)
+    assert proc.returncode == 2 and proc.stderr.startswith("错误：") and "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------ drafts and previews
+
+
+def test_eml_draft_parses_back_with_the_same_attachments(smtp_server: Callable[..., Running], work: Path,
+                                                         tmp_path: Path, ca_file: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("none")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    out = tmp_path / "草稿" / "报送.eml"
+    body_file = tmp_path / "正文.txt"
+    body_file.write_bytes("请查收。".encode("gbk"))  # Notepad on a Chinese Windows may still save GBK
+    proc = xl("email", CHANGSHOU, YUZHONG, "--force", "--to", "jxk@czj.example.gov.cn", "--subject", "2023年绩效自评",
+              "--body-file", str(body_file), "--eml", str(out), cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert f"草稿已写入：{out}" in proc.stdout
+    draft = BytesParser(policy=policy.default).parsebytes(out.read_bytes())
+    assert isinstance(draft, EmailMessage)
+    assert draft["X-Unsent"] == "1" and draft["Subject"] == "2023年绩效自评"
+    assert draft["To"] == "jxk@czj.example.gov.cn"
+    body = draft.get_body(("plain",))
+    assert body is not None and body.get_content().strip() == "请查收。"
+    assert attachments_of(draft) == {name: (XLSX, (work / name).read_bytes()) for name in (CHANGSHOU, YUZHONG)}
+    assert server.handler.sessions == 0 and sent_log(tmp_path) == []
+    assert sorted(p.name for p in work.iterdir()) == sorted([CHANGSHOU, YUZHONG])  # nothing beside the workbooks
+
+
+def test_dry_run_sends_nothing(smtp_server: Callable[..., Running], work: Path, tmp_path: Path, ca_file: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("starttls")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--cc", "kz@yuzhong.example.gov.cn",
+              "--dry-run", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert f"发件人：{SENDER_NAME} <{USER}>" in out
+    assert "收件人：jxk@czj.example.gov.cn" in out and "抄送：kz@yuzhong.example.gov.cn" in out
+    assert "主题：重庆市长寿区医疗保障局2021年度预算绩效自评材料（1个项目）" in out
+    size = (work / CHANGSHOU).stat().st_size
+    assert f"{CHANGSHOU}　{size / 1024:.1f} KB　{XLSX}" in out
+    assert f"邮件服务器：127.0.0.1:{server.port}（starttls），登录账号 {USER}" in out
+    assert f"密码：环境变量 {credentials.PASSWORD_ENV}" in out
+    assert server.handler.sessions == 0 and sent_log(tmp_path) == []
+
+
+def test_a_workbook_open_in_excel_is_pointed_out(work: Path, tmp_path: Path) -> None:
+    write_config(tmp_path, user=None)
+    (work / f"~${CHANGSHOU[2:]}").write_bytes(b"\x00" * 162)  # Excel's owner file while the workbook is open
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--dry-run", cwd=work)
+    assert proc.returncode == 0 and "正在 Excel 或 WPS 中打开" in proc.stderr
+
+
+def test_dry_run_over_the_limit_shows_the_mail_then_fails(work: Path, tmp_path: Path) -> None:
+    write_config(tmp_path, user=None, sender="caiwu@yuzhong.example.gov.cn")
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--dry-run", "--max-size", "0.001", cwd=work)
+    assert proc.returncode == 2 and "注意：超过上限" in proc.stdout and "超过上限 0.001 MB" in proc.stderr
+
+
+# ------------------------------------------------------------------ attachments made for the mail
+
+
+def test_pdf_and_report_attached_with_their_names(smtp_server: Callable[..., Running], work: Path, tmp_path: Path,
+                                                  ca_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("ssl")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--attach-pdf", "--attach-report", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    got, = server.handler.messages
+    found = attachments_of(got.parsed())
+    stem = Path(CHANGSHOU).stem
+    assert list(found) == [CHANGSHOU, f"{stem}.pdf", f"{stem}_自评报告.docx"]
+    assert found[CHANGSHOU] == (XLSX, (work / CHANGSHOU).read_bytes())
+    kind, pdf = found[f"{stem}.pdf"]
+    assert kind == "application/pdf" and pdf.startswith(b"%PDF-")
+    kind, docx = found[f"{stem}_自评报告.docx"]
+    assert kind == DOCX
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        assert "重庆市长寿区医疗保障局" in zf.read("word/document.xml").decode("utf-8")
+    assert sorted(p.name for p in work.iterdir()) == sorted([CHANGSHOU, YUZHONG])  # made in a temporary folder
+
+
+def test_zip_holds_every_attachment_with_utf8_names(work: Path, tmp_path: Path) -> None:
+    write_config(tmp_path, user=None)
+    out = tmp_path / "zip.eml"
+    proc = xl("email", CHANGSHOU, YUZHONG, "--force", "--to", "jxk@czj.example.gov.cn", "--attach-report", "--zip",
+              "--eml", str(out), cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    draft = BytesParser(policy=policy.default).parsebytes(out.read_bytes())
+    assert isinstance(draft, EmailMessage)
+    (name, (kind, data)), = attachments_of(draft).items()
+    assert name == "重庆市长寿区医疗保障局等 2 个单位2021、2023年度预算绩效自评材料.zip".replace(" ", "")
+    assert kind == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        assert [i.filename for i in infos] == [CHANGSHOU, f"{Path(CHANGSHOU).stem}_自评报告.docx",
+                                               YUZHONG, f"{Path(YUZHONG).stem}_自评报告.docx"]
+        assert all(i.flag_bits & 0x800 for i in infos)  # the UTF-8 flag: Windows shows the Chinese names
+        assert zf.read(CHANGSHOU) == (work / CHANGSHOU).read_bytes()
+    body = draft.get_body(("plain",))
+    assert body is not None and "已压缩为" in body.get_content() and CHANGSHOU in body.get_content()
+
+
+# ------------------------------------------------------------------ the password
+
+
+def test_password_never_appears(smtp_server: Callable[..., Running], work: Path, tmp_path: Path, ca_file: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    server = smtp_server("starttls", refuse={"nobody@czj.example.gov.cn"})
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    eml = tmp_path / "d.eml"
+    runs = [
+        xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--to", "nobody@czj.example.gov.cn", cwd=work),
+        xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--dry-run", cwd=work),
+        xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--body", "附件请查收", "--eml", str(eml), cwd=work),
+        xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--smtp-port", str(free_port()), cwd=work),
+    ]
+    assert [r.returncode for r in runs] == [2, 0, 0, 2]
+    assert len(server.handler.messages) == 1
+    texts = [r.stdout + r.stderr for r in runs] + [eml.read_text(encoding="ascii"),
+                                                    (tmp_path / "cfg" / "sent.log").read_text(encoding="utf-8"),
+                                                    server.handler.messages[0].data.decode("ascii")]
+    import base64
+    encoded = base64.b64encode(PASSWORD.encode()).decode()
+    for found in texts:
+        assert PASSWORD not in found and encoded not in found
+
+
+def test_password_is_refused_in_settings_and_options(work: Path, tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg" / "email.toml"
+    cfg.parent.mkdir()
+    cfg.write_text(f'host = "127.0.0.1"\npassword = "{PASSWORD}"\n', encoding="utf-8")
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--dry-run", cwd=work)
+    assert proc.returncode == 2 and "不能写密码" in proc.stderr and PASSWORD not in proc.stderr
+    with pytest.raises(MailSettingsError, match="不能写密码"):
+        resolve([Layer("工作簿参数表", {"password": "x"})])
+    assert "--password" not in xl("email", "-h", cwd=work).stdout
+
+
+def test_missing_password_says_where_to_put_it(work: Path, tmp_path: Path) -> None:
+    write_config(tmp_path, port=25, tls="none")
+    proc = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 2
+    assert credentials.PASSWORD_ENV in proc.stderr and f"python -m keyring set xl_tools-smtp {USER}" in proc.stderr
+
+
+def test_password_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """keyring's own lookup with a backend that keeps passwords in memory (no desktop keyring here)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        keyring.set_password(credentials.KEYRING_SERVICE, USER, PASSWORD)
+        found = credentials.find_password(USER, {})
+        assert found is not None and found.value == PASSWORD and "密钥环" in found.source
+        assert PASSWORD not in repr(found) and PASSWORD not in str(found)
+        assert credentials.find_password("other@example.gov.cn", {}) is None
+        env = credentials.find_password(USER, {credentials.PASSWORD_ENV: "from-env"})
+        assert env is not None and env.value == "from-env"  # the environment first
+    finally:
+        keyring.set_keyring(previous)
+
+
+# ------------------------------------------------------------------ settings (pure)
+
+
+def test_later_layers_win() -> None:
+    layers = [Layer("配置文件", {"host": "smtp.a.gov.cn", "port": 465, "user": "a@a.gov.cn", "max_size_mb": 10}),
+              Layer("环境变量 XL_TOOLS_SMTP_HOST", {"host": "smtp.b.gov.cn"}),
+              Layer("工作簿参数表", {"sender_name": "财务科", "to": ["jxk@czj.gov.cn"]}),
+              Layer("命令行选项", {"max_size_mb": 5, "sender_name": None})]
+    s = resolve(layers)
+    assert (s.host, s.port, s.tls, s.user, s.sender, s.sender_name, s.to, s.max_size_mb) == (
+        "smtp.b.gov.cn", 465, "ssl", "a@a.gov.cn", "a@a.gov.cn", "财务科", ("jxk@czj.gov.cn",), 5)
+    assert s.sources["host"] == "环境变量 XL_TOOLS_SMTP_HOST" and s.sources["sender_name"] == "工作簿参数表"
+    assert s.sources["tls"] == "按端口 465 推定" and s.sources["max_size_mb"] == "命令行选项"
+
+
+def test_an_empty_value_removes_the_login() -> None:
+    s = resolve([Layer("配置文件", {"user": "a@a.gov.cn", "sender_name": "财务科"}), Layer("命令行选项", {"user": ""})])
+    assert s.user is None and s.sender is None and s.sender_name == "财务科"
+    with pytest.raises(MailSettingsError, match="host"):
+        resolve([Layer("命令行选项", {"host": " "})])
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ({}, ("starttls", 587)), ({"tls": "ssl"}, ("ssl", 465)), ({"port": 465}, ("ssl", 465)),
+    ({"port": 25}, ("starttls", 25)), ({"tls": "none", "host": "localhost"}, ("none", 25)),
+    ({"tls": "STARTTLS", "port": "2525"}, ("starttls", 2525))])
+def test_port_and_tls_follow_each_other(given: dict[str, Any], expected: tuple[str, int]) -> None:
+    s = resolve([Layer("命令行选项", given)])
+    assert (s.tls, s.port) == expected
+
+
+@pytest.mark.parametrize("host", ["smtp.example.gov.cn", "10.0.0.5", "127.0.0.2.example.com"])
+def test_no_encryption_only_on_this_machine(host: str) -> None:
+    with pytest.raises(MailSettingsError, match="只能用于本机"):
+        resolve([Layer("命令行选项", {"host": host, "tls": "none"})])
+    for local in ("localhost", "127.0.0.1", "::1", "[::1]"):
+        assert resolve([Layer("命令行选项", {"host": local, "tls": "none"})]).tls == "none"
+
+
+def test_bad_values_name_their_source(tmp_path: Path) -> None:
+    with pytest.raises(MailSettingsError, match="环境变量 XL_TOOLS_SMTP_PORT.*port.*abc"):
+        resolve(config.env_layers({"XL_TOOLS_SMTP_PORT": "abc"}))
+    with pytest.raises(MailSettingsError, match="「hots」不是邮件设置项"):
+        resolve([Layer("配置文件 x", {"hots": "a"})])
+    with pytest.raises(MailSettingsError, match="不是有效的邮箱地址"):
+        resolve([Layer("命令行选项", {"sender": "财务科"})])
+    bad = tmp_path / "bad.toml"
+    bad.write_text('host = "a\n', encoding="utf-8")
+    with pytest.raises(MailSettingsError, match="不是有效的 TOML"):
+        config.file_layer(bad)
+    nested = tmp_path / "nested.toml"
+    nested.write_text('[smtp]\nhost = "a"\n', encoding="utf-8")
+    with pytest.raises(MailSettingsError, match=r"\[smtp\]"):
+        config.file_layer(nested)
+    assert config.file_layer(tmp_path / "none.toml").values == {}
+    with pytest.raises(MailSettingsError, match="不存在"):
+        config.file_layer(tmp_path / "none.toml", required=True)
+
+
+def test_config_and_log_locations() -> None:
+    home = Path("/home/u")
+    assert config.config_path({}, windows=False, home=home) == home / ".config" / "xl_tools" / "email.toml"
+    assert config.config_path({"XDG_CONFIG_HOME": "/x"}, windows=False, home=home) == Path("/x/xl_tools/email.toml")
+    assert config.config_path({"APPDATA": r"C:\Users\u\AppData\Roaming"}, windows=True, home=home) == \
+        Path(r"C:\Users\u\AppData\Roaming") / "xl_tools" / "email.toml"
+    assert config.config_path({config.CONFIG_ENV: "/etc/m.toml", "XDG_CONFIG_HOME": "/x"}) == Path("/etc/m.toml")
+    assert config.log_path({}, Path("/x/xl_tools/email.toml")) == Path("/x/xl_tools/sent.log")
+    assert config.log_path({config.LOG_ENV: "/var/log/xl.log"}, Path("/x/email.toml")) == Path("/var/log/xl.log")
+
+
+def test_addresses_are_checked() -> None:
+    found = message.parse_addresses(["科长 <kz@a.gov.cn>", "a@a.gov.cn, b@b.gov.cn"], "收件人")
+    assert [(a.display_name, a.addr_spec) for a in found] == [("科长", "kz@a.gov.cn"), ("", "a@a.gov.cn"),
+                                                              ("", "b@b.gov.cn")]
+    for bad in ("jxk", "jxk@czj", "财务@czj.gov.cn"):
+        with pytest.raises(MailSettingsError, match="收件人地址"):
+            message.parse_addresses([bad], "收件人")
+
+
+# ------------------------------------------------------------------ texts and sizes (pure)
+
+
+def test_subject_and_body_from_the_workbooks() -> None:
+    from xl_tools.services import evaluate_file
+
+    summary = text.summarise(CHANGSHOU, evaluate_file(WORKBOOKS / CHANGSHOU))
+    assert (summary.unit, summary.year, summary.project_count) == ("重庆市长寿区医疗保障局", 2021, 1)
+    assert text.subject([summary]) == "重庆市长寿区医疗保障局2021年度预算绩效自评材料（1个项目）"
+    body = text.body([summary], [(CHANGSHOU, 10965)], "长寿区医保局财务科")
+    assert "部门整体：重庆市长寿区医疗保障局，未能计分" in body
+    assert "1. 2021年医疗服务与保障能力提升(医疗保障能力提升部分)中央补助资金：100 分，优" in body
+    assert f"{CHANGSHOU}（10.7 KB）" in body and body.rstrip().endswith("长寿区医保局财务科")
+    assert text.archive_name([summary]) == "重庆市长寿区医疗保障局2021年度预算绩效自评材料.zip"
+    empty = text.WorkbookSummary("a.xlsx", None, None, "default", ())
+    assert text.subject([empty]) == "预算绩效自评材料"
+
+
+def test_size_limit_and_advice() -> None:
+    files = [message.Attachment("a.xlsx", b"x" * 600_000), message.Attachment("b.pdf", b"x" * 600_000)]
+    message.check_size(files, 2, zipped=False)
+    with pytest.raises(message.TooLarge) as caught:
+        message.check_size(files, 1, zipped=False)
+    assert "超过上限 1 MB" in str(caught.value) and "--zip" in str(caught.value) and "a.xlsx 585.9 KB" in str(caught.value)
+    with pytest.raises(message.TooLarge) as caught:
+        message.check_size(files, 1, zipped=True)
+    assert "--zip" not in str(caught.value)
+
+
+def test_repeated_names_get_a_number() -> None:
+    files = [message.Attachment(n, b"") for n in ("自评表.xlsx", "自评表.xlsx", "自评表.XLSX", "自评表.pdf")]
+    assert [a.name for a in message.unique_names(files)] == ["自评表.xlsx", "自评表(2).xlsx", "自评表(3).XLSX",
+                                                               "自评表.pdf"]
+
+
+def test_message_headers() -> None:
+    msg = message.build_message(sender=USER, sender_name=SENDER_NAME, to=message.parse_addresses(["a@b.gov.cn"], "收件人"),
+                                cc=[], subject="自评", body="正文", attachments=[], message_id="<1@x>",
+                                date=datetime(2024, 3, 1, 9, 30).astimezone(), draft=True)
+    raw = msg.as_bytes(policy=message.SEND_POLICY)
+    assert raw.isascii() and b"\r\nX-Unsent: 1\r\n" in raw and b"From: =?utf-8?" in raw
+    parsed = BytesParser(policy=policy.default).parsebytes(raw)
+    assert parsed["From"].addresses[0].display_name == SENDER_NAME and parsed["Subject"] == "自评"
+    assert not parsed.is_multipart()
+
+
+def test_the_command_line_loads_no_mail_library() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, xl_tools.cli; print(sorted(m for m in ('smtplib', 'keyring', 'aiosmtpd') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_smtplib_errors_are_classified() -> None:
+    """What the adapter says for replies that no server here can be made to give on demand."""
+    from xl_tools.adapters.smtp import _failure
+
+    where = Server("smtp.example.gov.cn", 465, "ssl", USER, PASSWORD)
+    said = _failure(smtplib.SMTPSenderRefused(553, b"sender mismatch", USER), "send", where, USER)
+    assert "发件地址" in str(said) and not said.transient
+    said = _failure(smtplib.SMTPDataError(552, b"too big"), "send", where, USER)
+    assert "大小" in str(said) and not said.transient
+    said = _failure(smtplib.SMTPConnectError(421, b"too many connections"), "connect", where, USER)
+    assert said.transient
+    said = _failure(TimeoutError(), "connect", Server("smtp.example.gov.cn", 465, "starttls"), USER)
+    assert said.transient and "--tls ssl" in str(said)
+    said = _failure(ConnectionResetError(104, "Connection reset by peer"), "send", where, USER)
+    assert said.transient and "中断" in str(said)

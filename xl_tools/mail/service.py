@@ -1,0 +1,281 @@
+"""``xl-tools email`` as an operation: check the workbooks, make the attachments, then send, draft or preview.
+
+The command line and (later) the ribbon call these; the ribbon adds its workbook's 参数
+sheet as a settings layer through ``load_settings(workbook=...)``.  PDFs and reports are
+made in a temporary folder, read into memory and the folder removed: nothing is written
+next to the user's files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+
+from ..adapters.smtp import Delivery, Server, SmtpError, deliver
+from ..core.findings import Finding, Level, has_errors
+from ..errors import XlToolsError
+from ..reading.grid import WorkbookGrid
+from ..services import Evaluation, evaluate_book, read_book
+from . import config, sentlog, text
+from .credentials import PASSWORD_ENV, Secret, store_hint
+from .message import (
+    SEND_POLICY,
+    Attachment,
+    build_message,
+    check_size,
+    parse_addresses,
+    unique_names,
+    zip_attachments,
+)
+from .settings import Layer, MailSettings, MailSettingsError, resolve
+
+ERRORS_SHOWN = 5
+
+
+class WorkbookHasErrors(XlToolsError):
+    """A workbook to send has error-level findings and --force was not given."""
+
+
+@dataclass
+class Checked:
+    """A workbook read, scored and checked."""
+
+    path: Path
+    book: WorkbookGrid
+    evaluation: Evaluation
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.evaluation.result.all_findings() if f.level is Level.ERROR]
+
+
+@dataclass
+class MailRequest:
+    """What the user asked for; addresses not given here come from the settings."""
+
+    to: Sequence[str] = ()
+    cc: Sequence[str] = ()
+    subject: str | None = None
+    body: str | None = None
+    attach_pdf: bool = False
+    attach_report: bool = False
+    zip: bool = False
+
+
+@dataclass
+class Prepared:
+    """Everything of one mail except the server's answer."""
+
+    settings: MailSettings
+    to: list[Address]
+    cc: list[Address]
+    subject: str
+    body: str
+    files: list[Attachment]
+    """The workbooks, PDFs and reports, each on its own."""
+    attachments: list[Attachment]
+    """What the mail carries: ``files``, or one .zip of them."""
+    zipped: bool
+    checked: list[Checked]
+    message_id: str
+    when: datetime
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(dict.fromkeys(a.addr_spec for a in [*self.to, *self.cc]))
+
+    def message(self, *, draft: bool = False) -> EmailMessage:
+        return build_message(sender=self.settings.sender, sender_name=self.settings.sender_name, to=self.to,
+                             cc=self.cc, subject=self.subject, body=self.body, attachments=self.attachments,
+                             message_id=self.message_id, date=self.when, draft=draft)
+
+    def check_size(self) -> None:
+        check_size(self.attachments, self.settings.max_size_mb, zipped=self.zipped)
+
+
+@dataclass
+class Sent:
+    delivery: Delivery
+    log: Path
+    message_id: str
+    server: str
+
+
+def load_settings(options: Mapping[str, Any], workbook: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> tuple[MailSettings, Path]:
+    """Settings from the config file, the environment, a workbook's 参数 sheet and the options, in that order."""
+    environ = os.environ if environ is None else environ
+    path = config.config_path(environ)
+    layers = [config.file_layer(path, required=bool(environ.get(config.CONFIG_ENV))), *config.env_layers(environ)]
+    if workbook:
+        layers.append(Layer("工作簿参数表", workbook))
+    layers.append(Layer("命令行选项", {k: v for k, v in options.items() if v not in (None, ())}))
+    return resolve(layers), path
+
+
+def check_workbooks(paths: Sequence[Path], rule_set: str | Path | None = None, *, force: bool = False) -> list[Checked]:
+    """Read and check every workbook; refuse (WorkbookHasErrors) when any has errors, unless ``force``."""
+    checked = []
+    for path in dict.fromkeys(Path(p).resolve() for p in paths):
+        book = read_book(path)
+        checked.append(Checked(path, book, evaluate_book(book, rule_set)))
+    bad = [c for c in checked if has_errors(c.evaluation.result.all_findings())]
+    if bad and not force:
+        lines = []
+        for c in bad:
+            lines.append(f"{c.path.name} 有 {len(c.errors)} 个错误级别的问题：")
+            lines += [f"  [错误] {f.code} {f.sheet or ''}{'!' + f.cell if f.cell else ''} {f.message}"
+                      for f in c.errors[:ERRORS_SHOWN]]
+            if len(c.errors) > ERRORS_SHOWN:
+                lines.append(f"  （另有 {len(c.errors) - ERRORS_SHOWN} 个，xl-tools validate {c.path.name} 查看全部）")
+        lines.append("未发送。请先改正这些问题（xl-tools validate 查看全部），或确认无误后加 --force 仍然发送")
+        raise WorkbookHasErrors("\n".join(lines))
+    return checked
+
+
+def open_elsewhere(path: Path) -> bool:
+    """True when Excel or WPS has ``path`` open (its ~$ owner file is beside it): unsaved edits are not sent.
+
+    Excel names the owner file ~$ + the name, or ~$ + the name without its first two
+    characters when the name is long enough to need it.
+    """
+    return any(path.with_name(f"~${name}").exists() for name in (path.name, path.name[2:]))
+
+
+def _made_files(checked: Sequence[Checked], pdf: bool, report: bool) -> list[Attachment]:
+    """Each workbook, then its PDF and report when asked for, made in a temporary folder."""
+    pdfs: dict[Path, Attachment] = {}
+    reports: dict[Path, Attachment] = {}
+    if pdf or report:
+        with tempfile.TemporaryDirectory(prefix="xl_tools_email_") as tmp:
+            if pdf:
+                pdfs = _pdfs(checked, Path(tmp) / "pdf")
+            if report:
+                reports = _reports(checked, Path(tmp) / "report")
+    files = []
+    for c in checked:
+        files.append(Attachment(c.path.name, c.path.read_bytes()))
+        files += [x for x in (pdfs.get(c.path), reports.get(c.path)) if x]
+    return files
+
+
+def _pdfs(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
+    from ..conversion import convert_files
+
+    batches: list[list[Checked]] = []  # one LibreOffice run a batch; same-named inputs in different batches
+    for c in checked:
+        batch = next((b for b in batches if all(x.path.stem.lower() != c.path.stem.lower() for x in b)), None)
+        if batch is None:
+            batches.append([c])
+        else:
+            batch.append(c)
+    made = {}
+    for i, batch in enumerate(batches):
+        for c, result in zip(batch, convert_files([c.path for c in batch], "pdf", folder / str(i))):
+            if result.output is None:
+                raise XlToolsError(f"未能生成 {c.path.name} 的 PDF：{result.error}；可以不加 --attach-pdf 发送")
+            made[c.path] = Attachment(f"{c.path.stem}.pdf", result.output.read_bytes())
+    return made
+
+
+def _reports(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
+    from ..adapters.docx_report import write_docx
+    from ..narrative import build_report, workbook_texts
+
+    made = {}
+    for i, c in enumerate(checked):
+        name = f"{c.path.stem}_自评报告.docx"
+        written = write_docx(build_report(c.evaluation, workbook_texts(c.book, c.evaluation.forms)),
+                             folder / str(i) / name)
+        made[c.path] = Attachment(name, written.read_bytes())
+    return made
+
+
+def prepare(request: MailRequest, settings: MailSettings, checked: Sequence[Checked], *,
+            now: datetime | None = None) -> Prepared:
+    """The mail for ``checked`` workbooks: recipients, subject and body (default ones from the workbooks),
+    attachments (with PDFs and reports made when asked), zipped when asked."""
+    from ..narrative import workbook_texts
+
+    to = parse_addresses(list(request.to) or list(settings.to), "收件人")
+    cc = parse_addresses(list(request.cc) or list(settings.cc), "抄送")
+    if not to:
+        raise MailSettingsError("没有收件人：请用 --to 指定（可多次使用），或在配置文件中写 to = [\"地址\"]")
+    when = (now or datetime.now()).astimezone()
+    summaries = [text.summarise(c.path.name, c.evaluation, workbook_texts(c.book, c.evaluation.forms).unit)
+                 for c in checked]
+    files = unique_names(_made_files(checked, request.attach_pdf, request.attach_report))
+    attachments = [zip_attachments(files, text.archive_name(summaries), when)] if request.zip else files
+    body = request.body if request.body is not None else text.body(
+        summaries, [(a.name, a.size) for a in files], settings.sender_name,
+        zip_name=attachments[0].name if request.zip else None)
+    domain = settings.sender.rpartition("@")[2] if settings.sender else "xl-tools.invalid"
+    return Prepared(settings, to, cc, request.subject or text.subject(summaries), body, files, attachments,
+                    request.zip, list(checked), make_msgid(domain=domain), when)
+
+
+def write_draft(prepared: Prepared, target: Path) -> Path:
+    """The mail as an .eml draft (X-Unsent: 1): Outlook opens it ready to send, others as a message."""
+    if target.suffix.lower() != ".eml":
+        raise XlToolsError(f"草稿只能保存为 .eml（收到 {target.name}）；请用 --eml 指定以 .eml 结尾的文件名")
+    if any(target.resolve() == c.path.resolve() for c in prepared.checked):
+        raise XlToolsError("草稿文件不能与要发送的工作簿相同；请用 --eml 指定另一个文件名")
+    prepared.check_size()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    partial.write_bytes(prepared.message(draft=True).as_bytes(policy=SEND_POLICY))
+    os.replace(partial, target)
+    return target
+
+
+def server_of(settings: MailSettings, password: Secret | None) -> Server:
+    """The server to send through; says what is missing (host, sender, password) in Chinese."""
+    if not settings.host:
+        raise MailSettingsError("未设置邮件服务器：请在配置文件中写 host = \"smtp.…\"，或用环境变量 XL_TOOLS_SMTP_HOST、"
+                                "选项 --smtp-host 指定（只想看看邮件可用 --dry-run 或 --eml 草稿.eml）")
+    if not settings.sender:
+        raise MailSettingsError("未设置发件地址：请在配置文件中写 sender = \"地址\"，或用 --from、环境变量 XL_TOOLS_SENDER")
+    if settings.user and password is None:
+        raise MailSettingsError(f"未找到账号 {settings.user} 的 SMTP 密码：请设置环境变量 {PASSWORD_ENV}，"
+                                f"或把密码存入系统密钥环：{store_hint(settings.user)}")
+    return Server(settings.host, settings.port or 0, settings.tls, settings.user,
+                  password.value if password else None, settings.ca_file, settings.timeout)
+
+
+def send(prepared: Prepared, password: Secret | None, log: Path, *,
+         sleep: Callable[[float], None] = time.sleep) -> Sent:
+    """Send through the configured server and record the outcome in the sent-log (failures too)."""
+    settings = prepared.settings
+    server = server_of(settings, password)
+    prepared.check_size()
+    data = prepared.message().as_bytes(policy=SEND_POLICY)
+    record = {"when": prepared.when, "message_id": prepared.message_id, "sender": settings.sender or "",
+              "subject": prepared.subject, "server": f"{server.host}:{server.port}",
+              "to": [a.addr_spec for a in prepared.to], "cc": [a.addr_spec for a in prepared.cc],
+              "attachments": prepared.attachments, "workbooks": [str(c.path.resolve()) for c in prepared.checked]}
+    try:
+        delivery = deliver(server, settings.sender or "", prepared.recipients, data, tries=settings.tries,
+                           delay=settings.retry_delay, sleep=sleep)
+    except SmtpError as exc:
+        message = _redact(str(exc), password)
+        sentlog.append(log, sentlog.entry(**record, accepted=[], refused={r: message for r in prepared.recipients},
+                                          tries=exc.tries, error=message))
+        raise SmtpError(message, exc.transient, exc.tries) from None
+    delivery.refused = {k: _redact(v, password) for k, v in delivery.refused.items()}
+    sentlog.append(log, sentlog.entry(**record, accepted=delivery.accepted, refused=delivery.refused,
+                                      tries=delivery.tries))
+    return Sent(delivery, log, prepared.message_id, f"{server.host}:{server.port}")
+
+
+def _redact(message: str, password: Secret | None) -> str:
+    """A server that echoes what it was sent must not put the password on the screen or in the log."""
+    return message.replace(password.value, "******") if password and password.value else message
