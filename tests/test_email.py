@@ -24,6 +24,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
@@ -762,3 +763,27 @@ def test_smtplib_errors_are_classified() -> None:
     assert said.transient and "--tls ssl" in str(said)
     said = _failure(ConnectionResetError(104, "Connection reset by peer"), "send", where, USER)
     assert said.transient and "中断" in str(said)
+
+
+def test_the_workbooks_parameters_sheet_says_where_it_goes(work: Path, tmp_path: Path) -> None:
+    """A unit's template keeps its 报送邮箱 in 参数 (rows email.to / email.cc / email.sender_name, column D):
+    no --to needed; a list typed in one cell with Chinese separators; an option still wins over it.
+    (Seed 004's two projects with points summing to 100 are errors, hence --force.)"""
+    write_config(tmp_path, user=None, sender="caiwu@yushui.example.gov.cn")
+    name = "渝水区医保局2022_项目自评.xlsx"
+    wb = openpyxl.load_workbook(WORKBOOKS / name)
+    params = wb["参数"]
+    rows = {params.cell(r, 1).value: r for r in range(1, params.max_row + 1)}
+    params.cell(rows["email.to"], 4).value = "jxk@czj.example.gov.cn，ysk@czj.example.gov.cn"
+    params.cell(rows["email.sender_name"], 4).value = "渝水区医保局财务股"
+    wb.save(work / name)
+    proc = xl("email", name, "--force", "--dry-run", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "收件人：jxk@czj.example.gov.cn、ysk@czj.example.gov.cn" in proc.stdout
+    assert "发件人：渝水区医保局财务股 <caiwu@yushui.example.gov.cn>" in proc.stdout
+    proc = xl("email", name, "--force", "--dry-run", "--to", "other@czj.example.gov.cn", cwd=work)
+    assert "收件人：other@czj.example.gov.cn" in proc.stdout
+    params.cell(rows["email.to"], 1).value = "email.password"  # a password typed into the workbook is refused
+    wb.save(work / name)
+    proc = xl("email", name, "--force", "--dry-run", cwd=work)
+    assert proc.returncode == 2 and "工作簿参数表中不能写密码" in proc.stderr

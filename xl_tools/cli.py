@@ -361,7 +361,7 @@ def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], sub
 
     发送前逐个校验工作簿：有错误级别的问题时不发送（退出码 1），确认无误可加 --force。
     默认主题和正文由工作簿生成（单位、年度、各项目得分和等级）；附件名保留中文。
-    邮件服务器设置依次取自配置文件 email.toml、环境变量、命令行选项（后者优先），
+    邮件服务器设置依次取自配置文件 email.toml、环境变量、第一个工作簿「参数」表的 email.* 行、命令行选项（后者优先），
     密码只从环境变量 XL_TOOLS_SMTP_PASSWORD 或系统密钥环读取。
     有收件人被拒收或无法发送时退出码为 2。每次发送记入发送记录 sent.log。
 
@@ -376,12 +376,12 @@ def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], sub
         raise XlToolsError("--dry-run 与 --eml 只能选一个")
     options = {"host": smtp_host, "port": smtp_port, "tls": tls, "user": smtp_user, "sender": sender,
                "sender_name": sender_name, "max_size_mb": max_size}
-    settings, config_file = service.load_settings(options)
     try:
         checked = service.check_workbooks(list(paths), rule_set, force=force)
     except service.WorkbookHasErrors as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_FINDINGS)
+    settings, config_file = service.load_settings(options, workbook=service.workbook_layer(checked[0]))
     for c in checked:
         if c.errors:
             click.echo(f"注意：{c.path.name} 有 {len(c.errors)} 个错误级别的问题，已按 --force 照常附上", err=True)

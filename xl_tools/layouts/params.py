@@ -12,6 +12,8 @@ from .labels import find_cells, is_blank, norm_label
 
 PARAMS_SHEET = "参数"
 RULE_SET_KEY = "rule_set"
+MAIL_PREFIX = "email."
+"""参数 rows "email.to", "email.cc", "email.sender_name": where this workbook is sent (``xl-tools email``)."""
 
 
 def read(grid: Grid) -> tuple[dict[str, tuple[Any, str]], str | None, list[Finding]]:
@@ -64,3 +66,19 @@ def _rule_set_problem(name: str | None) -> str | None:
 
 def is_params_sheet(grid: Grid) -> bool:
     return grid.name == PARAMS_SHEET or bool(find_cells(grid, ("本工作簿取值",)))
+
+
+def mail_settings(grid: Grid) -> dict[str, Any]:
+    """The workbook's own mail settings from its 参数 sheet (column D, else C), keyed without the prefix."""
+    header = find_cells(grid, ("本工作簿取值",))
+    value_col = header[0][1] if header else 4
+    found: dict[str, Any] = {}
+    for r in range(1, grid.max_row + 1):
+        key = grid.value(r, 1)
+        if not isinstance(key, str) or not key.strip().startswith(MAIL_PREFIX):
+            continue
+        value = grid.value(r, value_col)
+        value = value if not is_blank(value) else grid.value(r, value_col - 1)
+        if not is_blank(value):
+            found[key.strip()[len(MAIL_PREFIX):]] = value
+    return found

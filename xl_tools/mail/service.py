@@ -122,6 +122,14 @@ def load_settings(options: Mapping[str, Any], workbook: Mapping[str, Any] | None
     return resolve(layers), path
 
 
+def workbook_layer(checked: Checked) -> dict[str, Any]:
+    """The email.* rows of the workbook's 参数 sheet (its unit's 报送邮箱, 抄送, 发件人名称)."""
+    from ..layouts.params import PARAMS_SHEET, mail_settings
+
+    grid = checked.book.sheet(PARAMS_SHEET)
+    return mail_settings(grid) if grid is not None else {}
+
+
 def check_workbooks(paths: Sequence[Path], rule_set: str | Path | None = None, *, force: bool = False) -> list[Checked]:
     """Read and check every workbook; refuse (WorkbookHasErrors) when any has errors, unless ``force``."""
     checked = []

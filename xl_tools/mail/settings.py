@@ -8,6 +8,7 @@ is taken, and a bad one is reported with the layer it came from.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,7 +73,7 @@ def check_address(value: Any) -> str:
 
 
 def _addresses(value: Any) -> tuple[str, ...]:
-    items = value.split(",") if isinstance(value, str) else value
+    items = re.split(r"[,，;；、\s]+", value) if isinstance(value, str) else value  # typed in a cell: 、，； too
     if not isinstance(items, (list, tuple)):
         raise TypeError("应为邮箱地址或地址列表")
     return tuple(_text(v) for v in items if not (isinstance(v, str) and not v.strip()))

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core import rules
 from ..core.formulas import LIVE_SETTINGS
 from ..layouts import template as names
-from ..layouts.params import RULE_SET_KEY
+from ..layouts.params import MAIL_PREFIX, RULE_SET_KEY
 from .save import save_stable
 from .style import CENTER, INPUT_FILL, LEFT, TITLE_FONT, print_setup, put, widths
 
@@ -141,6 +141,7 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
 
 
 PARAMS_HEADER_ROW = 3
+MAIL_ROWS = (("to", "报送邮箱（收件人，多个用逗号分隔）"), ("cc", "抄送邮箱"), ("sender_name", "发件人显示名称"))
 LIVE, RERUN = "公式直接读取，立即生效", "需重新运行 xl-tools recompute"
 
 
@@ -154,6 +155,7 @@ def params_rows(rule_set: rules.RuleSet) -> list[list[object]]:
         [RULE_SET_KEY, "规则集（内置名称或 .toml 文件）", rule_set.name, None, RERUN],
         *([key, rules.LABELS[key], rules.setting_to_text(key, rule_set.values[key]), None,
            LIVE if key in LIVE_SETTINGS else RERUN] for key in sorted(rule_set.values)),
+        *([f"{MAIL_PREFIX}{key}", label, None, None, "发送邮件（xl-tools email）时使用"] for key, label in MAIL_ROWS),
     ]
 
 
