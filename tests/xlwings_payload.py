@@ -38,3 +38,34 @@ def payload(path: Path, *, active: int = 0) -> dict[str, Any]:
 def live_book(path: Path) -> xw.Book:
     """The workbook as a ribbon function sees it in Excel, on Linux."""
     return xw.Book(json=payload(path))
+
+
+def applied(before: dict[str, Any], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The payload Excel would send next, after carrying out a button's actions (what the tests need of
+    Excel: values and formulas land in their cells, sheets are added, cleared and deleted)."""
+    import copy
+
+    after = copy.deepcopy(before)
+    sheets = after["sheets"]
+    for action in actions:
+        func, args = action["func"], action["args"]
+        if func == "addSheet":
+            sheets.insert(args[0], {"name": args[1], "pictures": [], "tables": [], "values": [[]]})
+        elif func == "sheetDelete":
+            del sheets[action["sheet_position"]]
+        elif func == "clearContents":
+            sheets[action["sheet_position"]]["values"] = [[]]
+        elif func in ("setValues", "setFormula"):
+            grid = sheets[action["sheet_position"]]["values"]
+            top, left = action["start_row"], action["start_column"]
+            for r, row in enumerate(action["values"]):
+                for c, value in enumerate(row):
+                    while len(grid) <= top + r:
+                        grid.append([])
+                    line = grid[top + r]
+                    line.extend([""] * (left + c + 1 - len(line)))
+                    line[left + c] = "" if value is None else value
+    for sheet in sheets:  # rectangular, as Excel sends a used range
+        width = max((len(row) for row in sheet["values"]), default=0)
+        sheet["values"] = [row + [""] * (width - len(row)) for row in sheet["values"]] or [[]]
+    return after

@@ -1,0 +1,155 @@
+"""The ribbon's button functions, driven through xlwings' own API on Linux (its remote interpreter,
+``xw.Book(json=...)``): what each button asks Excel to do is the book's list of actions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwings as xw
+
+from xl_tools import ribbon, services
+from xl_tools.recompute import recompute_file
+
+from xlwings_payload import applied, payload
+
+REPO = Path(__file__).resolve().parents[1]
+YUSHUI = REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx"  # seed 004 in the template, with a 参数 sheet
+YUZHONG = REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx"  # seed 000, no 参数 sheet
+
+
+def press(name: str, data: dict, **kwargs) -> list[dict]:
+    book = xw.Book(json=data)
+    ribbon.BUTTONS[name](book, **kwargs)
+    return book.json()["actions"]
+
+
+def cells_written(actions: list[dict], data: dict) -> dict[tuple[str, str], object]:
+    """(sheet, cell) -> what was written, for the single-cell writes the buttons make into existing sheets."""
+    from xl_tools.reading.grid import cell_address
+
+    names = [s["name"] for s in data["sheets"]]
+    out = {}
+    for a in actions:
+        if a["func"] in ("setValues", "setFormula") and a["sheet_position"] < len(names) and a["row_count"] == 1 \
+                and a["column_count"] == 1:
+            out[(names[a["sheet_position"]], cell_address(a["start_row"] + 1, a["start_column"] + 1))] = a["values"][0][0]
+    return out
+
+
+def test_every_ribbon_button_has_a_function() -> None:
+    assert set(ribbon.BUTTONS) == {"check", "fill", "recompute", "undo", "summary", "collect", "report", "pdf",
+                                   "email"}
+
+
+def test_importing_the_ribbon_is_cheap() -> None:
+    """A click starts a fresh Python: the ribbon module must not pull in the heavy libraries."""
+    code = ("import sys, xl_tools.ribbon; "
+            "print(sorted(m for m in ('openpyxl', 'pandas', 'lxml', 'python_calamine', 'docx', 'rapidfuzz') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_check_lists_the_findings_with_links_and_alerts_the_counts() -> None:
+    data = payload(YUSHUI)
+    actions = press("check", data)
+    assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "校验结果"
+    rows = actions[1]["values"]
+    findings = services.score_file(YUSHUI).all_findings()  # the same service `xl-tools validate` uses
+    assert rows[0] == ["级别", "代码", "工作表", "单元格", "项目", "说明"] and len(rows) == len(findings) + 1
+    # seed 004: 三联单印刷费 and IC卡制作费 have points summing to 100 (errors first)
+    assert [r[1] for r in rows[1:3]] == ["WEIGHT_TOTAL", "WEIGHT_TOTAL"]
+    assert rows[1][3] == '=HYPERLINK("#\'三联单印刷费\'!H13","H13")'
+    alert = actions[-1]
+    assert alert["func"] == "alert" and alert["args"][0].startswith("校验完成：错误 2 个")
+
+
+def test_recompute_writes_the_formulas_of_the_file_command_and_nothing_else(tmp_path: Path) -> None:
+    data = payload(YUSHUI)
+    actions = press("recompute", data)
+    live = {k: v for k, v in cells_written(actions, data).items() if isinstance(v, str) and v.startswith("=")}
+    wb = openpyxl.load_workbook(recompute_file(YUSHUI, tmp_path / "r.xlsx").path)
+    from_file = {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                 if c.data_type == "f"}  # real formulas, not a text like '=100%
+    assert live == from_file  # the same formulas in the same cells
+    counts = Counter(a["func"] for a in actions)
+    assert counts["setFormula"] == len(live) and "deleteSheet" not in counts
+
+
+def test_recompute_adds_the_parameters_sheet_when_missing() -> None:
+    data = payload(YUZHONG)
+    actions = press("recompute", data)
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert added == ["参数", "_xl_tools_undo"]
+    formulas = [v for v in cells_written(actions, data).values() if isinstance(v, str)]
+    assert any("'参数'!" in f for f in formulas)  # the formulas read the settings there
+
+
+def test_undo_puts_back_what_the_last_button_overwrote() -> None:
+    """After 重算得分 (Excel carried out its actions), 撤销 writes the old contents back: seed 004's
+    医疗救助补助资金 had the claimed scores 20 in I13 and 100 in its total I21, and nothing in the helper columns."""
+    before = payload(YUSHUI)
+    after = applied(before, press("recompute", before))
+    undone = press("undo", after)
+    restored = cells_written(undone, after)
+    assert restored[("医疗救助补助资金", "I13")] == 20 and restored[("医疗救助补助资金", "I21")] == 100
+    assert restored[("医疗救助补助资金", "O13")] == ""  # a helper cell cleared (the remote engine sends None as "")
+    assert [a["func"] for a in undone][-2:] == ["sheetDelete", "alert"]
+    assert press("undo", applied(after, undone))[-1]["args"][0] == "没有可以撤销的操作。"
+
+
+def test_fill_writes_only_the_input_cells(tmp_path: Path) -> None:
+    from test_cli import xl
+
+    new = tmp_path / "自评.xlsx"
+    assert xl("new", "--from-targets", REPO / "workbooks" / "綦江区医疗保障局2023_项目支出绩效目标表.xlsx",
+              "-o", new, cwd=tmp_path).returncode == 0
+    assert xl("collect", new, "-o", tmp_path / "采集表.xlsx", cwd=tmp_path).returncode == 0
+    wb = openpyxl.load_workbook(tmp_path / "采集表.xlsx")
+    ws = wb.active
+    ws["G4"], ws["G5"] = 2800, 96  # 城乡居民医疗保险基金区级补助: 全年执行数, 资金及时划拨
+    wb.save(tmp_path / "已填.xlsx")
+    data = payload(new)
+    actions = press("fill", data, source=tmp_path / "已填.xlsx")
+    written = cells_written(actions, data)
+    assert written == {("城乡居民医疗保险基金区级补助（预安排）", "E6"): 2800,
+                       ("城乡居民医疗保险基金区级补助（预安排）", "G13"): 96}
+    assert "已填入 2 个单元格" in actions[-1]["args"][0]
+
+
+def test_a_failure_is_a_message_box_not_a_traceback() -> None:
+    data = payload(YUSHUI)
+    data["book"]["name"] = "未保存.xlsx"  # an unsaved workbook: no folder to write beside
+    actions = press("collect", data)
+    assert actions[-1]["func"] == "alert" and actions[-1]["args"][3] == "critical"
+    assert "请先保存工作簿" in actions[-1]["args"][0]
+    broken = payload(YUSHUI)
+    broken["sheets"] = [{"name": "备忘", "pictures": [], "tables": [], "values": [["年底前报送"]]}]
+    broken["names"] = []
+    actions = press("recompute", broken)
+    assert actions[-1]["args"][3] == "critical" and "没有能识别的绩效自评表" in actions[-1]["args"][0]
+
+
+def test_collect_and_report_write_beside_the_saved_workbook(tmp_path: Path) -> None:
+    saved = tmp_path / YUSHUI.name
+    saved.write_bytes(YUSHUI.read_bytes())
+    data = payload(saved)
+    data["book"]["name"] = str(saved)  # what Excel gives as the full name of a saved workbook
+    assert "采集表已写入" in press("collect", data)[-1]["args"][0]
+    assert "报告已写入" in press("report", data)[-1]["args"][0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [saved.name, f"{saved.stem}_采集表.xlsx", f"{saved.stem}_自评报告.docx"])
+
+
+def test_run_dispatches_by_button_id() -> None:
+    book = xw.Book(json=payload(YUSHUI))
+    ribbon.run("summary", book)
+    actions = book.json()["actions"]
+    assert actions[0]["args"][1] == "表11" and actions[-1]["args"][0].startswith("已生成「表11」：9 个项目")
+    with pytest.raises(KeyError):
+        ribbon.run("nonexistent", book)

@@ -1,0 +1,102 @@
+"""Writing into a workbook open in Excel through xlwings, with a snapshot for 撤销上次操作.
+
+Running a macro clears Excel's own undo history, so every button first keeps
+what it is about to overwrite (value and, where Excel can tell, formula) in a
+hidden sheet; ``undo`` puts it back.  Only the cells a button owns are
+written; nothing written is read back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..reading.grid import Grid, position
+from ..workbook.package import CellWrite
+
+UNDO_SHEET = "_xl_tools_undo"
+UNDO_HEADER = ["按钮", "工作表", "单元格", "原值", "原公式"]
+
+
+class LiveWorkbook:
+    """An ``xlwings.Book`` as the ribbon writes it, with the grids it was read into (for the old values)."""
+
+    def __init__(self, book: Any, grids: Mapping[str, Grid]) -> None:
+        self.book = book
+        self.grids = grids
+        self.snapshot: list[list[Any]] = []
+
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def write(self, sheet: str, writes: Mapping[str, CellWrite], button: str) -> int:
+        """Write the cells (formulas with their leading "="), keeping the old contents for undo."""
+        target = self.book.sheets[sheet]
+        grid = self.grids.get(sheet)
+        for ref, write in writes.items():
+            rng = target.range(ref)
+            old_value = grid.value(*position(ref)) if grid is not None else None
+            self.snapshot.append([button, sheet, ref, old_value, _formula(rng)])
+            if write.formula is not None:
+                rng.formula = "=" + write.formula
+            else:
+                rng.value = write.value
+        return len(writes)
+
+    def put_sheet(self, title: str, rows: Sequence[Sequence[Any]]) -> Any:
+        """A toolkit-owned sheet (校验结果, 表11, 参数) written whole in one call; replaced if it exists."""
+        if title in self.sheet_names():
+            sheet = self.book.sheets[title]
+            sheet.clear_contents()
+        else:
+            sheet = self.book.sheets.add(title, after=self.book.sheets[len(self.book.sheets) - 1])
+        width = max((len(r) for r in rows), default=1)
+        if rows:
+            sheet.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
+        return sheet
+
+    def save_snapshot(self) -> None:
+        """Keep this button's old contents (replacing the previous button's: one level of undo)."""
+        if not self.snapshot:
+            return
+        sheet = self.put_sheet(UNDO_SHEET, [UNDO_HEADER, *self.snapshot])
+        try:
+            sheet.api.Visible = 2  # xlSheetVeryHidden: users cannot unhide it from the sheet tabs
+        except Exception:  # the remote interpreter has no COM object: hidden the ordinary way
+            sheet.visible = False
+
+    def status(self, text: str | bool) -> None:
+        try:
+            self.book.app.status_bar = text
+        except NotImplementedError:  # not available on the remote interpreter
+            pass
+
+    def alert(self, text: str, *, critical: bool = False) -> None:
+        self.book.app.alert(text, title="绩效自评工具", mode="critical" if critical else "info")
+
+
+def _formula(rng: Any) -> str | None:
+    """The cell's formula when Excel can tell (COM); None on the remote interpreter."""
+    try:
+        text = rng.formula
+    except NotImplementedError:
+        return None
+    return text if isinstance(text, str) and text.startswith("=") else None
+
+
+def restore(book: Any) -> int:
+    """Put back what the last button overwrote; the snapshot is then removed.  Returns the cells restored."""
+    if UNDO_SHEET not in [s.name for s in book.sheets]:
+        return 0
+    snapshot = book.sheets[UNDO_SHEET]
+    rows = snapshot.range("A1").expand().options(ndim=2).value or []
+    restored = 0
+    for _button, sheet, ref, value, formula in (r[:5] for r in rows[1:] if r and r[1]):
+        rng = book.sheets[sheet].range(ref)
+        if formula:
+            rng.formula = formula
+        else:
+            rng.value = None if value == "" else value  # an empty cell comes back as "": clear it, not a text
+        restored += 1
+    snapshot.delete()
+    return restored

@@ -1,0 +1,280 @@
+"""The functions behind the 绩效自评 ribbon buttons, called through xlwings' RunPython.
+
+The add-in's VBA has one callback, ``XlTools.OnAction``, which runs
+``xl_tools.ribbon.run(<button id>)``; each button reads the open workbook
+through xlwings (``reading.xlwings_backend``), calls the same services as the
+command line, writes only the cells the toolkit owns (``adapters.excel_live``,
+which keeps a snapshot for 撤销上次操作) and ends with a short alert.  A
+failure is a Chinese message box, never a Python traceback dialog.  Every
+function takes the book as an argument too, so it runs from a Python prompt
+and in tests (``xw.Book(json=...)``).  Imports are deferred: a click starts a
+fresh Python, and importing this module must stay cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Button = Callable[..., Any]
+BUTTONS: dict[str, Button] = {}
+
+
+def run(button: str, book: Any = None) -> None:
+    """The one entry point of the VBA dispatcher: ``r.run('check')``."""
+    if button not in BUTTONS:
+        raise KeyError(f"未知的按钮：{button}")
+    BUTTONS[button](book)
+
+
+def _caller(book: Any) -> Any:
+    if book is not None:
+        return book
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def button(name: str) -> Callable[[Button], Button]:
+    """Register a button; its errors become a Chinese message box and the status bar is always reset."""
+
+    def register(func: Button) -> Button:
+        @functools.wraps(func)
+        def wrapper(book: Any = None, *args: Any, **kwargs: Any) -> Any:
+            from .adapters.excel_live import LiveWorkbook
+            from .errors import XlToolsError
+
+            live = LiveWorkbook(_caller(book), {})
+            live.status("绩效自评工具：正在处理……")
+            try:
+                return func(live, *args, **kwargs)
+            except XlToolsError as exc:
+                live.alert(str(exc), critical=True)
+            except Exception as exc:  # never a traceback dialog in front of a finance officer
+                live.alert(f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把工作簿和这条信息发给维护者",
+                           critical=True)
+            finally:
+                live.status(False)
+            return None
+
+        BUTTONS[name] = wrapper
+        return wrapper
+
+    return register
+
+
+def _evaluate(live: Any) -> Any:
+    """Read the open workbook (bulk, through xlwings) and score it; the grids are kept for the old values."""
+    from .reading.xlwings_backend import read_book
+    from .services import evaluate_book
+
+    book = read_book(live.book)
+    live.grids = {g.name: g for g in book.sheets}
+    return evaluate_book(book)
+
+
+def _counts(findings: list[Any]) -> str:
+    from .core.findings import Level
+
+    counts = {level: sum(1 for f in findings if f.level is level) for level in Level}
+    return f"错误 {counts[Level.ERROR]} 个，警告 {counts[Level.WARNING]} 个，提示 {counts[Level.INFO]} 个"
+
+
+def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
+    """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS)."""
+    from .core.findings import LEVEL_LABEL, Level
+    from .workbook.summary import FINDINGS_HEADERS
+
+    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+    rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
+    for f in sorted(findings, key=lambda f: order[f.level]):
+        cell = f.cell
+        if f.sheet in sheets and f.cell:
+            quoted = f.sheet.replace("'", "''").replace('"', '""')
+            cell = f'=HYPERLINK("#\'{quoted}\'!{f.cell}","{f.cell}")'
+        rows.append([LEVEL_LABEL[f.level], f.code, f.sheet, cell, f.project, f.message])
+    return rows
+
+
+@button("check")
+def check(live: Any) -> None:
+    """校验权重: every check of `xl-tools validate`, listed in 校验结果 with links to the cells."""
+    from .workbook.summary import FINDINGS_SHEET
+
+    evaluation = _evaluate(live)
+    findings = evaluation.result.all_findings()
+    live.put_sheet(FINDINGS_SHEET, _findings_rows(findings, live.sheet_names()))
+    live.alert(f"校验完成：{_counts(findings)}。详见「{FINDINGS_SHEET}」工作表。")
+
+
+def _params(live: Any, evaluation: Any) -> dict[str, str]:
+    """The 参数 cells the formulas read; the toolkit's 参数 sheet is added when the workbook has none."""
+    from .reading.grid import position
+    from .recompute import params_cells
+    from .workbook.template import PARAMS_SHEET, params_rows
+
+    rule_set = evaluation.settings[0].rule_set
+    grid = live.grids.get(PARAMS_SHEET)
+    if grid is not None:
+        return params_cells(lambda ref: grid.value(*position(ref)), rule_set)
+    live.put_sheet(PARAMS_SHEET, params_rows(rule_set))
+    return params_cells(None, rule_set)
+
+
+def _recompute(live: Any, evaluation: Any, name: str) -> int:
+    from .recompute import plan
+
+    planned = plan(evaluation, _params(live, evaluation))
+    written = sum(live.write(sheet, writes, name) for sheet, writes in planned.writes.items())
+    live.save_snapshot()
+    return written
+
+
+@button("recompute")
+def recompute(live: Any) -> None:
+    """重算得分: the score formulas of `xl-tools recompute`, written into the open workbook (Excel computes)."""
+    evaluation = _evaluate(live)
+    written = _recompute(live, evaluation, "recompute")
+    live.alert(f"已写入 {written} 个单元格的计分公式；改完成值或权重后得分会自动更新。"
+               f"校验：{_counts(evaluation.result.all_findings())}。")
+
+
+@button("fill")
+def fill_actuals(live: Any, source: str | Path | None = None) -> None:
+    """填充完成值: the values of a returned collection sheet, into the input cells only, then the formulas."""
+    from .collection import read_collection
+    from .core.matching import plan_fill
+    from .errors import XlToolsError
+    from .workbook.package import CellWrite
+
+    if source is None:
+        source = _pick_file(live.book)
+        if source is None:
+            return
+    evaluation = _evaluate(live)
+    plan = plan_fill(read_collection(Path(source)), evaluation.forms)
+    kept = [w for w in plan.writes if not live.grids[w.sheet].is_formula(*_rc(w.cell))]
+    if not kept and not plan.writes:
+        raise XlToolsError("采集表中没有可以填入的值：" + "；".join((plan.unmatched + plan.conflicts)[:5]))
+    for sheet in dict.fromkeys(w.sheet for w in kept):
+        live.write(sheet, {w.cell: CellWrite(w.value) for w in kept if w.sheet == sheet}, "fill")
+    live.save_snapshot()
+    skipped = len(plan.writes) - len(kept)
+    problems = len(plan.unmatched) + len(plan.ambiguous) + len(plan.conflicts) + len(plan.unreadable)
+    live.alert(f"已填入 {len(kept)} 个单元格" + (f"，{skipped} 个是公式未改动" if skipped else "")
+               + (f"；{problems} 行未能填入，请用 xl-tools fill 查看明细" if problems else "")
+               + "。请再点「重算得分」。")
+
+
+def _rc(ref: str) -> tuple[int, int]:
+    from .reading.grid import position
+
+    found = position(ref)
+    assert found is not None, ref
+    return found
+
+
+def _pick_file(book: Any) -> str | None:
+    """Excel's own file dialog (COM); elsewhere the path must be given."""
+    from .errors import XlToolsError
+
+    try:
+        chosen = book.app.api.GetOpenFilename("采集表 (*.xlsx;*.csv),*.xlsx;*.csv", 1, "选择业务科室填好的采集表")
+    except Exception as exc:
+        raise XlToolsError("请选择采集表文件（此环境无法打开文件对话框）") from exc
+    return chosen if isinstance(chosen, str) else None  # False when the user cancels
+
+
+@button("summary")
+def summary(live: Any) -> None:
+    """生成表11: one row per project of the open workbook, totals and rates (figures as computed now)."""
+    from .workbook.summary import SUMMARY_HEADERS, SUMMARY_SHEET
+
+    evaluation = _evaluate(live)
+    projects = [p for p in evaluation.result.projects if p.type == "project"]
+    rows: list[list[Any]] = [["项目绩效自评结果汇总表"], [], list(SUMMARY_HEADERS)]
+    for i, p in enumerate(projects, start=1):
+        rate = p.executed / p.budget if p.budget and p.executed is not None else None
+        rows.append([i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet])
+    budget, executed = sum(p.budget or 0 for p in projects), sum(p.executed or 0 for p in projects)
+    rows.append(["合计", None, None, budget, executed, executed / budget if budget else None])
+    live.put_sheet(SUMMARY_SHEET, rows)
+    live.alert(f"已生成「{SUMMARY_SHEET}」：{len(projects)} 个项目，预算数合计 {budget:,.2f} 万元。")
+
+
+def _beside(book: Any, suffix: str) -> Path:
+    from .errors import XlToolsError
+
+    full = Path(book.fullname)
+    if not full.parent.exists() or str(full.parent) in ("", "."):
+        raise XlToolsError("请先保存工作簿：输出文件写在工作簿旁边")
+    return full.with_name(f"{full.stem}{suffix}")
+
+
+@button("collect")
+def export_collection(live: Any) -> None:
+    """导出采集表: the collection sheet for the business sections, next to the workbook."""
+    from .collection import write_collection
+
+    evaluation = _evaluate(live)
+    out = write_collection(evaluation, Path(live.book.fullname), _beside(live.book, "_采集表.xlsx"))
+    live.alert(f"采集表已写入：{out}")
+
+
+@button("report")
+def report(live: Any) -> None:
+    """生成报告: the narrative 绩效自评报告 (.docx) next to the workbook."""
+    from .adapters.docx_report import write_docx
+    from .narrative import build_report, workbook_texts
+    from .reading.xlwings_backend import read_book
+    from .services import evaluate_book
+
+    book = read_book(live.book)
+    evaluation = evaluate_book(book)
+    out = write_docx(build_report(evaluation, workbook_texts(book, evaluation.forms)),
+                     _beside(live.book, "_自评报告.docx"))
+    live.alert(f"报告已写入：{out}")
+
+
+@button("pdf")
+def export_pdf(live: Any) -> None:
+    """导出PDF: Excel's own PDF export of the workbook (its print settings: A4, one page wide)."""
+    from .errors import XlToolsError
+
+    out = _beside(live.book, ".pdf")
+    try:
+        live.book.to_pdf(str(out))
+    except NotImplementedError as exc:
+        raise XlToolsError("此环境不能由 Excel 导出 PDF；请用 xl-tools convert 工作簿 --to pdf") from exc
+    live.alert(f"PDF 已写入：{out}")
+
+
+@button("email")
+def email(live: Any) -> None:
+    """发送邮件: the saved workbook, its PDF and report, to the 参数 sheet's 报送邮箱 (email.to)."""
+    from .errors import XlToolsError
+    from .mail import config, service
+    from .mail.credentials import find_password
+
+    path = Path(live.book.fullname)
+    if not path.is_file():
+        raise XlToolsError("请先保存工作簿：发送的是保存在磁盘上的文件")
+    checked = service.check_workbooks([path])
+    settings, config_file = service.load_settings({}, workbook=service.workbook_layer(checked[0]))
+    request = service.MailRequest((), (), None, None, True, True, False)
+    prepared = service.prepare(request, settings, checked)
+    sent = service.send(prepared, find_password(settings.user), config.log_path(config=config_file))
+    refused = sent.delivery.refused
+    live.alert(f"已发送给 {'、'.join(sent.delivery.accepted) or '（无）'}"
+               + (f"；未送达：{'、'.join(refused)}" if refused else "") + f"。记录：{sent.log}", critical=bool(refused))
+
+
+@button("undo")
+def undo(live: Any) -> None:
+    """撤销上次操作: what the last button overwrote, put back."""
+    from .adapters.excel_live import restore
+
+    restored = restore(live.book)
+    live.alert(f"已恢复 {restored} 个单元格。" if restored else "没有可以撤销的操作。")
