@@ -483,6 +483,31 @@ def template(output: Path, year: int, rule_set: str | None) -> None:
     click.echo(f"模板已写入：{written}")
 
 
+@main.group()
+def addin() -> None:
+    """Excel 功能区加载项：「绩效自评」选项卡的模板 .xlsm 和加载项 .xlam。
+
+    示例：xl-tools addin build -o templates
+    """
+
+
+@addin.command("build")
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
+              show_default=True, help="输出文件夹。")
+@handle_errors
+def addin_build(outdir: Path) -> None:
+    """生成带「绩效自评」功能区的模板 绩效自评模板.xlsm 和加载项 xl_tools.xlam（每次生成的文件逐字节相同）。
+
+    其中的 xlwings VBA 模块取自本机安装的 xlwings，其版本必须与 xl_tools 固定的版本一致。
+
+    示例：xl-tools addin build -o templates
+    """
+    from .addin.build import build_all
+
+    for written in build_all(outdir):
+        click.echo(f"已写入：{written}")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "fmt", required=True, type=click.Choice(["pdf", "xlsx", "ods"]), help="目标格式。")

@@ -178,8 +178,8 @@ def add_params_sheet(wb: Workbook, rule_set: rules.RuleSet) -> Worksheet:
     return ws
 
 
-def build_template(path: str | Path, *, year: int = 2023, rule_set: str = "default") -> Path:
-    """The blank template: a project sheet, 参数, 表11 and 校验结果."""
+def template_workbook(*, year: int = 2023, rule_set: str = "default") -> Workbook:
+    """The blank template: a project sheet, 参数, 表11 and 校验结果 (the .xlsm add-in template adds its macros to it)."""
     from .summary import add_findings_sheet, add_summary_sheet
 
     wb = Workbook()
@@ -188,4 +188,8 @@ def build_template(path: str | Path, *, year: int = 2023, rule_set: str = "defau
     add_params_sheet(wb, rules.load_rule_set(rule_set))
     add_summary_sheet(wb, [], year=year)
     add_findings_sheet(wb, [])
-    return save_stable(wb, path)
+    return wb
+
+
+def build_template(path: str | Path, *, year: int = 2023, rule_set: str = "default") -> Path:
+    return save_stable(template_workbook(year=year, rule_set=rule_set), path)

@@ -1,0 +1,331 @@
+"""The 绩效自评 ribbon: its text sources, and the .xlsm and .xlam `xl-tools addin build` makes from them.
+
+The built files are read back by readers that share no code with the builder:
+lxml with Microsoft's customUI14 schema, zipfile, olefile, oletools' olevba (its
+own MS-OVBA decompressor and dir-stream parser) and LibreOffice.  What only Excel
+can show (that it compiles the project on open and the buttons call back) is not
+tested here; README says so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tomllib
+import warnings
+import zipfile
+from pathlib import Path
+
+import olefile
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+with warnings.catch_warnings():  # olevba's pyparsing grammar uses names pyparsing 3 deprecates
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from oletools.olevba import VBA_Parser, decompress_stream
+
+from xl_tools.adapters.libreoffice import find_soffice
+from xl_tools.addin import build
+from xl_tools.addin.ovba import compress
+from xl_tools.addin.vbaproject import Module, build_project, read_donor
+from xl_tools.errors import XlToolsError
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+SOURCES = REPO / "xl_tools" / "addin"
+XSD = "{http://www.w3.org/2001/XMLSchema}"
+UI = "{http://schemas.microsoft.com/office/2009/07/customui}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+UI14_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+GROUPS = {
+    "校验": {"check": "校验权重"},
+    "计算": {"fill": "填充完成值", "recompute": "重算得分", "undo": "撤销上次操作"},
+    "汇总": {"summary": "生成表11", "collect": "导出采集表"},
+    "输出": {"report": "生成报告", "pdf": "导出PDF", "email": "发送邮件"},
+}
+# file name -> (main content type, VBA project name, the xlwings module's caller workbook, its xlwings .bas)
+BUILT = {
+    build.TEMPLATE_NAME: ("application/vnd.ms-excel.sheet.macroEnabled.main+xml", "XlToolsTemplate",
+                          "ThisWorkbook", "xlwings.bas"),
+    build.ADDIN_NAME: ("application/vnd.ms-excel.addin.macroEnabled.main+xml", "XlToolsAddin",
+                       "ActiveWorkbook", "xlwings_custom_addin.bas"),
+}
+
+
+def pinned_version() -> str:
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    (pin,) = [d for d in dependencies if d.startswith("xlwings")]
+    return pin.split("==")[1]
+
+
+def ribbon() -> etree._Element:
+    return etree.parse(str(SOURCES / "ribbon.xml")).getroot()
+
+
+def buttons() -> list[etree._Element]:
+    return ribbon().findall(f".//{UI}button")
+
+
+# ---- the text sources -------------------------------------------------------------------------------------
+
+
+def lxml_schema(path: Path) -> etree.XMLSchema:
+    """customUI14.xsd as lxml can load it.
+
+    Microsoft's schema names some attributes twice in a derived type (CT_ButtonRegular adds AG_Enabled, which
+    its base CT_Control already has), which libxml2 rejects.  Each duplicate that libxml2 names is removed from
+    the derived type; removing attribute uses can only make the schema stricter, so a document valid against the
+    result is valid against the original.
+    """
+    doc = etree.parse(str(path))
+    root = doc.getroot()
+    groups = {g.get("name"): g for g in root.iter(f"{XSD}attributeGroup") if g.get("name")}
+
+    def attributes(group: etree._Element) -> set[str]:
+        names = {a.get("name") for a in group.iter(f"{XSD}attribute")}
+        for ref in group.iter(f"{XSD}attributeGroup"):
+            if ref.get("ref"):
+                names |= attributes(groups[ref.get("ref")])
+        return names
+
+    for _ in range(50):
+        try:
+            return etree.XMLSchema(doc)
+        except etree.XMLSchemaParseError as exc:
+            found = re.search(r"complex type '(\w+)': Duplicate attribute use '(\w+)'", str(exc))
+            assert found, exc
+            ctype, name = found.groups()
+            extension = root.find(f"{XSD}complexType[@name='{ctype}']/{XSD}complexContent/{XSD}extension")
+            uses = ([a for a in extension.findall(f"{XSD}attribute") if a.get("name") == name]
+                    or [g for g in extension.findall(f"{XSD}attributeGroup")
+                        if name in attributes(groups[g.get("ref")])])
+            extension.remove(uses[0])
+    raise AssertionError("customUI14.xsd still does not load")
+
+
+def test_ribbon_is_valid_customui14() -> None:
+    xsd = SCHEMAS / "customUI14.xsd"
+    if not xsd.is_file():
+        pytest.skip(f"Microsoft's customUI14.xsd is not beside the repository ({xsd})")
+    schema = lxml_schema(xsd)
+    document = etree.parse(str(SOURCES / "ribbon.xml"))
+    assert schema.validate(document), schema.error_log
+    # the check has teeth: a size the schema lacks is refused
+    broken = etree.fromstring((SOURCES / "ribbon.xml").read_bytes().replace(b'size="large"', b'size="huge"', 1))
+    assert not schema.validate(broken)
+
+
+def test_ribbon_has_the_tab_groups_and_buttons() -> None:
+    (tab,) = ribbon().findall(f"{UI}ribbon/{UI}tabs/{UI}tab")
+    assert tab.get("label") == "绩效自评"
+    found = {g.get("label"): {b.get("id"): b.get("label") for b in g.findall(f"{UI}button")}
+             for g in tab.findall(f"{UI}group")}
+    assert found == GROUPS
+    assert [g.get("label") for g in tab.findall(f"{UI}group")] == list(GROUPS)
+    for button in buttons():
+        assert button.get("onAction") == "XlTools.OnAction", button.get("id")
+        assert button.get("imageMso"), button.get("id")
+        assert CJK.search(button.get("screentip", "")) and CJK.search(button.get("supertip", "")), button.get("id")
+
+
+def test_every_button_is_one_python_knows() -> None:
+    from xl_tools.ribbon import BUTTONS
+
+    assert {b.get("id") for b in buttons()} == set(BUTTONS)
+
+
+def test_vba_module_is_ascii_and_dispatches_every_button() -> None:
+    data = (SOURCES / "XlTools.bas").read_bytes()
+    assert data.isascii()
+    text = data.decode("ascii")
+    assert text.splitlines()[0] == 'Attribute VB_Name = "XlTools"'
+    assert re.search(r"^Option Explicit$", text, re.MULTILINE)
+    subs = re.findall(r"^(?:Public )?Sub (\w+)\((.*)\)$", text, re.MULTILINE)
+    assert subs == [("OnAction", "control As IRibbonControl")]
+    assert """RunPython "import xl_tools.ribbon as r; r.run('" & control.Id & "')\"""" in text
+
+
+def test_a_module_that_is_not_ascii_is_refused() -> None:
+    with zipfile.ZipFile(build.XlwingsSources.installed().folder / "quickstart_addin_ribbon.xlam") as zf:
+        donor = read_donor(zf.read("xl/vbaProject.bin"))
+    with pytest.raises(ValueError, match="ASCII"):
+        build_project(donor, "P", [Module("M", "standard", 'Attribute VB_Name = "M"\nMsgBox "校验"\n')])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=3000), st.binary(min_size=8192, max_size=8192),
+                 st.lists(st.sampled_from([b"Dim ", b"x", b" As Long\r\n", b"\0", b"    ", b"End Sub\r\n"]),
+                          max_size=2500).map(b"".join)))
+def test_olevba_decompresses_what_we_compress(data: bytes) -> None:
+    """Random bytes need raw chunks, repetitive text long overlapping copies; oletools' decompressor reads both.
+
+    (A short last chunk that does not compress is refused: a raw chunk holds 4096 bytes; text always compresses.)
+    """
+    assert decompress_stream(bytearray(compress(data))) == data
+
+
+# ---- the built files --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    written = build.build_all(tmp_path_factory.mktemp("addin"))
+    return {p.name: p for p in written}
+
+
+def test_the_pin_the_builder_reads_is_pyprojects() -> None:
+    assert build.pinned_xlwings() == pinned_version()
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_package_has_ribbon_and_vba_parts(built: dict[str, Path], name: str) -> None:
+    main_type, _, _, _ = BUILT[name]
+    with zipfile.ZipFile(built[name]) as zf:
+        parts = set(zf.namelist())
+        root_rels = etree.fromstring(zf.read("_rels/.rels")).findall(f"{PKG_REL}Relationship")
+        ui = [r.get("Target") for r in root_rels if r.get("Type", "").endswith("/ui/extensibility")]
+        assert ui == ["customUI/customUI14.xml"]
+        assert [r.get("Type") for r in root_rels if r.get("Target") == ui[0]] == [UI14_REL]
+        assert zf.read("customUI/customUI14.xml") == (SOURCES / "ribbon.xml").read_bytes()
+        assert "customUI/customUI.xml" not in parts
+        book_rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels")).findall(f"{PKG_REL}Relationship")
+        assert [r.get("Target") for r in book_rels if r.get("Type") == VBA_REL] == ["vbaProject.bin"]
+        assert "xl/vbaProject.bin" in parts
+        types = {o.get("PartName"): o.get("ContentType")
+                 for o in etree.fromstring(zf.read("[Content_Types].xml")).findall(f"{CT}Override")}
+        assert types["/xl/workbook.xml"] == main_type
+        assert types["/xl/vbaProject.bin"] == "application/vnd.ms-office.vbaProject"
+
+
+def project_streams(path: Path) -> olefile.OleFileIO:
+    with zipfile.ZipFile(path) as zf:
+        return olefile.OleFileIO(zf.read("xl/vbaProject.bin"), raise_defects=olefile.DEFECT_INCORRECT)
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_vba_project_is_source_only(built: dict[str, Path], name: str) -> None:
+    ole = project_streams(built[name])
+    streams = ["/".join(e) for e in ole.listdir()]
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")  # version 0xFFFF, no cache
+    assert not [s for s in streams if "__SRP_" in s]
+    assert {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/XlTools", "VBA/xlwings"} <= set(streams)
+
+
+def olevba_modules(path: Path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {Path(vba_name).stem: code.replace("\r\n", "\n")
+                for _, _, vba_name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_olevba_reads_back_our_modules(built: dict[str, Path], name: str) -> None:
+    _, _, caller, xlwings_bas = BUILT[name]
+    modules = olevba_modules(built[name])
+    assert modules["XlTools"] == (SOURCES / "XlTools.bas").read_text(encoding="ascii")
+    xlwings = modules["xlwings"]
+    version = pinned_version()
+    assert f'Public Const XLWINGS_VERSION As String = "{version}"' in xlwings
+    assert f'Const XLPyDLLName As String = "xlwings64-{version}.dll"' in xlwings
+    assert 'Public Const PROJECT_NAME As String = "xl_tools"' in xlwings
+    assert f'XLPy.SetAttr XLPy.Module("xlwings._xlwindows"), "BOOK_CALLER", {caller}' in xlwings
+    # the rest is xlwings' own text, unchanged
+    original = (build.XlwingsSources.installed().folder / xlwings_bas).read_text(encoding="ascii")
+    assert re.sub(r'PROJECT_NAME As String = "\w+"', "", original) == re.sub(
+        r'PROJECT_NAME As String = "\w+"', "", xlwings)
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_every_sheet_has_its_document_module(built: dict[str, Path], name: str) -> None:
+    with zipfile.ZipFile(built[name]) as zf:
+        book = etree.fromstring(zf.read("xl/workbook.xml"))
+        code_names = [book.find(f"{MAIN}workbookPr").get("codeName")]
+        code_names += [etree.fromstring(zf.read(n)).find(f"{MAIN}sheetPr").get("codeName")
+                       for n in sorted(zf.namelist()) if n.startswith("xl/worksheets/sheet")]
+    project = project_streams(built[name]).openstream("PROJECT").read().decode("cp1252")
+    documents = re.findall(r"^Document=(\w+)/&H00000000\r$", project, re.MULTILINE)
+    assert sorted(documents) == sorted(code_names) and code_names[0] == "ThisWorkbook"
+    modules = olevba_modules(built[name])
+    for code_name, excel_class in zip(code_names, ["00020819"] + ["00020820"] * (len(code_names) - 1), strict=True):
+        # VB_Base: the Excel Workbook / Worksheet class the document module extends
+        assert modules[code_name].startswith(f'Attribute VB_Name = "{code_name}"\n'
+                                             f'Attribute VB_Base = "0{{{excel_class}-0000-0000-C000-000000000046}}"\n')
+
+
+def test_template_is_the_toolkits_template(built: dict[str, Path]) -> None:
+    with zipfile.ZipFile(REPO / "templates" / "绩效自评模板.xlsx") as plain, \
+            zipfile.ZipFile(built[build.TEMPLATE_NAME]) as macro:
+        titles = [s.get("name") for s in etree.fromstring(macro.read("xl/workbook.xml")).iter(f"{MAIN}sheet")]
+        assert titles == [s.get("name") for s in etree.fromstring(plain.read("xl/workbook.xml")).iter(f"{MAIN}sheet")]
+        for part in ("xl/styles.xml", "docProps/core.xml"):
+            assert macro.read(part) == plain.read(part)
+        for i in range(1, len(titles) + 1):  # each sheet as it is in the .xlsx, but for its codeName
+            sheet = f"xl/worksheets/sheet{i}.xml"
+            assert macro.read(sheet).replace(f' codeName="Sheet{i}"'.encode(), b"", 1) == plain.read(sheet)
+
+
+def libreoffice_basic(sources: list[Path], outdir: Path) -> dict[str, dict[str, str]]:
+    """Each file converted to .ods by LibreOffice, which keeps the VBA it imported as Basic/<project>/<module>.xml."""
+    soffice = find_soffice()
+    assert soffice, "LibreOffice (soffice) is needed: bash .ci/test.sh installs it"
+    found = {}
+    for source in sources:
+        # an .xlam is not recognised by its extension; name the filter LibreOffice opens .xlsm with
+        infilter = ["--infilter=Calc Office Open XML"] if source.suffix == ".xlam" else []
+        subprocess.run([soffice, f"-env:UserInstallation={(outdir / 'profile').as_uri()}", "--headless", "--norestore",
+                        *infilter, "--convert-to", "ods", "--outdir", str(outdir), str(source)],
+                       check=True, capture_output=True, timeout=240)
+        with zipfile.ZipFile(outdir / f"{source.stem}.ods") as zf:
+            found[source.name] = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("Basic/")}
+    return found
+
+
+def test_libreoffice_opens_both_and_imports_our_module(built: dict[str, Path], tmp_path: Path) -> None:
+    basic = libreoffice_basic(list(built.values()), tmp_path)
+    for name, (_, project, _, _) in BUILT.items():
+        modules = basic[name]
+        assert f"Basic/{project}/xlwings.xml" in modules, sorted(modules)
+        assert "RunPython &quot;import xl_tools.ribbon as r; r.run(" in modules[f"Basic/{project}/XlTools.xml"]
+        assert "Public Sub OnAction(control As IRibbonControl)" in modules[f"Basic/{project}/XlTools.xml"]
+
+
+def test_two_builds_are_byte_identical(built: dict[str, Path], tmp_path: Path) -> None:
+    again = build.build_all(tmp_path)
+    assert [p.read_bytes() for p in again] == [built[p.name].read_bytes() for p in again]
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_committed_file_is_a_fresh_build(built: dict[str, Path], name: str) -> None:
+    committed = REPO / "templates" / name
+    assert committed.is_file(), f"run: xl-tools addin build -o templates ({committed} is missing)"
+    assert committed.read_bytes() == built[name].read_bytes(), "run: xl-tools addin build -o templates"
+
+
+def test_another_xlwings_version_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(build, "pinned_xlwings", lambda: "0.30.0")
+    with pytest.raises(XlToolsError, match=r"需要 xlwings 0\.30\.0.*pip install xlwings==0\.30\.0"):
+        build.build_all(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_builds_both_files(built: dict[str, Path], tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
+    proc = subprocess.run(["xl-tools", "addin", "build", "-o", "出"], cwd=tmp_path, capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    for name, path in built.items():
+        assert (tmp_path / "出" / name).read_bytes() == path.read_bytes()
+        assert name in proc.stdout
+    help_text = subprocess.run(["xl-tools", "addin", "build", "-h"], capture_output=True, text=True, encoding="utf-8",
+                               env=env, timeout=120, check=True).stdout
+    assert "示例：xl-tools addin build" in help_text
