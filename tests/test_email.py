@@ -787,3 +787,28 @@ def test_the_workbooks_parameters_sheet_says_where_it_goes(work: Path, tmp_path:
     wb.save(work / name)
     proc = xl("email", name, "--force", "--dry-run", cwd=work)
     assert proc.returncode == 2 and "工作簿参数表中不能写密码" in proc.stderr
+
+
+def test_the_ribbon_button_sends_the_saved_workbook(smtp_server: Callable[..., Running], work: Path,
+                                                    tmp_path: Path, ca_file: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """发送邮件 in Excel: the saved file, its PDF and its report, to the configured 报送邮箱, through the same
+    service; the result is an alert (driven through xlwings' remote interpreter)."""
+    import xlwings as xw
+
+    from xl_tools import ribbon
+    from xlwings_payload import payload
+
+    server = smtp_server("starttls")
+    configure_for(server, tmp_path, ca_file, monkeypatch, to=["jxk@czj.example.gov.cn"])
+    data = payload(work / CHANGSHOU)
+    data["book"]["name"] = str(work / CHANGSHOU)  # Excel's full name of a saved workbook
+    book = xw.Book(json=data)
+    ribbon.email(book)
+    alert = book.json()["actions"][-1]
+    assert alert["func"] == "alert" and alert["args"][0].startswith("已发送给 jxk@czj.example.gov.cn")
+    got, = server.handler.messages
+    names = set(attachments_of(got.parsed()))
+    stem = Path(CHANGSHOU).stem
+    assert names == {CHANGSHOU, f"{stem}.pdf", f"{stem}_自评报告.docx"}
+    assert sorted(p.name for p in work.iterdir()) == sorted([CHANGSHOU, YUZHONG])  # nothing left beside it

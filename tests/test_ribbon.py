@@ -146,10 +146,31 @@ def test_collect_and_report_write_beside_the_saved_workbook(tmp_path: Path) -> N
         [saved.name, f"{saved.stem}_采集表.xlsx", f"{saved.stem}_自评报告.docx"])
 
 
-def test_run_dispatches_by_button_id() -> None:
-    book = xw.Book(json=payload(YUSHUI))
+def test_run_dispatches_by_button_id(tmp_path: Path) -> None:
+    """生成表11 through the dispatcher: its rows carry the figures `xl-tools summary` gives for the same file."""
+    from test_cli import xl
+
+    data = payload(YUSHUI)
+    book = xw.Book(json=data)
     ribbon.run("summary", book)
     actions = book.json()["actions"]
     assert actions[0]["args"][1] == "表11" and actions[-1]["args"][0].startswith("已生成「表11」：9 个项目")
+    live_rows = next(a["values"] for a in actions if a["func"] == "setValues")[3:12]
+    assert xl("summary", YUSHUI, "-o", tmp_path / "表11.xlsx", cwd=tmp_path).returncode == 0
+    cli = openpyxl.load_workbook(tmp_path / "表11.xlsx")["表11"]
+    cli_rows = [[c.value for c in row] for row in cli.iter_rows(min_row=4, max_row=12, max_col=9)]
+    assert [(r[1], r[3], r[4], r[6], r[7], r[8]) for r in live_rows] == \
+        [(r[1], r[3], r[4], r[6], r[7], r[8]) for r in cli_rows]
     with pytest.raises(KeyError):
         ribbon.run("nonexistent", book)
+
+
+def test_pdf_export_is_excels_and_says_so_where_excel_is_absent(tmp_path: Path) -> None:
+    """导出PDF asks Excel itself (Book.to_pdf, its print settings); the remote engine has no PDF export, and
+    the button then points to `xl-tools convert` instead of failing with a traceback."""
+    saved = tmp_path / YUSHUI.name
+    saved.write_bytes(YUSHUI.read_bytes())
+    data = payload(saved)
+    data["book"]["name"] = str(saved)
+    alert = press("pdf", data)[-1]
+    assert alert["args"][3] == "critical" and "xl-tools convert" in alert["args"][0]
