@@ -174,3 +174,29 @@ def test_pdf_export_is_excels_and_says_so_where_excel_is_absent(tmp_path: Path) 
     data["book"]["name"] = str(saved)
     alert = press("pdf", data)[-1]
     assert alert["args"][3] == "critical" and "xl-tools convert" in alert["args"][0]
+
+
+def test_recompute_applied_to_the_file_computes_what_the_command_line_computes(tmp_path: Path) -> None:
+    """The actions of 重算得分 written into the workbook file (as Excel would save it), recalculated by
+    LibreOffice, give every formula cell the value of `xl-tools recompute`'s file recalculated the same way."""
+    from xl_tools.adapters.libreoffice import convert_many
+
+    from xlwings_payload import apply_to_file
+
+    actions = press("recompute", payload(YUSHUI))
+    live = apply_to_file(YUSHUI, actions, tmp_path / "live.xlsx")
+    cli = recompute_file(YUSHUI, tmp_path / "cli.xlsx").path
+    live_done, cli_done = convert_many([live, cli], "xlsx", tmp_path / "lo", task="重新计算")
+    a = openpyxl.load_workbook(live_done, data_only=True)
+    b = openpyxl.load_workbook(cli_done, data_only=True)
+    formulas = openpyxl.load_workbook(cli)
+    checked = 0
+    for ws in formulas.worksheets:
+        if ws.title in ("变更记录", "参数"):
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    assert a[ws.title][c.coordinate].value == b[ws.title][c.coordinate].value, (ws.title, c.coordinate)
+                    checked += 1
+    assert checked > 300

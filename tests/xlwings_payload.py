@@ -69,3 +69,24 @@ def applied(before: dict[str, Any], actions: list[dict[str, Any]]) -> dict[str, 
         width = max((len(row) for row in sheet["values"]), default=0)
         sheet["values"] = [row + [""] * (width - len(row)) for row in sheet["values"]] or [[]]
     return after
+
+
+def apply_to_file(path: Path, actions: list[dict[str, Any]], out: Path) -> Path:
+    """The cell writes of a button's actions carried into the workbook file itself (values and formulas, into
+    the sheets that exist), through the toolkit's lossless package editor: the file Excel would then save."""
+    from xl_tools.reading.grid import cell_address
+    from xl_tools.workbook.package import CellWrite, Package
+
+    pkg = Package.open(path)
+    names = pkg.sheet_names()
+    for action in actions:
+        if action["func"] not in ("setValues", "setFormula") or action["sheet_position"] >= len(names):
+            continue
+        writes = {}
+        for r, row in enumerate(action["values"]):
+            for c, value in enumerate(row):
+                ref = cell_address(action["start_row"] + r + 1, action["start_column"] + c + 1)
+                is_formula = isinstance(value, str) and value.startswith("=")
+                writes[ref] = CellWrite(None, value[1:]) if is_formula else CellWrite(None if value == "" else value)
+        pkg.set_cells(names[action["sheet_position"]], writes)
+    return pkg.save(out)
