@@ -127,7 +127,10 @@ def _recompute(live: Any, evaluation: Any, name: str) -> int:
     from .recompute import plan
 
     planned = plan(evaluation, _params(live, evaluation))
-    written = sum(live.write(sheet, writes, name) for sheet, writes in planned.writes.items())
+    written = 0
+    for i, (sheet, writes) in enumerate(planned.writes.items(), start=1):
+        live.status(f"绩效自评工具：正在写入「{sheet}」（{i}/{len(planned.writes)}）……")
+        written += live.write(sheet, writes, name)
     live.save_snapshot()
     return written
 
