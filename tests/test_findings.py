@@ -39,6 +39,7 @@ READER_ONLY = {
     "ROWS_HIDDEN",  # indicators in hidden rows, still scored
     "MERGED_ACROSS_INDICATORS",  # one merged value cell read by several indicators
     "FILE_SKIPPED",  # summarise: a file of a many-file 表11 that cannot be read (tests/test_workflow.py)
+    "DUPLICATE_PROJECT",  # batch: one project in two files (tests/test_batch.py)
 }
 
 

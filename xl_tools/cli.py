@@ -301,6 +301,119 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="DIR|GLOB|FILE...")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="同时处理的进程数（默认：CPU 核数）；1 表示在本进程中逐个处理。")
+@click.option("--recompute", "do_recompute", is_flag=True,
+              help="把每个工作簿重新计算（同 recompute）后写入 -o 文件夹，不改动原文件。")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="把全部文件的项目汇总成一张 表11（.xlsx）。")
+@click.option("--findings", "findings_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="把全部文件的校验结果写入一个工作簿（.xlsx，首列为文件），读不了的文件也列在其中。")
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              help="重算结果的输出文件夹（用 --recompute 时必须给出；其中的文件不会被当作输入）。")
+@rules_option
+@password_option
+@handle_errors
+def batch(inputs: tuple[str, ...], jobs: int | None, do_recompute: bool, summary_path: Path | None,
+          findings_path: Path | None, outdir: Path | None, rule_set: str | None, password: str | None) -> None:
+    """批量处理成百上千个工作簿：文件夹（含子文件夹）、通配符或文件，多进程并行，带进度条。
+
+    某个文件读不了（损坏、加密、不是工作簿）时照常处理其余文件，该文件列入校验结果（FILE_SKIPPED）；
+    同一项目（项目编码相同，或名称相同）出现在多个文件中时给出警告（DUPLICATE_PROJECT）。
+    最后按文件、按问题代码列出数量。全部文件都已读取时退出码为 0（校验问题只报告），
+    有文件未能读取时为 1，用法错误为 2。
+
+    示例：xl-tools batch 收件/2023 --recompute -o 重算 --summary 表11.xlsx --findings 校验结果.xlsx
+    """
+    import os
+
+    from .batch import collect, expand_inputs, output_paths, run_files, write_findings
+    from .summarise import write_summary
+
+    if do_recompute and outdir is None:
+        raise XlToolsError("--recompute 需要用 -o 指定输出文件夹（不会写回原文件）")
+    extra = [p for p in (summary_path, findings_path) if p]
+    paths = expand_inputs(inputs, exclude_dirs=[outdir] if outdir else [], exclude_files=extra)
+    if not paths:
+        raise XlToolsError(f"{'、'.join(inputs)} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
+    for p, what in ((summary_path, "汇总表"), (findings_path, "校验结果")):
+        if p:
+            _output(paths, p, p, ".xlsx", what)
+    if do_recompute:
+        assert outdir is not None
+        outdir.mkdir(parents=True, exist_ok=True)
+        outputs: list[Path | None] = list(output_paths(paths, outdir, reserved=extra))
+    else:
+        outputs = [None] * len(paths)
+    with _progress(len(paths)) as on_done:
+        outcomes = run_files(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rule_set,
+                             password=password, on_done=on_done)
+    report = collect(paths, outcomes)
+    if summary_path:
+        click.echo(f"表11 已写入：{write_summary(report.gathered, summary_path)}")
+    if findings_path:
+        click.echo(f"校验结果已写入：{write_findings(report, findings_path)}")
+    if do_recompute:
+        click.echo(f"重算结果已写入：{outdir}（{sum(1 for o in outcomes if o.output)} 个文件）")
+    _batch_summary(report)
+    if report.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _progress(total: int) -> Any:
+    """A rich progress bar on stderr (files done, failed, rate, time left); yields the per-file callback."""
+    import contextlib
+
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed:.1f} 个/秒" if task.speed else "– 个/秒")
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        columns = (TextColumn("处理工作簿"), BarColumn(), MofNCompleteColumn(), TextColumn("失败 {task.fields[failed]}"),
+                   RateColumn(), TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True)) as progress:
+            task = progress.add_task("batch", total=total, failed=0)
+            failed = 0
+
+            def on_done(outcome: Any) -> None:
+                nonlocal failed
+                failed += 0 if outcome.ok else 1
+                progress.update(task, advance=1, failed=failed)
+
+            yield on_done
+
+    return bar()
+
+
+def _batch_summary(report: Any) -> None:
+    """Findings by file and by code, then the totals."""
+    from collections import Counter
+
+    from .core.findings import CATALOGUE, LEVEL_LABEL, Level
+
+    by_file: dict[str, Counter] = {}
+    for label, finding in report.rows:
+        by_file.setdefault(label, Counter())[finding.level] += 1
+    if by_file:
+        click.echo("按文件：")
+        for label, counts in by_file.items():
+            click.echo(f"  {label}：" + "，".join(f"{LEVEL_LABEL[lv]} {counts[lv]}" for lv in Level if counts[lv]))
+        click.echo("按问题代码：")
+        for code, n in Counter(f.code for _, f in report.rows).most_common():
+            click.echo(f"  {code}（{CATALOGUE[code].title}）：{n}")
+    projects = sum(1 for o in report.outcomes if o.result for p in o.result.projects if p.type == "project")
+    click.echo(f"共 {len(report.outcomes)} 个文件，已读取 {len(report.outcomes) - len(report.failed)} 个，"
+               f"项目 {projects} 个，未能读取 {len(report.failed)} 个")
+
+
+@main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="报告文件路径（默认：输入文件旁的 <文件名>_自评报告.docx）。")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .core.crosscheck import projects_beyond_department
 from .core.findings import Finding, make
-from .core.model import ProjectResult
+from .core.model import FileResult, ProjectResult
 from .errors import XlToolsError
 from .services import evaluate_file
 
@@ -29,6 +29,27 @@ class Gathered:
     findings: list[Finding] = field(default_factory=list)
     year: int | None = None
 
+    def add(self, file: str, result: FileResult, year: int | None = None) -> list[Finding]:
+        """One already-evaluated workbook (``batch`` scores in worker processes, so it must not re-read);
+        returns the cross-check findings it added."""
+        start = len(self.findings)
+        projects = [p for p in result.projects if p.type == "project"]
+        self.projects += projects
+        self.files += [file] * len(projects)
+        self.year = self.year or year
+        budget_sum = sum(p.budget or 0 for p in projects)
+        for dept in (p for p in result.projects if p.type == "department"):
+            self.departments.append((file, dept, budget_sum))
+            if projects and (found := projects_beyond_department(budget_sum, dept, dept.sheet, None)):
+                self.findings.append(found)
+        return self.findings[start:]
+
+    def skip(self, file: str, reason: str) -> Finding:
+        """A workbook that could not be read: listed in 校验结果, the others are still summarised."""
+        finding = make("FILE_SKIPPED", sheet=file, reason=reason)
+        self.findings.append(finding)
+        return finding
+
 
 def gather(paths: list[Path], rule_set: str | Path | None = None) -> Gathered:
     out = Gathered()
@@ -36,17 +57,9 @@ def gather(paths: list[Path], rule_set: str | Path | None = None) -> Gathered:
         try:
             evaluation = evaluate_file(path, rule_set)
         except XlToolsError as exc:
-            out.findings.append(make("FILE_SKIPPED", sheet=path.name, reason=str(exc)))
+            out.skip(path.name, str(exc))
             continue
-        projects = [p for p in evaluation.result.projects if p.type == "project"]
-        out.projects += projects
-        out.files += [path.name] * len(projects)
-        out.year = out.year or next((f.year for f in evaluation.forms if f.year), None)
-        budget_sum = sum(p.budget or 0 for p in projects)
-        for dept in (p for p in evaluation.result.projects if p.type == "department"):
-            out.departments.append((path.name, dept, budget_sum))
-            if projects and (found := projects_beyond_department(budget_sum, dept, dept.sheet, None)):
-                out.findings.append(found)
+        out.add(path.name, evaluation.result, next((f.year for f in evaluation.forms if f.year), None))
     if not out.projects and not out.departments:
         raise XlToolsError("没有读到任何项目表；" + "；".join(f.message for f in out.findings))
     return out

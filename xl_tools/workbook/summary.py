@@ -90,26 +90,34 @@ def _score_chart(ws: Worksheet, *, first: int, last: int, anchor: str) -> None:
 
 
 def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDINGS_SHEET, *,
-                       link_to: list[str] | None = None) -> Worksheet:
-    """校验结果: every finding with a link to its cell (in the sheets ``link_to``, default ``wb``'s), errors first."""
+                       link_to: list[str] | None = None, files: list[str] | None = None) -> Worksheet:
+    """校验结果: every finding with a link to its cell (in the sheets ``link_to``, default ``wb``'s), errors first.
+
+    ``files`` (one per finding) adds a 文件 column first, for the findings of many workbooks (``batch``).
+    """
     ws = _replace(wb, title)
     sheets = set(wb.sheetnames if link_to is None else link_to)
-    widths(ws, {"A": 7, "B": 24, "C": 22, "D": 9, "E": 30, "F": 80})
-    for col, label in zip("ABCDEF", FINDINGS_HEADERS):
+    headers = (["文件"] if files is not None else []) + FINDINGS_HEADERS
+    cols = "ABCDEFG"[:len(headers)]
+    cell_col = cols[headers.index("单元格")]
+    widths(ws, dict(zip(cols, ([36] if files is not None else []) + [7, 24, 22, 9, 30, 80])))
+    for col, label in zip(cols, headers):
         put(ws, f"{col}1", label, header=True)
     order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-    for r, f in enumerate(sorted(findings, key=lambda f: order[f.level]), start=2):
-        values = [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project, f.message]
-        for col, value in zip("ABCDEF", values):
+    rows = list(zip(files if files is not None else [None] * len(findings), findings))
+    for r, (file, f) in enumerate(sorted(rows, key=lambda row: order[row[1].level]), start=2):
+        values = ([file] if files is not None else []) + [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project,
+                                                          f.message]
+        for col, value in zip(cols, values):
             put(ws, f"{col}{r}", value, align=LEFT)
-        ws[f"A{r}"].fill = LEVEL_FILL[f.level.value]
+        ws[f"{cols[len(headers) - 6]}{r}"].fill = LEVEL_FILL[f.level.value]
         if f.sheet and f.cell and f.sheet in sheets:
             quoted = f.sheet.replace("'", "''")
             # a link inside the workbook (a location, not a relationship: it survives being grafted)
-            ws[f"D{r}"].hyperlink = Hyperlink(ref=f"D{r}", location=f"'{quoted}'!{f.cell}")
-            ws[f"D{r}"].font = LINK_FONT
+            ws[f"{cell_col}{r}"].hyperlink = Hyperlink(ref=f"{cell_col}{r}", location=f"'{quoted}'!{f.cell}")
+            ws[f"{cell_col}{r}"].font = LINK_FONT
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:F{max(len(findings) + 1, 1)}"
+    ws.auto_filter.ref = f"A1:{cols[-1]}{max(len(findings) + 1, 1)}"
     print_setup(ws, landscape=True, title_rows="1:1")
     return ws
 

@@ -1,0 +1,165 @@
+"""``xl-tools batch``: many workbooks, some broken, none of them stopping the others."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from xl_tools.batch import collect, expand_inputs, output_paths, run_files, safe_stem
+from xl_tools.core.findings import Level
+
+WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
+YUZHONG = "渝中区医疗保障局2023_一体化系统导出.xlsx"
+YUSHUI = "渝水区医保局2022_项目自评.xlsx"
+CHANGSHOU = "长寿区医疗保障局2021_表10表11表12.xlsx"
+AWKWARD = '渝中:区<医保>局"2023"|导出?.xlsx'
+"""A name Linux accepts and Windows would refuse (the unit typed it into its own file name)."""
+BROKEN = ["损坏.xlsx", "空文件.xlsx", "其实是CSV.xlsx"]
+GOOD = 5  # a/渝中, a/渝水, a/长寿, b/长寿 (same workbook, other folder), b/<awkward name> (渝中 again)
+PROJECTS = {YUZHONG: 3, YUSHUI: 9, CHANGSHOU: 1}
+BUDGETS = {YUZHONG: 2004 + 1413 + 146, YUSHUI: 1735.00, CHANGSHOU: 52}
+
+
+def xl(*args: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    return subprocess.run(["xl-tools", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False,
+                          encoding="utf-8", env=env, timeout=300)
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_mtime_ns
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """What a finance bureau's inbox looks like: good workbooks, broken ones, a lock file, a copy sent twice."""
+    root = tmp_path / "收件"
+    (root / "a").mkdir(parents=True)
+    (root / "b").mkdir()
+    for name in (YUZHONG, YUSHUI, CHANGSHOU):
+        shutil.copy(WORKBOOKS / name, root / "a" / name)
+    shutil.copy(WORKBOOKS / CHANGSHOU, root / "b" / CHANGSHOU)
+    shutil.copy(WORKBOOKS / YUZHONG, root / "b" / AWKWARD)
+    (root / BROKEN[0]).write_bytes(b"PK\x03\x04 junk")
+    (root / BROKEN[1]).write_bytes(b"")
+    (root / BROKEN[2]).write_text("项目名称,预算数\n医疗救助,100\n", encoding="utf-8")
+    (root / "a" / f"~${YUZHONG}").write_bytes(b"\x00" * 165)  # Excel's owner file of an open workbook
+    (root / "说明.txt").write_text("不是工作簿", encoding="utf-8")
+    return root
+
+
+def all_files(root: Path) -> dict[Path, tuple[str, int]]:
+    return {p: fingerprint(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_inputs_expand_sorted_without_duplicates_lock_files_or_outputs(inbox: Path, tmp_path: Path) -> None:
+    out = inbox / "重算"
+    out.mkdir()
+    shutil.copy(WORKBOOKS / YUZHONG, out / YUZHONG)  # last run's output, inside the inbox
+    paths = expand_inputs([inbox, inbox / "a" / YUZHONG, str(inbox / "a" / "*.xlsx")], exclude_dirs=[out])
+    names = [p.name for p in paths]
+    assert len(paths) == GOOD + len(BROKEN)
+    assert len({p.resolve() for p in paths}) == len(paths)
+    assert [p.resolve() for p in paths] == sorted((p.resolve() for p in paths), key=str)
+    assert not any(n.startswith("~$") for n in names) and "说明.txt" not in names
+    assert all(out not in p.resolve().parents for p in paths)
+
+
+def test_output_names_are_safe_and_unique() -> None:
+    assert safe_stem('a<b>c:d"e/f\\g|h?i*j\x01k') == "a_b_c_d_e_f_g_h_i_j_k"
+    assert safe_stem("CON") == "_CON" and safe_stem("...") == "工作簿"
+    assert len(safe_stem("长" * 300)) == 80
+    outs = output_paths([Path("a/单位.xlsx"), Path("b/单位.xlsx"), Path("c/单位.XLSX"), Path("d/宏.xlsm"),
+                         Path("e/旧.xls")], Path("out"), reserved=[Path("out/单位_2.xlsx")])
+    assert [p.name for p in outs] == ["单位.xlsx", "单位_3.xlsx", "单位_4.xlsx", "宏.xlsm", "旧.xlsx"]
+
+
+def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_path: Path) -> None:
+    before = all_files(inbox)
+    out = tmp_path / "重算"
+    proc = xl("batch", inbox, "--jobs", "1", "--recompute", "-o", out, "--summary", tmp_path / "表11.xlsx",
+              "--findings", tmp_path / "校验结果.xlsx", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr  # some files could not be read
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert all_files(inbox) == before  # inputs untouched: bytes and mtime
+    assert "共 8 个文件，已读取 5 个，项目 17 个，未能读取 3 个" in proc.stdout
+    assert "FILE_SKIPPED（文件未能汇总）：3" in proc.stdout
+    assert "DUPLICATE_PROJECT（项目在多个文件中重复）：8" in proc.stdout
+
+    written = sorted(p.name for p in out.iterdir())
+    assert len(written) == GOOD
+    assert CHANGSHOU in written and CHANGSHOU.replace(".xlsx", "_2.xlsx") in written
+    assert not any(set('<>:"|?*') & set(name) for name in written)
+    for name in written:
+        assert "变更记录" in openpyxl.load_workbook(out / name, read_only=True).sheetnames
+
+    findings = list(openpyxl.load_workbook(tmp_path / "校验结果.xlsx").active.iter_rows(values_only=True))
+    assert findings[0][:3] == ("文件", "级别", "代码")
+    skipped = {row[0] for row in findings if row[2] == "FILE_SKIPPED"}
+    assert skipped == set(BROKEN)
+    duplicated = {row[0] for row in findings if row[2] == "DUPLICATE_PROJECT"}
+    assert duplicated == {f"a/{YUZHONG}", f"b/{AWKWARD}", f"a/{CHANGSHOU}", f"b/{CHANGSHOU}"}
+
+    table = openpyxl.load_workbook(tmp_path / "表11.xlsx", data_only=True)["表11"]
+    rows = [r for r in table.iter_rows(min_row=4, values_only=True)]
+    projects = [r for r in rows if isinstance(r[0], int)]
+    assert len(projects) == 2 * PROJECTS[YUZHONG] + PROJECTS[YUSHUI] + 2 * PROJECTS[CHANGSHOU]
+    total = next(r for r in rows if r[0] == "合计")
+    assert total[3] == pytest.approx(2 * BUDGETS[YUZHONG] + BUDGETS[YUSHUI] + 2 * BUDGETS[CHANGSHOU])
+    by_file: dict[str, float] = {}
+    for r in projects:
+        by_file[r[9]] = by_file.get(r[9], 0) + r[3]
+    assert by_file[f"a/{YUZHONG}"] == pytest.approx(BUDGETS[YUZHONG])
+    assert by_file[f"a/{YUSHUI}"] == pytest.approx(BUDGETS[YUSHUI])
+
+
+def test_two_jobs_give_the_same_results_as_one(inbox: Path) -> None:
+    paths = expand_inputs([inbox])
+    serial = collect(paths, run_files(paths, [None] * len(paths), jobs=1))
+    parallel = collect(paths, run_files(paths, [None] * len(paths), jobs=2))
+    assert [o.result for o in parallel.outcomes] == [o.result for o in serial.outcomes]
+    assert [o.error for o in parallel.outcomes] == [o.error for o in serial.outcomes]
+    assert parallel.rows == serial.rows
+    assert sum(1 for o in serial.outcomes if o.ok) == GOOD
+
+
+def test_command_with_two_jobs_matches_one(inbox: Path, tmp_path: Path) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"校验结果_{jobs}.xlsx"
+        proc = xl("batch", inbox, "--jobs", jobs, "--findings", target, cwd=tmp_path)
+        assert proc.returncode == 1
+        outputs.append((proc.stdout.replace(str(target), ""), target.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_all_good_exits_0_and_warns_of_duplicates(tmp_path: Path) -> None:
+    for folder in ("一", "二"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(WORKBOOKS / CHANGSHOU, tmp_path / folder / CHANGSHOU)
+    paths = expand_inputs([tmp_path])
+    report = collect(paths, run_files(paths, [None, None]))
+    duplicates = [f for _, f in report.rows if f.code == "DUPLICATE_PROJECT"]
+    assert len(duplicates) == 2 and all(f.level is Level.WARNING for f in duplicates)
+    assert f"一/{CHANGSHOU}、二/{CHANGSHOU}" in duplicates[0].message
+    proc = xl("batch", str(tmp_path / "*" / "*.xlsx"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "共 2 个文件，已读取 2 个，项目 2 个，未能读取 0 个" in proc.stdout
+
+
+def test_bad_usage_exits_2(inbox: Path, tmp_path: Path) -> None:
+    for args in (["batch", inbox, "--recompute"], ["batch", tmp_path / "没有这个文件夹"],
+                 ["batch", inbox, "--jobs", "0"], ["batch", inbox, "--summary", "表11.csv"]):
+        proc = xl(*args, cwd=tmp_path)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    assert xl("batch", empty, cwd=tmp_path).returncode == 2

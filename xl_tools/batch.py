@@ -1,0 +1,222 @@
+"""Many workbooks at once, as a finance bureau receives them: one broken file never stops the others.
+
+Each file is read (and with ``recompute`` rewritten into an output folder) in a worker process; a
+worker returns plain data (``FileOutcome``), so results can be gathered into one 表11 and one findings
+workbook without reading any file twice.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .core.findings import Finding, make
+from .core.model import FileResult, ProjectResult
+from .core.values import normalise_text
+from .errors import XlToolsError
+from .summarise import Gathered
+
+EXTENSIONS = (".xlsx", ".xlsm", ".xls")
+LOCK_PREFIX = "~$"
+"""Excel's owner file beside an open workbook: never a workbook itself."""
+FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+"""Characters Windows refuses in a file name (and control characters)."""
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_STEM = 80
+"""Characters kept of a stem: 80 Chinese characters are 240 bytes in UTF-8, under the usual 255-byte limit."""
+
+
+@dataclass
+class FileOutcome:
+    """What a worker sends back: picklable, no open files."""
+
+    path: str
+    result: FileResult | None = None
+    year: int | None = None
+    output: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[FileOutcome]
+    labels: list[str]
+    """How each file is named in the findings and 表11: its path below the inputs' common folder."""
+    rows: list[tuple[str, Finding]] = field(default_factory=list)
+    """(file label, finding) for every finding of every file, skipped files and duplicates included."""
+    gathered: Gathered = field(default_factory=Gathered)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+def _is_workbook(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in EXTENSIONS and not path.name.startswith(LOCK_PREFIX)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def expand_inputs(inputs: Iterable[str | Path], *, exclude_dirs: Sequence[Path] = (),
+                  exclude_files: Sequence[Path] = ()) -> list[Path]:
+    """Folders (recursively), globs and files as one sorted list without duplicates, lock files and the
+    tool's own outputs left out, so a second run over the same folder reads the same workbooks."""
+    dirs = [d.resolve() for d in exclude_dirs]
+    files = {f.resolve() for f in exclude_files}
+    found: dict[Path, Path] = {}
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            candidates = [c for c in path.rglob("*") if _is_workbook(c)]
+        elif path.is_file():
+            candidates = [path] if not path.name.startswith(LOCK_PREFIX) else []
+        elif glob.has_magic(str(item)):
+            candidates = [Path(c) for c in glob.glob(str(item), recursive=True) if _is_workbook(Path(c))]
+        else:
+            raise XlToolsError(f"找不到 {item}；请给出文件夹、工作簿或通配符（如 收件/*.xlsx）")
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved in files or any(_inside(resolved, d) for d in dirs):
+                continue
+            found.setdefault(resolved, candidate)
+    return [found[r] for r in sorted(found, key=str)]
+
+
+def safe_stem(stem: str) -> str:
+    """A stem every file system accepts, whatever a unit typed into its file name."""
+    safe = FORBIDDEN.sub("_", stem).strip()[:MAX_STEM].rstrip(". ") or "工作簿"
+    return "_" + safe if safe.split(".")[0].upper() in RESERVED else safe
+
+
+def output_paths(paths: Sequence[Path], outdir: Path, *, reserved: Iterable[Path] = ()) -> list[Path]:
+    """One output per input in ``outdir``: the input's stem made safe, a counter when two inputs (from
+    different folders) share it; compared without case, as on Windows and macOS."""
+    taken = {p.name.casefold() for p in reserved if p.resolve().parent == outdir.resolve()}
+    out = []
+    for path in paths:
+        stem, suffix = safe_stem(path.stem), ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+        name, n = f"{stem}{suffix}", 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem}_{n}{suffix}"
+        taken.add(name.casefold())
+        out.append(outdir / name)
+    return out
+
+
+def process_file(path: str, output: str | None = None, rule_set: str | None = None,
+                 password: str | None = None) -> FileOutcome:
+    """Score (and recompute into ``output``) one workbook; every failure becomes the outcome's error."""
+    from .recompute import recompute_file
+    from .services import evaluate_file
+
+    try:
+        if output:
+            done = recompute_file(path, output, rule_set, password=password)
+            evaluation, written = done.evaluation, str(done.path)
+        else:
+            evaluation, written = evaluate_file(path, rule_set, password=password), None
+    except XlToolsError as exc:
+        return FileOutcome(path, error=str(exc))
+    except Exception as exc:  # a corrupt file can break any library: it must not stop the batch
+        message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）"
+        return FileOutcome(path, error=message.replace(password, "******") if password else message)
+    year = next((f.year for f in evaluation.forms if f.year), None)
+    return FileOutcome(path, evaluation.result, year, written)
+
+
+def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: int = 1,
+              rule_set: str | None = None, password: str | None = None,
+              on_done: Callable[[FileOutcome], None] = lambda _: None) -> list[FileOutcome]:
+    """Every file through ``process_file``, in worker processes unless ``jobs`` is 1; outcomes in input order."""
+    args = [(str(p), str(o) if o else None, rule_set, password) for p, o in zip(paths, outputs)]
+    outcomes: list[FileOutcome | None] = [None] * len(args)
+    if jobs <= 1 or len(args) <= 1:
+        for i, a in enumerate(args):
+            outcomes[i] = process_file(*a)
+            on_done(outcomes[i])
+        return outcomes  # type: ignore[return-value]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(args))) as pool:
+        futures = {pool.submit(process_file, *a): i for i, a in enumerate(args)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker itself died (out of memory, a crash in a C library)
+                outcome = FileOutcome(args[i][0], error=f"处理进程意外退出（{type(exc).__name__}: {exc}）")
+            outcomes[i] = outcome
+            on_done(outcome)
+    return outcomes  # type: ignore[return-value]
+
+
+def labels_for(paths: Sequence[Path]) -> list[str]:
+    """Paths below the inputs' common folder: the bare name when all come from one folder."""
+    if not paths:
+        return []
+    resolved = [p.resolve() for p in paths]
+    root = Path(os.path.commonpath([r.parent for r in resolved]))
+    return [r.relative_to(root).as_posix() for r in resolved]
+
+
+def _project_key(project: ProjectResult) -> tuple[str, str] | None:
+    if project.code and project.code.strip():
+        return f"项目编码 {project.code.strip()}", project.code.strip()
+    name = "".join(normalise_text(project.name).split()) if project.name else ""
+    return ("同名", name) if name else None
+
+
+def duplicate_projects(labels: Sequence[str], results: Sequence[FileResult | None]) -> list[tuple[str, Finding]]:
+    """The same project (same 项目编码, else same name) in two or more files: likely sent twice."""
+    seen: dict[str, list[tuple[str, str, ProjectResult]]] = {}
+    for label, result in zip(labels, results):
+        for project in (p for p in (result.projects if result else []) if p.type == "project"):
+            if key := _project_key(project):
+                seen.setdefault(key[1], []).append((label, key[0], project))
+    rows = []
+    for found in seen.values():
+        files = list(dict.fromkeys(label for label, _, _ in found))
+        if len(files) < 2:
+            continue
+        for label, how, project in found:
+            rows.append((label, make("DUPLICATE_PROJECT", sheet=project.sheet, project=project.name,
+                                     name=project.name, key=how, files="、".join(files))))
+    return rows
+
+
+def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchReport:
+    """Findings of every file, skipped files and duplicates, and the 表11 over all files."""
+    report = BatchReport(list(outcomes), labels_for(paths))
+    for label, outcome in zip(report.labels, outcomes):
+        if outcome.result is None:
+            report.rows.append((label, report.gathered.skip(label, outcome.error or "未知原因")))
+            continue
+        report.rows += [(label, f) for f in outcome.result.all_findings()]
+        report.rows += [(label, f) for f in report.gathered.add(label, outcome.result, outcome.year)]
+    duplicates = duplicate_projects(report.labels, [o.result for o in outcomes])
+    report.rows += duplicates
+    report.gathered.findings += [f for _, f in duplicates]
+    return report
+
+
+def write_findings(report: BatchReport, out: Path) -> Path:
+    """One 校验结果 sheet for all files, 文件 first; it links to nothing (the cells are in other workbooks)."""
+    from openpyxl import Workbook
+
+    from .workbook.save import save_stable
+    from .workbook.summary import add_findings_sheet
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_findings_sheet(wb, [f for _, f in report.rows], link_to=[], files=[label for label, _ in report.rows])
+    return save_stable(wb, out)
