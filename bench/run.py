@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
+import shutil
+import subprocess
 import statistics
 import sys
 import tempfile
@@ -31,7 +35,7 @@ from typing import Callable
 
 from openpyxl import Workbook
 
-from xl_tools import services
+from xl_tools import batch, services
 from xl_tools.adapters import libreoffice
 from xl_tools.recompute import recompute_file
 from xl_tools.samples.yushui import DEPARTMENT, PROJECTS, unit_of
@@ -109,16 +113,54 @@ def libreoffice_recalc(path: Path, outdir: Path) -> None:
         raise RuntimeError("LibreOffice failed")
 
 
+def many_files(folder: Path, count: int) -> list[Path]:
+    """``count`` workbooks in mixed layouts: the four bundled samples (budget-system export, 表10/表11/表12,
+    the toolkit's template, a hierarchical form) copied in turn, one file each."""
+    samples = sorted((Path(__file__).resolve().parents[1] / "workbooks").glob("*.xlsx"))
+    samples = [p for p in samples if "目标表" not in p.name]  # a target table is not a self-evaluation
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        source = samples[i % len(samples)]
+        target = folder / f"{i:05d}_{source.name}"
+        shutil.copyfile(source, target)
+        paths.append(target)
+    return paths
+
+
+def in_a_process(code: str) -> None:
+    subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial"))
+
+
+def button_payload(folder: Path) -> Path:
+    """A workbook (seed 004's nine projects) as xlwings' VBA client sends it, saved for the button runs."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from xlwings_payload import payload
+
+    path = folder / "payload.json"
+    path.write_text(json.dumps(payload(Path(__file__).resolve().parents[1] / "workbooks" /
+                                       "渝水区医保局2022_项目自评.xlsx"), default=str), encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="20,500")
+    parser.add_argument("--files", type=int, default=2000, help="how many single workbooks (0: skip)")
     parser.add_argument("--no-libreoffice", action="store_true")
     args = parser.parse_args()
     rows = []
+
+    def measure(workload: str, stages: list[tuple[str, Callable[[], object], int]]) -> None:
+        for label, stage, repeat in stages:
+            seconds, mib = timed(stage, repeat, memory="LibreOffice" not in label and "process" not in label)
+            rows.append((workload, label, seconds, mib))
+            print(f"{workload:>14}  {label:<52} {seconds * 1000:>10.1f} ms  {mib:>7.1f} MiB", file=sys.stderr)
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in (int(s) for s in args.sizes.split(",") if s):
             book = build_workload(work / f"w{size}.xlsx", size)
             evaluation = services.evaluate_file(book)
             stages: list[tuple[str, Callable[[], object], int]] = [
@@ -141,22 +183,47 @@ def main() -> None:
                 runs = iter(range(10))
                 stages.append(("LibreOffice forced recalculation (1 run)",
                                lambda: libreoffice_recalc(book, work / f"lo{size}_{next(runs)}"), 1))
-            for label, stage, repeat in stages:
-                seconds, mib = timed(stage, repeat, memory="LibreOffice" not in label)
-                rows.append((size, label, seconds, mib))
-                print(f"{size:>4} projects  {label:<48} {seconds * 1000:>9.1f} ms  {mib:>7.1f} MiB", file=sys.stderr)
-    times = {(size, label): seconds for size, label, seconds, _ in rows}
-    for size in sorted({size for size, *_ in rows}):
-        recompute = times[(size, "toolkit recompute (score + formulas + save)")]
-        lo = times.get((size, "LibreOffice forced recalculation (1 run)"))
-        print(f"{size} projects: recompute is {times[(size, 'openpyxl load+save')] / recompute:.1f}x faster than "
+            measure(f"{size} projects", stages)
+        if args.files:
+            paths = many_files(work / "files", args.files)
+            workload = f"{args.files} files"
+            measure(workload, [
+                ("toolkit validate+score, one process", lambda: [services.score_file(p) for p in paths], 1),
+                ("toolkit batch (local processes, 2 jobs)",
+                 lambda: batch.run_files(paths, [None] * len(paths), jobs=2), 1),
+                ("python-calamine bare read", lambda: [calamine_bare(p) for p in paths], 1),
+                ("openpyxl bare load (first 200 files only)", lambda: [openpyxl_load(p) for p in paths[:200]], 1),
+            ])
+        payload_file = button_payload(work)
+        measure("ribbon button", [
+            ("python -c 'import xlwings' (process)", lambda: in_a_process("import xlwings"), args.repeat),
+            ("校验权重 button call (process: import, book, validate, actions)", lambda: in_a_process(
+                "import json, xlwings as xw; from xl_tools import ribbon; "
+                f"b = xw.Book(json=json.load(open({str(payload_file)!r}, encoding='utf-8'))); "
+                "ribbon.check(b); b.json()"), args.repeat),
+        ])
+    times = {(workload, label): seconds for workload, label, seconds, _ in rows}
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        workload = f"{size} projects"
+        recompute = times[(workload, "toolkit recompute (score + formulas + save)")]
+        lo = times.get((workload, "LibreOffice forced recalculation (1 run)"))
+        print(f"{workload}: recompute is {times[(workload, 'openpyxl load+save')] / recompute:.1f}x faster than "
               f"openpyxl load+save" + (f", {lo / recompute:.1f}x faster than LibreOffice" if lo else ""),
               file=sys.stderr)
-    print("| projects | stage | time (ms) | peak Python memory (MiB) |")
-    print("|---:|---|---:|---:|")
-    for size, label, seconds, mib in rows:
+    if args.files:
+        workload = f"{args.files} files"
+        floor = times[(workload, "python-calamine bare read")]
+        for label in ("toolkit validate+score, one process", "toolkit batch (local processes, 2 jobs)"):
+            print(f"{workload}: {label} is {times[(workload, label)] / floor:.1f}x the bare calamine read",
+                  file=sys.stderr)
+    call = times[("ribbon button", "校验权重 button call (process: import, book, validate, actions)")]
+    bare = times[("ribbon button", "python -c 'import xlwings' (process)")]
+    print(f"ribbon button: a call is {call / bare:.2f}x the bare xlwings import", file=sys.stderr)
+    print("| workload | stage | time (ms) | peak Python memory (MiB) |")
+    print("|---|---|---:|---:|")
+    for workload, label, seconds, mib in rows:
         memory = "—" if mib != mib else f"{mib:.1f}"
-        print(f"| {size} | {label} | {seconds * 1000:.1f} | {memory} |")
+        print(f"| {workload} | {label} | {seconds * 1000:.1f} | {memory} |")
 
 
 if __name__ == "__main__":

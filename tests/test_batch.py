@@ -163,3 +163,23 @@ def test_bad_usage_exits_2(inbox: Path, tmp_path: Path) -> None:
     empty = tmp_path / "空文件夹"
     empty.mkdir()
     assert xl("batch", empty, cwd=tmp_path).returncode == 2
+
+
+def test_a_local_dask_cluster_gives_the_same_results(inbox: Path) -> None:
+    """The same work on a Dask cluster (here two local worker processes): same outcomes, in input order."""
+    distributed = pytest.importorskip("distributed")  # the `dask` extra; installed with the test extra
+
+    paths = expand_inputs([inbox])
+    serial = collect(paths, run_files(paths, [None] * len(paths), jobs=1))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = collect(paths, run_files(paths, [None] * len(paths), scheduler=cluster.scheduler_address))
+    assert [o.result for o in on_dask.outcomes] == [o.result for o in serial.outcomes]
+    assert [o.error for o in on_dask.outcomes] == [o.error for o in serial.outcomes]
+    assert sum(1 for o in on_dask.outcomes if o.ok) == GOOD
+
+
+def test_an_unreachable_scheduler_is_a_clear_message(inbox: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    proc = xl("batch", inbox, "--scheduler", "tcp://127.0.0.1:9", cwd=tmp_path)
+    assert proc.returncode == 2 and "连接不上 Dask 调度器 tcp://127.0.0.1:9" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -7,11 +7,12 @@ workbook without reading any file twice.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,17 +138,20 @@ def process_file(path: str, output: str | None = None, rule_set: str | None = No
 
 
 def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: int = 1,
-              rule_set: str | None = None, password: str | None = None,
+              rule_set: str | None = None, password: str | None = None, scheduler: str | None = None,
               on_done: Callable[[FileOutcome], None] = lambda _: None) -> list[FileOutcome]:
-    """Every file through ``process_file``, in worker processes unless ``jobs`` is 1; outcomes in input order."""
+    """Every file through ``process_file``: in local worker processes (in-process when ``jobs`` is 1), or on
+    the Dask cluster whose ``scheduler`` address is given; outcomes in input order."""
     args = [(str(p), str(o) if o else None, rule_set, password) for p, o in zip(paths, outputs)]
     outcomes: list[FileOutcome | None] = [None] * len(args)
-    if jobs <= 1 or len(args) <= 1:
+    if scheduler is None and (jobs <= 1 or len(args) <= 1):
         for i, a in enumerate(args):
             outcomes[i] = process_file(*a)
             on_done(outcomes[i])
         return outcomes  # type: ignore[return-value]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(args))) as pool:
+    with contextlib.ExitStack() as stack:
+        pool = (_dask_executor(scheduler, stack) if scheduler
+                else stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(args)))))
         futures = {pool.submit(process_file, *a): i for i, a in enumerate(args)}
         for future in as_completed(futures):
             i = futures[future]
@@ -158,6 +162,19 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
             outcomes[i] = outcome
             on_done(outcome)
     return outcomes  # type: ignore[return-value]
+
+
+def _dask_executor(scheduler: str, stack: contextlib.ExitStack) -> Executor:
+    """A concurrent.futures executor over a Dask cluster (the files must be on storage every worker sees)."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise XlToolsError('使用 --scheduler 需要安装 Dask：pip install "xl_tools[dask]"') from exc
+    try:
+        client = stack.enter_context(Client(scheduler, timeout="10s"))
+    except (OSError, TimeoutError) as exc:
+        raise XlToolsError(f"连接不上 Dask 调度器 {scheduler}（{exc}）；请确认地址和端口") from exc
+    return stack.enter_context(client.get_executor(pure=False))
 
 
 def labels_for(paths: Sequence[Path]) -> list[str]:

@@ -312,11 +312,15 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
               help="把全部文件的校验结果写入一个工作簿（.xlsx，首列为文件），读不了的文件也列在其中。")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               help="重算结果的输出文件夹（用 --recompute 时必须给出；其中的文件不会被当作输入）。")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="在 Dask 集群上处理（调度器地址，如 tcp://10.0.0.5:8786；文件须放在各节点都能访问的共享存储上；"
+                   "需 pip install \"xl_tools[dask]\"）。")
 @rules_option
 @password_option
 @handle_errors
 def batch(inputs: tuple[str, ...], jobs: int | None, do_recompute: bool, summary_path: Path | None,
-          findings_path: Path | None, outdir: Path | None, rule_set: str | None, password: str | None) -> None:
+          findings_path: Path | None, outdir: Path | None, scheduler: str | None, rule_set: str | None,
+          password: str | None) -> None:
     """批量处理成百上千个工作簿：文件夹（含子文件夹）、通配符或文件，多进程并行，带进度条。
 
     某个文件读不了（损坏、加密、不是工作簿）时照常处理其余文件，该文件列入校验结果（FILE_SKIPPED）；
@@ -348,7 +352,7 @@ def batch(inputs: tuple[str, ...], jobs: int | None, do_recompute: bool, summary
         outputs = [None] * len(paths)
     with _progress(len(paths)) as on_done:
         outcomes = run_files(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rule_set,
-                             password=password, on_done=on_done)
+                             password=password, scheduler=scheduler, on_done=on_done)
     report = collect(paths, outcomes)
     if summary_path:
         click.echo(f"表11 已写入：{write_summary(report.gathered, summary_path)}")
