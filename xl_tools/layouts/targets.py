@@ -31,12 +31,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "basis": ("立项依据",),
     "goal": ("当年绩效目标", "年度绩效目标"),
 }
+MARKERS = ("预算执行率权重", "当年预算", "本级安排", "项目概述", "立项依据", "当年绩效目标", "年度绩效目标")
 _CODE = re.compile(r"^\s*([0-9A-Za-z]{10,})\s*[-－—–]\s*(.+)$", re.S)
 
 
 def is_targets_sheet(grid: Grid) -> bool:
-    """An indicator table with targets and weights but no 完成值, under a 项目名称 label."""
-    if not find_cells(grid, ANCHORS):
+    """An indicator table with targets and weights but no 完成值, under a 项目名称 label, with a field only a
+    target table has (checked first: one pass over the values, where the header search costs many)."""
+    if not find_cells(grid, MARKERS) or not find_cells(grid, ANCHORS):
         return False
     found = locate_indicator_table(grid, range(1, grid.max_row + 1), ("name", "target", "weight"))
     return found is not None and "actual" not in found[1]

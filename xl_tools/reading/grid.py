@@ -104,11 +104,20 @@ class Grid:
 
     @property
     def max_row(self) -> int:
-        return max((r for r, _ in self.values), default=0)
+        return self._extent()[0]
 
     @property
     def max_col(self) -> int:
-        return max((c for _, c in self.values), default=0)
+        return self._extent()[1]
+
+    def _extent(self) -> tuple[int, int]:
+        """(last row, last column) with a value; layout readers ask thousands of times, so it is kept until the
+        number of values changes (backends fill ``values`` before any reader looks)."""
+        cached = self.__dict__.get("_extent_cache")
+        if cached is None or cached[0] != len(self.values):
+            extent = (max((r for r, _ in self.values), default=0), max((c for _, c in self.values), default=0))
+            cached = self.__dict__["_extent_cache"] = (len(self.values), extent)
+        return cached[1]
 
     def value(self, row: int, col: int) -> Any:
         """The cell's value; a cell inside a merged range shows its anchor's."""
