@@ -114,11 +114,27 @@ def header_map(grid: Grid, row: int, synonyms: dict[str, tuple[str, ...]]) -> di
     return columns
 
 
+def row_labels(grid: Grid) -> dict[int, set[str]]:
+    """Row -> the labels written in it, built once per sheet: header searches then visit only the rows
+    that can hold the header instead of every row of every sheet."""
+    cached = grid.__dict__.get("_row_labels")
+    if cached is None or cached[0] != len(grid.values):
+        found: dict[int, set[str]] = {}
+        for (r, _c), v in grid.values.items():
+            if isinstance(v, str):
+                found.setdefault(r, set()).add(norm_label(v))
+        cached = grid.__dict__["_row_labels"] = (len(grid.values), found)
+    return cached[1]
+
+
 def find_header_row(grid: Grid, required: Iterable[str], synonyms: dict[str, tuple[str, ...]],
                     rows: range) -> tuple[int, dict[str, int]] | None:
     """The first row in ``rows`` whose header has every ``required`` field."""
     need = tuple(required)
-    for r in rows:
+    labels = row_labels(grid)
+    for r in sorted(r for r in labels if r in rows):
+        if not all(labels[r].intersection(synonyms[f]) for f in need):
+            continue  # a row without a label for each required field cannot be the header
         cols = header_map(grid, r, synonyms)
         if all(f in cols for f in need):
             return r, cols
