@@ -55,6 +55,20 @@ def test_importing_the_ribbon_is_cheap() -> None:
     assert out.strip() == "[]"
 
 
+def test_a_check_click_stays_light(tmp_path: Path) -> None:
+    """校验权重 reads, scores and lists without the libraries that write files (openpyxl, lxml): a click's
+    cost is mostly xlwings' own import (bench/run.py measures the whole call as a process)."""
+    import json
+
+    data = tmp_path / "payload.json"
+    data.write_text(json.dumps(payload(YUSHUI), default=str), encoding="utf-8")
+    code = ("import json, sys, xlwings as xw; from xl_tools import ribbon; "
+            f"b = xw.Book(json=json.load(open({str(data)!r}, encoding='utf-8'))); ribbon.check(b); "
+            "print(sorted(m for m in ('openpyxl', 'lxml', 'docx', 'rapidfuzz') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
 def test_check_lists_the_findings_with_links_and_alerts_the_counts() -> None:
     data = payload(YUSHUI)
     actions = press("check", data)

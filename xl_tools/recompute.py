@@ -29,9 +29,9 @@ from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
 from .workbook.package import Change, CellWrite, Package, save_in_place
 from .workbook.scratch import scratch_book
-from .workbook.summary import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
-                               SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, add_changes_sheet, add_findings_sheet,
-                               add_summary_sheet)
+from .workbook.sheet_names import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
+                                   SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN)
+from .workbook.summary import add_changes_sheet, add_findings_sheet, add_summary_sheet
 from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, add_params_sheet, params_rows
 
 HELPER_HEADER = "工具辅助列（请勿修改）"

@@ -85,7 +85,7 @@ def _counts(findings: list[Any]) -> str:
 def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
     """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS)."""
     from .core.findings import LEVEL_LABEL, Level
-    from .workbook.summary import FINDINGS_HEADERS
+    from .workbook.sheet_names import FINDINGS_HEADERS
 
     order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
@@ -101,7 +101,7 @@ def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
 @button("check")
 def check(live: Any) -> None:
     """校验权重: every check of `xl-tools validate`, listed in 校验结果 with links to the cells."""
-    from .workbook.summary import FINDINGS_SHEET
+    from .workbook.sheet_names import FINDINGS_SHEET
 
     evaluation = _evaluate(live)
     findings = evaluation.result.all_findings()
@@ -150,7 +150,7 @@ def fill_actuals(live: Any, source: str | Path | None = None) -> None:
     from .collection import read_collection
     from .core.matching import plan_fill
     from .errors import XlToolsError
-    from .workbook.package import CellWrite
+    from .workbook.cell_write import CellWrite
 
     if source is None:
         source = _pick_file(live.book)
@@ -193,7 +193,7 @@ def _pick_file(book: Any) -> str | None:
 @button("summary")
 def summary(live: Any) -> None:
     """生成表11: one row per project of the open workbook, totals and rates (figures as computed now)."""
-    from .workbook.summary import SUMMARY_HEADERS, SUMMARY_SHEET
+    from .workbook.sheet_names import SUMMARY_HEADERS, SUMMARY_SHEET
 
     evaluation = _evaluate(live)
     projects = [p for p in evaluation.result.projects if p.type == "project"]

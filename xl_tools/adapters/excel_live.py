@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..reading.grid import Grid, position
-from ..workbook.package import CellWrite
+from ..workbook.cell_write import CellWrite
 
 UNDO_SHEET = "_xl_tools_undo"
 UNDO_HEADER = ["按钮", "工作表", "单元格", "原值", "原公式"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import math
 import os
 import posixpath
 import re
@@ -33,9 +32,9 @@ from ..reading.grid import position
 from ..reading.ooxml import sheet_parts
 from ..reading.open import sniff
 from . import graft
+from .cell_write import CellValue, CellWrite
 from .save import FIXED_TIME
 
-CellValue = float | int | str | bool | None
 T = TypeVar("T")
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -62,27 +61,6 @@ def _m(tag: str) -> str:
 
 class PackageError(XlToolsError):
     """A workbook cannot be edited as asked (sheet or cell missing, file busy); the message names them."""
-
-
-@dataclass(frozen=True)
-class CellWrite:
-    """What one cell should hold: a constant, or a formula with the cached value readers without an engine see."""
-
-    value: CellValue = None
-    formula: str | None = None
-    """Without the leading "="; function names and separators as stored in the file (English, commas)."""
-    style_of: str | None = None
-    """A cell of the same sheet whose style a new cell takes (an existing cell keeps its own)."""
-    label: str = ""
-    """What the cell is (「参保人数」指标得分), for the change log."""
-
-    def __post_init__(self) -> None:
-        if self.formula is not None and self.formula.startswith("="):
-            raise ValueError(f"公式不带等号：{self.formula}")
-        if isinstance(self.value, float) and not math.isfinite(self.value):
-            raise ValueError(f"不能写入 {self.value}")
-        if not isinstance(self.value, (float, int, str, bool, type(None))):
-            raise TypeError(f"不能写入 {type(self.value).__name__} 类型的值")
 
 
 class CellContent(NamedTuple):

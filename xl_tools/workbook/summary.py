@@ -9,17 +9,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import LEVEL_LABEL, Finding, Level
 from ..core.model import ProjectResult
+from .sheet_names import FINDINGS_HEADERS, FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET
 from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
 
 LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
-SUMMARY_HEADERS = ["序号", "项目名称", "项目编码", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级", "来源工作表"]
-SUMMARY_SHEET = "表11"
-SUMMARY_SHEET_BESIDE = "表11（计算）"
-"""Where the toolkit's 表11 goes when the workbook has a 表11 of its own."""
-SUMMARY_FIRST_ROW = 4
-SUMMARY_SOURCE_COLUMN = "I"
-FINDINGS_SHEET = "校验结果"
-FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
 
 
 def _replace(wb: Workbook, title: str) -> Worksheet:
