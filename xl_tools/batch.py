@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .core.findings import Finding, make
 from .core.model import FileResult, ProjectResult
-from .core.values import normalise_text
+from .core.matching import name_key
 from .errors import XlToolsError
 from .summarise import Gathered
 
@@ -189,7 +189,7 @@ def labels_for(paths: Sequence[Path]) -> list[str]:
 def _project_key(project: ProjectResult) -> tuple[str, str] | None:
     if project.code and project.code.strip():
         return f"项目编码 {project.code.strip()}", project.code.strip()
-    name = "".join(normalise_text(project.name).split()) if project.name else ""
+    name = name_key(project.name)
     return ("同名", name) if name else None
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from .cells import unusable
 from .findings import Finding, make
+from .matching import same_name
 from .model import ProjectResult, RawCell, SummaryForm, SummaryRowForm
 from .rounding import fmt_number as _fmt
-from .values import normalise_text, parse_number
+from .values import parse_number
 
 TOLERANCE = 0.005
 
@@ -18,19 +19,10 @@ def _number(raw: RawCell) -> tuple[float | None, str | None]:
     return res.number, res.problem
 
 
-def _same_name(a: str | None, b: str | None) -> bool:
-    """Names match ignoring spacing and truncation (exports cut long names)."""
-    x, y = normalise_text(a), normalise_text(b)
-    if not x or not y:
-        return False
-    short, long_ = sorted((x, y), key=len)
-    return long_.startswith(short) and len(short) >= min(len(long_), 6)
-
-
 def matching_project(row: SummaryRowForm, projects: list[ProjectResult]) -> ProjectResult | None:
     """The project a 表11 row stands for: same 项目编码, else the same name (spacing and truncation aside)."""
     return next((p for p in projects if p.type == "project"
-                 and ((row.code and p.code == row.code) or _same_name(p.name, row.name))), None)
+                 and ((row.code and p.code == row.code) or same_name(p.name, row.name))), None)
 
 
 def check_summaries(summaries: list[SummaryForm], results: list[ProjectResult]) -> list[Finding]:

@@ -59,16 +59,18 @@ class FillPlan:
 
 
 def same_name(a: str | None, b: str | None) -> bool:
-    """Equal ignoring spacing, or one cut short from the other (at least 6 characters kept)."""
-    x, y = _key(a), _key(b)
+    """Equal ignoring spacing, or one cut short from the other (at least 6 characters kept: exports cut
+    long names)."""
+    x, y = name_key(a), name_key(b)
     if not x or not y:
         return False
     short, long_ = sorted((x, y), key=len)
     return short == long_ or (long_.startswith(short) and len(short) >= 6)
 
 
-def _key(name: str | None) -> str:
-    return "".join(normalise_text(name).split()) if name else ""
+def name_key(name: str | None) -> str:
+    """A name as compared: normalised (full-width forms, every blank and line break gone)."""
+    return normalise_text(name) if name else ""
 
 
 def _closest(name: str, candidates: list[str]) -> list[int]:
@@ -78,7 +80,7 @@ def _closest(name: str, candidates: list[str]) -> list[int]:
         return exact
     from rapidfuzz import fuzz, process
 
-    scored = process.extract(_key(name), [_key(c) for c in candidates], scorer=fuzz.ratio, limit=2)
+    scored = process.extract(name_key(name), [name_key(c) for c in candidates], scorer=fuzz.ratio, limit=2)
     good = [(score, i) for _text, score, i in scored if score >= FUZZY_MIN]
     if len(good) == 2 and good[0][0] == good[1][0]:
         return [good[0][1], good[1][1]]
@@ -114,7 +116,7 @@ class _Planner:
 
     def project(self, row: CollectedRow) -> ProjectForm | None:
         if row.code:
-            by_code = [f for f in self.forms if f.code and _key(f.code) == _key(row.code)]
+            by_code = [f for f in self.forms if f.code and name_key(f.code) == name_key(row.code)]
             if len(by_code) == 1:
                 return by_code[0]
         found = _closest(row.project, [f.name or "" for f in self.forms])
