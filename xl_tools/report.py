@@ -6,7 +6,7 @@ import io
 from collections import Counter
 from typing import Any
 
-from .core.findings import LEVEL_LABEL, Finding, Level
+from .core.findings import LEVEL_LABEL, Finding, Level, errors_first
 from .core.model import FileResult
 from .core.rounding import excel_round
 
@@ -57,8 +57,7 @@ def findings_text(result: FileResult, *, show_all: bool) -> str:
     findings = result.all_findings()
     c = counts(findings)
     lines = [f"校验 {result.file}（规则集 {result.rule_set}）：错误 {c['error']} 个，警告 {c['warning']} 个，提示 {c['info']} 个"]
-    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-    for f in sorted(findings, key=lambda f: order[f.level]):
+    for f in sorted(findings, key=errors_first):
         if f.level is Level.INFO and not show_all:
             continue
         where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")

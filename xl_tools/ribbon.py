@@ -84,12 +84,11 @@ def _counts(findings: list[Any]) -> str:
 
 def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
     """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS)."""
-    from .core.findings import LEVEL_LABEL, Level
+    from .core.findings import LEVEL_LABEL, errors_first
     from .workbook.sheet_names import FINDINGS_HEADERS
 
-    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
-    for f in sorted(findings, key=lambda f: order[f.level]):
+    for f in sorted(findings, key=errors_first):
         cell = f.cell
         if f.sheet in sheets and f.cell:
             quoted = f.sheet.replace("'", "''").replace('"', '""')

@@ -156,5 +156,13 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
                    sheet=sheet, cell=cell, project=project)
 
 
+_LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+def errors_first(finding: Finding) -> int:
+    """Sort key of every findings list shown to users: errors, then warnings, then notes (stable within)."""
+    return _LEVEL_ORDER[finding.level]
+
+
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.level is Level.ERROR for f in findings)

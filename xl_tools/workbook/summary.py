@@ -7,7 +7,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.findings import LEVEL_LABEL, Finding, Level
+from ..core.findings import LEVEL_LABEL, Finding, errors_first
 from ..core.model import ProjectResult
 from .sheet_names import FINDINGS_HEADERS, FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET
 from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
@@ -96,9 +96,8 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDI
     widths(ws, dict(zip(cols, ([36] if files is not None else []) + [7, 24, 22, 9, 30, 80])))
     for col, label in zip(cols, headers):
         put(ws, f"{col}1", label, header=True)
-    order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     rows = list(zip(files if files is not None else [None] * len(findings), findings))
-    for r, (file, f) in enumerate(sorted(rows, key=lambda row: order[row[1].level]), start=2):
+    for r, (file, f) in enumerate(sorted(rows, key=lambda row: errors_first(row[1])), start=2):
         values = ([file] if files is not None else []) + [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project,
                                                           f.message]
         for col, value in zip(cols, values):
