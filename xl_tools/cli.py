@@ -531,12 +531,11 @@ def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], sub
 
 def _read_text(path: Path) -> str:
     """A text file typed on Windows: UTF-8 (with or without BOM), else GBK."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    from .reading.text import windows_text
+
+    text = windows_text(path.read_bytes())
+    if text is not None:
+        return text
     raise XlToolsError(f"{path.name} 不是 UTF-8 或 GBK 编码的文本文件；请另存为 UTF-8 后再用 --body-file")
 
 

@@ -19,6 +19,7 @@ from .core.model import ProjectForm
 from .core.values import normalise_text
 from .errors import XlToolsError
 from .reading.grid import cell_address
+from .reading.text import windows_text
 from .services import Evaluation, evaluate_file, read_book
 
 SHEET = "完成值采集"
@@ -152,14 +153,8 @@ def _csv_value(text: str) -> object:
 
 
 def _csv_rows(path: Path):
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel saves CSV in the system code page on Chinese Windows
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = windows_text(path.read_bytes())  # Excel saves CSV in the system code page on Chinese Windows
+    if text is None:
         raise XlToolsError(f"{path.name} 的编码无法识别；请另存为 UTF-8 编码的 CSV")
     lines = list(csv.reader(io.StringIO(text)))
     for i, header in enumerate(lines[:20]):

@@ -22,6 +22,7 @@ from typing import Literal
 from ..errors import WorkbookReadError, XlToolsError
 from .decrypt import decrypt, opens_without_password
 from .grid import WorkbookGrid
+from .text import WINDOWS_ENCODINGS
 from .limits import check_xls_size, check_xlsx_sheets
 
 READERS = ("fast", "openpyxl", "calamine")
@@ -232,7 +233,7 @@ def _not_a_workbook(name: str, head: bytes) -> str:
 def _as_text(head: bytes) -> str | None:
     """The head decoded as text (UTF-8, UTF-16 with BOM, or GB18030), or None if it is binary."""
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    for encoding in ["utf-16"] if utf16 else ["utf-8-sig", "gb18030"]:
+    for encoding in ["utf-16"] if utf16 else WINDOWS_ENCODINGS:
         try:
             text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
