@@ -30,7 +30,7 @@ from .services import Evaluation, evaluate_file
 from .workbook.package import Change, CellWrite, Package, save_in_place
 from .workbook.scratch import scratch_book
 from .workbook.sheet_names import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
-                                   SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN)
+                                   SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, summary_table)
 from .workbook.summary import add_changes_sheet, add_findings_sheet, add_summary_sheet
 from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, add_params_sheet, params_rows
 
@@ -324,12 +324,10 @@ def _write_summary_sheet(pkg: Package, evaluation: Evaluation, tables: dict[int,
         writes[f"H{r}"] = _linked(project.sheet, cells.grade, project.grade, 1.0, "评价等级")
     if projects:
         last, total_row = SUMMARY_FIRST_ROW + len(projects) - 1, SUMMARY_FIRST_ROW + len(projects)
-        budget = sum(p.budget or 0 for p in projects)
-        executed = sum(p.executed or 0 for p in projects)
+        _label, _, _, budget, executed, rate = summary_table(projects)[1]
         writes[f"D{total_row}"] = CellWrite(budget, fx.column_sum(f"D{SUMMARY_FIRST_ROW}", f"D{last}"))
         writes[f"E{total_row}"] = CellWrite(executed, fx.column_sum(f"E{SUMMARY_FIRST_ROW}", f"E{last}"))
-        writes[f"F{total_row}"] = CellWrite(executed / budget if budget else None,
-                                            fx.ratio(f"E{total_row}", f"D{total_row}"))
+        writes[f"F{total_row}"] = CellWrite(rate, fx.ratio(f"E{total_row}", f"D{total_row}"))
     pkg.set_cells(title, writes)
 
 

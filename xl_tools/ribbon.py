@@ -192,18 +192,12 @@ def _pick_file(book: Any) -> str | None:
 @button("summary")
 def summary(live: Any) -> None:
     """生成表11: one row per project of the open workbook, totals and rates (figures as computed now)."""
-    from .workbook.sheet_names import SUMMARY_HEADERS, SUMMARY_SHEET
+    from .workbook.sheet_names import SUMMARY_HEADERS, SUMMARY_SHEET, summary_table
 
     evaluation = _evaluate(live)
-    projects = [p for p in evaluation.result.projects if p.type == "project"]
-    rows: list[list[Any]] = [["项目绩效自评结果汇总表"], [], list(SUMMARY_HEADERS)]
-    for i, p in enumerate(projects, start=1):
-        rate = p.executed / p.budget if p.budget and p.executed is not None else None
-        rows.append([i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet])
-    budget, executed = sum(p.budget or 0 for p in projects), sum(p.executed or 0 for p in projects)
-    rows.append(["合计", None, None, budget, executed, executed / budget if budget else None])
-    live.put_sheet(SUMMARY_SHEET, rows)
-    live.alert(f"已生成「{SUMMARY_SHEET}」：{len(projects)} 个项目，预算数合计 {budget:,.2f} 万元。")
+    rows, total = summary_table(evaluation.result.projects)
+    live.put_sheet(SUMMARY_SHEET, [["项目绩效自评结果汇总表"], [], list(SUMMARY_HEADERS), *rows, total])
+    live.alert(f"已生成「{SUMMARY_SHEET}」：{len(rows)} 个项目，预算数合计 {total[3]:,.2f} 万元。")
 
 
 def _beside(book: Any, suffix: str) -> Path:

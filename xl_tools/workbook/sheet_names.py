@@ -1,7 +1,12 @@
-"""Names and headers of the sheets the toolkit writes, apart from the openpyxl code that styles them
-(the ribbon writes the same sheets through xlwings and must stay cheap to import)."""
+"""Names, headers and contents of the sheets the toolkit writes, apart from the openpyxl code that styles
+them (the ribbon writes the same sheets through xlwings and must stay cheap to import)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.model import ProjectResult
 
 SUMMARY_HEADERS = ["序号", "项目名称", "项目编码", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级", "来源工作表"]
 SUMMARY_SHEET = "表11"
@@ -11,3 +16,18 @@ SUMMARY_FIRST_ROW = 4
 SUMMARY_SOURCE_COLUMN = "I"
 FINDINGS_SHEET = "校验结果"
 FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
+
+
+def summary_table(projects: list[ProjectResult], files: list[str] | None = None
+                  ) -> tuple[list[list[object]], list[object]]:
+    """表11's rows (one per project, in SUMMARY_HEADERS order, plus 来源文件 when ``files`` gives one per
+    project) and its 合计 row: amounts summed unrounded, 执行率 of the sums."""
+    listed = [p for p in projects if p.type == "project"]
+    rows: list[list[object]] = []
+    for i, p in enumerate(listed, start=1):
+        rate = p.execution_rate / 100 if p.execution_rate is not None else None
+        rows.append([i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet]
+                    + ([files[i - 1]] if files is not None else []))
+    budget = sum(p.budget or 0 for p in listed)
+    executed = sum(p.executed or 0 for p in listed)
+    return rows, ["合计", None, None, budget, executed, executed / budget if budget else None]

@@ -9,7 +9,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import LEVEL_LABEL, Finding, errors_first
 from ..core.model import ProjectResult
-from .sheet_names import FINDINGS_HEADERS, FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET
+from .sheet_names import (FINDINGS_HEADERS, FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
+                          summary_table)
 from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
 
 LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
@@ -41,22 +42,16 @@ def add_summary_sheet(wb: Workbook, projects: list[ProjectResult], *, year: int 
     ws["A2"] = f"（{year}年度）" if year else ""
     for col, label in zip(cols, headers):
         put(ws, f"{col}3", label, header=True)
-    rows = [p for p in projects if p.type == "project"]
-    for i, p in enumerate(rows, start=1):
-        r = SUMMARY_FIRST_ROW - 1 + i
-        rate = p.execution_rate / 100 if p.execution_rate is not None else None
-        values = [i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet]
-        values += [files[i - 1]] if files is not None else []
-        formats = [None, None, None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, None, None]
+    rows, (label, _, _, budget, executed, rate) = summary_table(projects, files)
+    formats = [None, None, None, "#,##0.00", "#,##0.00", "0.00%", "0.00", None, None, None]
+    for r, values in enumerate(rows, start=SUMMARY_FIRST_ROW):
         for col, value, fmt in zip(cols, values, formats):
             put(ws, f"{col}{r}", value, number_format=fmt, align=LEFT if col in "BCIJ" else CENTER)
     total_row = SUMMARY_FIRST_ROW + len(rows)
-    budget = sum(p.budget or 0 for p in rows)
-    executed = sum(p.executed or 0 for p in rows)
-    put(ws, f"A{total_row}:C{total_row}", "合计", header=True)
+    put(ws, f"A{total_row}:C{total_row}", label, header=True)
     put(ws, f"D{total_row}", budget, number_format="#,##0.00", header=True)
     put(ws, f"E{total_row}", executed, number_format="#,##0.00", header=True)
-    put(ws, f"F{total_row}", executed / budget if budget else None, number_format="0.00%", header=True)
+    put(ws, f"F{total_row}", rate, number_format="0.00%", header=True)
     for col in cols[6:]:
         put(ws, f"{col}{total_row}", None, header=True)
     if rows:
