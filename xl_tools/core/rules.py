@@ -149,7 +149,9 @@ def load_rule_set(name_or_path: str | Path = DEFAULT_NAME) -> RuleSet:
     return _build(origin, text, seen=())
 
 
+@lru_cache(maxsize=64)
 def _build(origin: str, text: str, seen: tuple[str, ...]) -> RuleSet:
+    """Cached on the text itself, so a batch parses each rule set once and an edited file is read anew."""
     raw = _read_toml(origin, text)
     schema = _schema()
     name = raw.pop("name", Path(origin).stem)

@@ -61,17 +61,27 @@ def find_cells(grid: Grid, labels: Iterable[str], rows: range | None = None,
     ``value_after_label`` reads the value from it.
     """
     wanted = tuple(labels)
-    found = []
-    for r, c, v in grid.iter_nonempty():
-        if rows is not None and r not in rows:
-            continue
-        if not isinstance(v, str):
-            continue
-        label = norm_label(v)
+    if exact:
+        index = grid.derived("label_index", _label_index)
+        found = sorted({rc for label in wanted for rc in index.get(label, ())})
+    else:
+        found = [(r, c) for r, c, label in grid.derived("label_cells", _label_cells) if label.startswith(wanted)]
+    return [rc for rc in found if rc[0] in rows] if rows is not None else found
+
+
+def _label_cells(grid: Grid) -> list[tuple[int, int, str]]:
+    return [(r, c, norm_label(v)) for r, c, v in grid.iter_nonempty() if isinstance(v, str)]
+
+
+def _label_index(grid: Grid) -> dict[str, list[tuple[int, int]]]:
+    """Label -> its cells; a cell "项目名称：某项目" is indexed under 项目名称 too."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for r, c, label in grid.derived("label_cells", _label_cells):
+        index.setdefault(label, []).append((r, c))
         head, colon, rest = label.partition(":")  # NFKC has turned "：" into ":"
-        if (label in wanted or (colon and rest and head in wanted)) if exact else label.startswith(wanted):
-            found.append((r, c))
-    return found
+        if colon and rest and head != label:
+            index.setdefault(head, []).append((r, c))
+    return index
 
 
 def right_of(grid: Grid, row: int, col: int, limit: int = 6) -> tuple[int, int] | None:
@@ -117,14 +127,14 @@ def header_map(grid: Grid, row: int, synonyms: dict[str, tuple[str, ...]]) -> di
 def row_labels(grid: Grid) -> dict[int, set[str]]:
     """Row -> the labels written in it, built once per sheet: header searches then visit only the rows
     that can hold the header instead of every row of every sheet."""
-    cached = grid.__dict__.get("_row_labels")
-    if cached is None or cached[0] != len(grid.values):
+    def build(g: Grid) -> dict[int, set[str]]:
         found: dict[int, set[str]] = {}
-        for (r, _c), v in grid.values.items():
+        for (r, _c), v in g.values.items():
             if isinstance(v, str):
                 found.setdefault(r, set()).add(norm_label(v))
-        cached = grid.__dict__["_row_labels"] = (len(grid.values), found)
-    return cached[1]
+        return found
+
+    return grid.derived("row_labels", build)
 
 
 def find_header_row(grid: Grid, required: Iterable[str], synonyms: dict[str, tuple[str, ...]],

@@ -15,12 +15,15 @@ reader of the core treats both as blank).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lxml import etree
 
 from ..errors import WorkbookReadError
 from . import calamine_backend
@@ -45,6 +48,12 @@ BUILTIN_FORMATS = {
 _ROW, _CELL, _FORMULA, _VALUE, _SHEET_DATA = (f"{NS_MAIN}{t}" for t in ("row", "c", "f", "v", "sheetData"))
 # one area of a defined name: 'Sheet name'!$A$1:$B$2 or Sheet!A1
 _NS = {"m": NS_MAIN[1:-1]}
+_NUMERIC = (None, "n", "d")
+"""Cell types (``t``) whose value a number format changes."""
+_DETAILED = etree.XPath("m:row[@hidden='1' or @hidden='true']"
+                        " | m:row/m:c[(@s != '0' and (not(@t) or @t='n' or @t='d') and m:v) or m:f or @t='e']",
+                        namespaces=_NS)
+"""Rows and cells the grid needs more of than calamine gives, in document order."""
 _AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,\s()]+))!(\$?[A-Za-z]{1,3}\$?\d+)(?::(\$?[A-Za-z]{1,3}\$?\d+))?")
 
 
@@ -60,15 +69,21 @@ class SheetDetails:
     """Cells holding an error value (#DIV/0!, #N/A…), which calamine reads as empty."""
 
 
-def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
-    """Read an .xlsx/.xlsm file (or its decrypted ``data``); ``reading.open`` has sniffed and size-checked it."""
+def read_workbook(path: str | Path, data: bytes | None = None, zf: zipfile.ZipFile | None = None,
+                  parts: list[tuple[str, str]] | None = None) -> WorkbookGrid:
+    """Read an .xlsx/.xlsm file (or its ``data``); ``reading.open`` has sniffed and size-checked it, and passes
+    the package it opened (``zf`` over ``data``) and its sheet parts so they are not looked up twice."""
     path = Path(path)
     book = calamine_backend.read_workbook(path, data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
-            formats = _cell_formats(zf)
-            details = {name: _sheet_details(zf, part) for name, part in sheet_parts(zf)}
-            names = _defined_names(zf)
+        with contextlib.ExitStack() as stack:
+            if zf is None:
+                zf = stack.enter_context(zipfile.ZipFile(io.BytesIO(data) if data is not None else path))
+            names = set(zf.namelist())
+            formats = _cell_formats(zf, names)
+            details = {name: _sheet_details(zf, part) if part in names else SheetDetails()
+                       for name, part in (parts if parts is not None else sheet_parts(zf))}
+            defined = _defined_names(zf)
     except (KeyError, ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
         raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
     except Exception as exc:  # lxml's XMLSyntaxError and kin on a damaged part
@@ -76,24 +91,23 @@ def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
     for grid in book.sheets:
         found = details.get(grid.name, SheetDetails())
         grid.values.update(found.errors)
-        grid.formats = {rc: formats.get(found.styles.get(rc, 0), "General") for rc in grid.values}
+        grid.formats = {rc: fmt for rc, style in found.styles.items()
+                        if (fmt := formats.get(style, "General")) != "General" and rc in grid.values}
         grid.formulas = found.formulas
         grid.hidden_rows = found.hidden_rows
-        grid.names = names.get(grid.name, {})
+        grid.names = defined.get(grid.name, {})
     book.backend = "fast"
     return book
 
 
 def _parse(zf: zipfile.ZipFile, part: str):
-    from lxml import etree
-
     # huge_tree: a long shared text is legitimate; no entities are resolved either way
     return etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, huge_tree=True))
 
 
-def _cell_formats(zf: zipfile.ZipFile) -> dict[int, str]:
+def _cell_formats(zf: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
     """xf index -> number format code."""
-    if "xl/styles.xml" not in zf.namelist():
+    if "xl/styles.xml" not in names:
         return {}
     root = _parse(zf, "xl/styles.xml")
     custom = {int(el.get("numFmtId")): el.get("formatCode") or "General"
@@ -107,23 +121,30 @@ def _cell_formats(zf: zipfile.ZipFile) -> dict[int, str]:
 
 def _sheet_details(zf: zipfile.ZipFile, part: str) -> SheetDetails:
     found = SheetDetails()
-    if part not in zf.namelist():
-        return found
     sheet_data = _parse(zf, part).find(_SHEET_DATA)
     if sheet_data is None:
         return found
-    if sheet_data.xpath("count(m:row[not(@r)] | m:row/m:c[not(@r)])", namespaces=_NS):
-        return _walk_rows(sheet_data, found)
-    # every row and cell states its address (Excel, WPS, openpyxl and LibreOffice all write it):
-    # let XPath pick the few cells that matter instead of visiting each one in Python
-    for cell in sheet_data.xpath("m:row/m:c[@s != '0'][m:v or m:is]", namespaces=_NS):  # formats of values only
-        found.styles[_position(cell.get("r"))] = int(cell.get("s"))
-    found.formulas = {_position(ref) for ref in sheet_data.xpath("m:row/m:c[m:f]/@r", namespaces=_NS)}
-    found.errors = {_position(cell.get("r")): cell.findtext(_VALUE) or "#N/A"
-                    for cell in sheet_data.xpath("m:row/m:c[@t='e']", namespaces=_NS)}
-    found.hidden_rows = {int(r) for r in sheet_data.xpath("m:row[@hidden='1' or @hidden='true']/@r",
-                                                          namespaces=_NS)}
+    # Excel, WPS, openpyxl and LibreOffice all write every row's and cell's address: one XPath picks the few
+    # elements that matter (formatted numbers, formulas, errors, hidden rows) without visiting the others
+    for el in _DETAILED(sheet_data):
+        ref = el.get("r")
+        if ref is None:  # a writer that leaves out optional addresses: positions must be counted
+            return _walk_rows(sheet_data, SheetDetails())
+        if el.tag == _ROW:
+            found.hidden_rows.add(int(ref))
+        else:
+            _note_cell(found, el, _position(ref))
     return found
+
+
+def _note_cell(found: SheetDetails, cell, rc: tuple[int, int]) -> None:
+    kind = cell.get("t")
+    if kind == "e":
+        found.errors[rc] = cell.findtext(_VALUE) or "#N/A"
+    elif kind in _NUMERIC and cell.get("s", "0") != "0" and cell.find(_VALUE) is not None:
+        found.styles[rc] = int(cell.get("s"))
+    if cell.find(_FORMULA) is not None:
+        found.formulas.add(rc)
 
 
 def _walk_rows(sheet_data, found: SheetDetails) -> SheetDetails:
@@ -140,13 +161,7 @@ def _walk_rows(sheet_data, found: SheetDetails) -> SheetDetails:
             rc = position(ref) if ref else None
             rc = rc if rc is not None else (row, col + 1)
             col = rc[1]
-            style = cell.get("s")
-            if style and style != "0":
-                found.styles[rc] = int(style)
-            if cell.find(_FORMULA) is not None:
-                found.formulas.add(rc)
-            if cell.get("t") == "e":
-                found.errors[rc] = cell.findtext(_VALUE) or "#N/A"
+            _note_cell(found, cell, rc)
     return found
 
 

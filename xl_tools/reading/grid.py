@@ -9,14 +9,18 @@ number formats) leaves it ``None`` so the core can tell "unknown" from "none".
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from functools import lru_cache
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
-    """Excel column letters of a 1-based column (kept here so the core does not import openpyxl)."""
+    """Excel column letters of a 1-based column (kept here so the core does not import openpyxl); cached, as
+    every cell a reader reports is named by its address."""
     letters = ""
     while col > 0:
         col, rem = divmod(col - 1, 26)
@@ -74,7 +78,9 @@ class CellRange:
 class Grid:
     """One sheet's cells as plain data.
 
-    ``formats`` and ``formulas`` are ``None`` when the backend cannot see them.
+    ``formats`` and ``formulas`` are ``None`` when the backend cannot see them.  ``formats`` holds the number
+    formats of numeric and date cells other than General: a format changes what a number means (0.95 in a
+    percent cell is 95 %), while Excel shows text as typed whatever its cell's format.
     """
 
     name: str
@@ -110,14 +116,20 @@ class Grid:
     def max_col(self) -> int:
         return self._extent()[1]
 
+    def derived(self, key: str, build: Callable[["Grid"], T]) -> T:
+        """``build(self)``, kept until the number of values changes: layout readers ask for the same facts
+        (extent, non-empty cells, labels by row) thousands of times, and backends fill ``values`` before any
+        reader looks."""
+        cache = self.__dict__.setdefault("_derived", {})
+        hit = cache.get(key)
+        if hit is None or hit[0] != len(self.values):
+            hit = cache[key] = (len(self.values), build(self))
+        return hit[1]
+
     def _extent(self) -> tuple[int, int]:
-        """(last row, last column) with a value; layout readers ask thousands of times, so it is kept until the
-        number of values changes (backends fill ``values`` before any reader looks)."""
-        cached = self.__dict__.get("_extent_cache")
-        if cached is None or cached[0] != len(self.values):
-            extent = (max((r for r, _ in self.values), default=0), max((c for _, c in self.values), default=0))
-            cached = self.__dict__["_extent_cache"] = (len(self.values), extent)
-        return cached[1]
+        """(last row, last column) with a value."""
+        return self.derived("extent", lambda g: (max((r for r, _ in g.values), default=0),
+                                                 max((c for _, c in g.values), default=0)))
 
     def value(self, row: int, col: int) -> Any:
         """The cell's value; a cell inside a merged range shows its anchor's."""
@@ -160,9 +172,10 @@ class Grid:
         return [self.value(row, c) for c in range(1, self.max_col + 1)]
 
     def iter_nonempty(self) -> Iterator[tuple[int, int, Any]]:
-        for (r, c), v in sorted(self.values.items()):
-            if v is not None and not (isinstance(v, str) and not v.strip()):
-                yield r, c, v
+        """Cells with something in them, row by row."""
+        return iter(self.derived("nonempty", lambda g: [
+            (r, c, v) for (r, c), v in sorted(g.values.items())
+            if v is not None and not (isinstance(v, str) and not v.strip())]))
 
 
 @dataclass

@@ -16,7 +16,6 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import IO
-from xml.etree.ElementTree import ParseError
 
 from ..errors import WorkbookReadError
 from .grid import column_letter
@@ -40,17 +39,21 @@ _OVERLAP = 256  # longer than any <c ...> start tag, so a tag cut by a chunk bou
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def check_xlsx_sheets(zf: zipfile.ZipFile, file_name: str) -> None:
-    """Raise a one-line message naming the first sheet that is too large to read."""
+def check_xlsx_sheets(zf: zipfile.ZipFile, file_name: str) -> list[tuple[str, str]]:
+    """Raise a one-line message naming the first sheet that is too large to read; else the sheet parts
+    (``ooxml.sheet_parts``), so a reader after the guard need not look them up again."""
+    from lxml.etree import XMLSyntaxError
+
     try:
-        _check_parts(zf, file_name)
-    except (KeyError, ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        return _check_parts(zf, file_name)
+    except (KeyError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookReadError(f"{file_name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
 
 
-def _check_parts(zf: zipfile.ZipFile, file_name: str) -> None:
+def _check_parts(zf: zipfile.ZipFile, file_name: str) -> list[tuple[str, str]]:
     names = set(zf.namelist())
-    for sheet, part in sheet_parts(zf):
+    parts = sheet_parts(zf)
+    for sheet, part in parts:
         if part not in names:
             continue
         size = zf.getinfo(part).file_size
@@ -62,6 +65,7 @@ def _check_parts(zf: zipfile.ZipFile, file_name: str) -> None:
             far = _used_range_beyond_limit(fh)
         if far is not None:
             check_used_range(file_name, sheet, *far)
+    return parts
 
 
 def check_xls_size(path: Path, size: int) -> None:

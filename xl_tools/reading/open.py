@@ -102,24 +102,27 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
     source = load(path, password)
     if source.format == "xls":
         check_xls_size(source.path, len(source.data) if source.data is not None else source.path.stat().st_size)
-    else:
-        with zipfile.ZipFile(source.stream()) as zf:
-            check_xlsx_sheets(zf, source.path.name)
-    if reader == "calamine":
-        from .calamine_backend import read_workbook as read_bare
+        if reader == "calamine":
+            from .calamine_backend import read_workbook as read_bare
 
-        return read_bare(source.path, source.data)
-    if source.format == "xls":
+            return read_bare(source.path, source.data)
         from .xlrd_backend import read_workbook as read_xls
 
         return read_xls(source.path, source.data)
-    if reader == "openpyxl":
-        from .openpyxl_backend import read_workbook as read_xlsx
+    content = source.data if source.data is not None else source.path.read_bytes()  # one read for every pass
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        parts = check_xlsx_sheets(zf, source.path.name)
+        if reader == "calamine":
+            from .calamine_backend import read_workbook as read_bare
 
-        return read_xlsx(source.path, source.data)
-    from .fast_backend import read_workbook as read_xlsx_fast
+            return read_bare(source.path, content)
+        if reader == "openpyxl":
+            from .openpyxl_backend import read_workbook as read_xlsx
 
-    return read_xlsx_fast(source.path, source.data)
+            return read_xlsx(source.path, content)
+        from .fast_backend import read_workbook as read_xlsx_fast
+
+        return read_xlsx_fast(source.path, content, zf, parts)
 
 
 def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.BytesIO:

@@ -79,7 +79,8 @@ def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
                 if cell.value is None:
                     continue
                 values[(cell.row, cell.column)] = cell.value
-                formats[(cell.row, cell.column)] = cell.number_format
+                if cell.data_type in ("n", "d") and cell.number_format != "General":
+                    formats[(cell.row, cell.column)] = cell.number_format
         merged = [CellRange(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
         hidden_rows = {idx for idx, dim in ws.row_dimensions.items() if dim.hidden}
         grids.append(

@@ -60,7 +60,8 @@ def _grid(book: Any, sheet: Any, names: dict[str, CellRange]) -> Grid:
                 continue
             values[(r + 1, c + 1)] = _value(cell, book.datemode)
             fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
-            formats[(r + 1, c + 1)] = fmt.format_str if fmt else "General"
+            if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE) and fmt and fmt.format_str != "General":
+                formats[(r + 1, c + 1)] = fmt.format_str
     merged = [CellRange(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
     return Grid(name=sheet.name, values=values, formats=formats, formulas=None, merged=merged,
                 hidden=sheet.visibility != 0,

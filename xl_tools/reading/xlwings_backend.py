@@ -62,16 +62,17 @@ def _formulas(sheet: Any, values: dict[tuple[int, int], Any]) -> set[tuple[int, 
 
 
 def _formats(sheet: Any, values: dict[tuple[int, int], Any]) -> dict[tuple[int, int], str] | None:
-    """Number formats of the numeric cells only: a 0.95 is 95 % in a percent cell; text needs no format."""
+    """Number formats of the numeric cells (``Grid.formats``): a 0.95 is 95 % in a percent cell."""
     formats: dict[tuple[int, int], str] = {}
     for (r, c), value in values.items():
         if not isinstance(value, (int, float, dt.datetime)) or isinstance(value, bool):
-            formats[(r, c)] = "General"
             continue
         try:
-            formats[(r, c)] = sheet.range((r, c)).number_format or "General"
+            fmt = sheet.range((r, c)).number_format or "General"
         except NotImplementedError:
             return None
+        if fmt != "General":
+            formats[(r, c)] = fmt
     return formats
 
 
