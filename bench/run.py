@@ -14,7 +14,13 @@ project).  For each it times, as the median of ``--repeat`` runs:
 - LibreOffice's forced recalculation of the file (one headless conversion, private profile; run once);
 and the peak Python memory (tracemalloc) of the in-process stages.
 
-Usage: python bench/run.py [--repeat 3] [--sizes 20,500] [--no-libreoffice]
+Then 2,000 single-project workbooks in mixed layouts (``workloads.py``: the template, the budget system's
+export, the hierarchical form and a 表12, each one project of a bundled sample): validate+score in one
+process and as ``batch`` on two worker processes, next to python-calamine's bare read of the same files in
+one process and in two, and openpyxl's bare load of the first 200.  Last, a ribbon button call as a process
+next to ``python -c "import xlwings"``.
+
+Usage: python bench/run.py [--repeat 3] [--sizes 20,500] [--files 2000] [--no-libreoffice]
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ import argparse
 import gc
 import json
 import os
-import shutil
 import subprocess
 import statistics
 import sys
@@ -42,6 +47,8 @@ from xl_tools.samples.yushui import DEPARTMENT, PROJECTS, unit_of
 from xl_tools.workbook.package import CellWrite, Package
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
+
+from workloads import single_project_files
 
 
 def build_workload(path: Path, projects: int) -> Path:
@@ -113,19 +120,17 @@ def libreoffice_recalc(path: Path, outdir: Path) -> None:
         raise RuntimeError("LibreOffice failed")
 
 
-def many_files(folder: Path, count: int) -> list[Path]:
-    """``count`` workbooks in mixed layouts: the four bundled samples (budget-system export, 表10/表11/表12,
-    the toolkit's template, a hierarchical form) copied in turn, one file each."""
-    samples = sorted((Path(__file__).resolve().parents[1] / "workbooks").glob("*.xlsx"))
-    samples = [p for p in samples if "目标表" not in p.name]  # a target table is not a self-evaluation
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(count):
-        source = samples[i % len(samples)]
-        target = folder / f"{i:05d}_{source.name}"
-        shutil.copyfile(source, target)
-        paths.append(target)
-    return paths
+def calamine_bare_each(paths: list[Path]) -> None:
+    for path in paths:
+        calamine_bare(path)
+
+
+def calamine_bare_parallel(paths: list[Path], jobs: int) -> None:
+    """The floor at the batch's parallelism: the same bare read, the files split over ``jobs`` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(calamine_bare_each, [paths[i::jobs] for i in range(jobs)]))
 
 
 def in_a_process(code: str) -> None:
@@ -185,13 +190,13 @@ def main() -> None:
                                lambda: libreoffice_recalc(book, work / f"lo{size}_{next(runs)}"), 1))
             measure(f"{size} projects", stages)
         if args.files:
-            paths = many_files(work / "files", args.files)
+            paths = single_project_files(work / "files", args.files)
             workload = f"{args.files} files"
             measure(workload, [
                 ("toolkit validate+score, one process", lambda: [services.score_file(p) for p in paths], 1),
-                ("toolkit batch (local processes, 2 jobs)",
-                 lambda: batch.run_files(paths, [None] * len(paths), jobs=2), 1),
-                ("python-calamine bare read", lambda: [calamine_bare(p) for p in paths], 1),
+                ("toolkit batch (2 worker processes)", lambda: batch.run_batch(paths, [None] * len(paths), jobs=2), 1),
+                ("python-calamine bare read", lambda: calamine_bare_each(paths), 1),
+                ("python-calamine bare read, 2 processes", lambda: calamine_bare_parallel(paths, 2), 1),
                 ("openpyxl bare load (first 200 files only)", lambda: [openpyxl_load(p) for p in paths[:200]], 1),
             ])
         payload_file = button_payload(work)
@@ -213,9 +218,11 @@ def main() -> None:
     if args.files:
         workload = f"{args.files} files"
         floor = times[(workload, "python-calamine bare read")]
-        for label in ("toolkit validate+score, one process", "toolkit batch (local processes, 2 jobs)"):
+        for label in ("toolkit validate+score, one process", "toolkit batch (2 worker processes)"):
             print(f"{workload}: {label} is {times[(workload, label)] / floor:.1f}x the bare calamine read",
                   file=sys.stderr)
+        print(f"{workload}: the batch is {times[(workload, 'toolkit batch (2 worker processes)')] / times[(workload, 'python-calamine bare read, 2 processes')]:.1f}x "
+              "the bare calamine read on 2 processes", file=sys.stderr)
     call = times[("ribbon button", "校验权重 button call (process: import, book, validate, actions)")]
     bare = times[("ribbon button", "python -c 'import xlwings' (process)")]
     print(f"ribbon button: a call is {call / bare:.2f}x the bare xlwings import", file=sys.stderr)

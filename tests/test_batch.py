@@ -6,13 +6,15 @@ import hashlib
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 
-from xl_tools.batch import collect, expand_inputs, output_paths, run_files, safe_stem
+from xl_tools.batch import expand_inputs, output_paths, process_file, run_batch, safe_stem
 from xl_tools.core.findings import Level
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
@@ -21,7 +23,7 @@ YUSHUI = "渝水区医保局2022_项目自评.xlsx"
 CHANGSHOU = "长寿区医疗保障局2021_表10表11表12.xlsx"
 AWKWARD = '渝中:区<医保>局"2023"|导出?.xlsx'
 """A name Linux accepts and Windows would refuse (the unit typed it into its own file name)."""
-BROKEN = ["损坏.xlsx", "空文件.xlsx", "其实是CSV.xlsx"]
+BROKEN = ["损坏.xlsx", "空文件.xlsx", "其实是CSV.xlsx", "加密.xlsx", "正在复制.xlsx"]
 GOOD = 5  # a/渝中, a/渝水, a/长寿, b/长寿 (same workbook, other folder), b/<awkward name> (渝中 again)
 PROJECTS = {YUZHONG: 3, YUSHUI: 9, CHANGSHOU: 1}
 BUDGETS = {YUZHONG: 2004 + 1413 + 146, YUSHUI: 1735.00, CHANGSHOU: 52}
@@ -50,6 +52,10 @@ def inbox(tmp_path: Path) -> Path:
     (root / BROKEN[0]).write_bytes(b"PK\x03\x04 junk")
     (root / BROKEN[1]).write_bytes(b"")
     (root / BROKEN[2]).write_text("项目名称,预算数\n医疗救助,100\n", encoding="utf-8")
+    with open(WORKBOOKS / CHANGSHOU, "rb") as plain, open(root / BROKEN[3], "wb") as locked:
+        OOXMLFile(plain).encrypt("自评-Pw#2021", locked)  # sent with an open password, none given
+    whole = (WORKBOOKS / YUSHUI).read_bytes()
+    (root / BROKEN[4]).write_bytes(whole[: len(whole) * 3 // 5])  # a copy still under way: the first 60 %
     (root / "a" / f"~${YUZHONG}").write_bytes(b"\x00" * 165)  # Excel's owner file of an open workbook
     (root / "说明.txt").write_text("不是工作簿", encoding="utf-8")
     return root
@@ -89,8 +95,8 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
     assert proc.returncode == 1, proc.stderr  # some files could not be read
     assert "Traceback" not in proc.stdout + proc.stderr
     assert all_files(inbox) == before  # inputs untouched: bytes and mtime
-    assert "共 8 个文件，已读取 5 个，项目 17 个，未能读取 3 个" in proc.stdout
-    assert "FILE_SKIPPED（文件未能汇总）：3" in proc.stdout
+    assert "共 10 个文件，已读取 5 个，项目 17 个，未能读取 5 个" in proc.stdout
+    assert "FILE_SKIPPED（文件未能汇总）：5" in proc.stdout
     assert "DUPLICATE_PROJECT（项目在多个文件中重复）：8" in proc.stdout
 
     written = sorted(p.name for p in out.iterdir())
@@ -102,8 +108,11 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
 
     findings = list(openpyxl.load_workbook(tmp_path / "校验结果.xlsx").active.iter_rows(values_only=True))
     assert findings[0][:3] == ("文件", "级别", "代码")
-    skipped = {row[0] for row in findings if row[2] == "FILE_SKIPPED"}
-    assert skipped == set(BROKEN)
+    skipped = {row[0]: row[-1] for row in findings if row[2] == "FILE_SKIPPED"}
+    assert set(skipped) == set(BROKEN)
+    assert "设有打开密码" in skipped["加密.xlsx"] and "--password" in skipped["加密.xlsx"]
+    assert "截断" in skipped["正在复制.xlsx"] and "空文件" in skipped["空文件.xlsx"]
+    assert "CSV" in skipped["其实是CSV.xlsx"] and "损坏" in skipped["损坏.xlsx"]
     duplicated = {row[0] for row in findings if row[2] == "DUPLICATE_PROJECT"}
     assert duplicated == {f"a/{YUZHONG}", f"b/{AWKWARD}", f"a/{CHANGSHOU}", f"b/{CHANGSHOU}"}
 
@@ -122,10 +131,9 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
 
 def test_two_jobs_give_the_same_results_as_one(inbox: Path) -> None:
     paths = expand_inputs([inbox])
-    serial = collect(paths, run_files(paths, [None] * len(paths), jobs=1))
-    parallel = collect(paths, run_files(paths, [None] * len(paths), jobs=2))
-    assert [o.result for o in parallel.outcomes] == [o.result for o in serial.outcomes]
-    assert [o.error for o in parallel.outcomes] == [o.error for o in serial.outcomes]
+    serial = run_batch(paths, [None] * len(paths), jobs=1)
+    parallel = run_batch(paths, [None] * len(paths), jobs=2)
+    assert parallel.outcomes == serial.outcomes
     assert parallel.rows == serial.rows
     assert sum(1 for o in serial.outcomes if o.ok) == GOOD
 
@@ -145,7 +153,7 @@ def test_all_good_exits_0_and_warns_of_duplicates(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir()
         shutil.copy(WORKBOOKS / CHANGSHOU, tmp_path / folder / CHANGSHOU)
     paths = expand_inputs([tmp_path])
-    report = collect(paths, run_files(paths, [None, None]))
+    report = run_batch(paths, [None, None])
     duplicates = [f for _, f in report.rows if f.code == "DUPLICATE_PROJECT"]
     assert len(duplicates) == 2 and all(f.level is Level.WARNING for f in duplicates)
     assert f"一/{CHANGSHOU}、二/{CHANGSHOU}" in duplicates[0].message
@@ -170,11 +178,11 @@ def test_a_local_dask_cluster_gives_the_same_results(inbox: Path) -> None:
     distributed = pytest.importorskip("distributed")  # the `dask` extra; installed with the test extra
 
     paths = expand_inputs([inbox])
-    serial = collect(paths, run_files(paths, [None] * len(paths), jobs=1))
+    serial = run_batch(paths, [None] * len(paths), jobs=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        on_dask = collect(paths, run_files(paths, [None] * len(paths), scheduler=cluster.scheduler_address))
-    assert [o.result for o in on_dask.outcomes] == [o.result for o in serial.outcomes]
-    assert [o.error for o in on_dask.outcomes] == [o.error for o in serial.outcomes]
+        on_dask = run_batch(paths, [None] * len(paths), scheduler=cluster.scheduler_address)
+    assert on_dask.outcomes == serial.outcomes
+    assert on_dask.rows == serial.rows
     assert sum(1 for o in on_dask.outcomes if o.ok) == GOOD
 
 
@@ -183,3 +191,74 @@ def test_an_unreachable_scheduler_is_a_clear_message(inbox: Path, tmp_path: Path
     proc = xl("batch", inbox, "--scheduler", "tcp://127.0.0.1:9", cwd=tmp_path)
     assert proc.returncode == 2 and "连接不上 Dask 调度器 tcp://127.0.0.1:9" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_file_written_while_it_is_read_is_reported_not_summarised(tmp_path: Path, monkeypatch: Any) -> None:
+    """A unit's file still being saved into the inbox: its content changes under the reader."""
+    import xl_tools.services as services
+
+    path = Path(shutil.copy(WORKBOOKS / CHANGSHOU, tmp_path / CHANGSHOU))
+    read = services.evaluate_file
+
+    def read_while_written(*args: Any, **kwargs: Any) -> Any:
+        evaluation = read(*args, **kwargs)
+        with open(path, "ab") as writer:  # the writer appends its next block meanwhile
+            writer.write(b"\0" * 4096)
+        return evaluation
+
+    monkeypatch.setattr(services, "evaluate_file", read_while_written)
+    outcome = process_file(str(path))
+    assert not outcome.ok and not outcome.projects and not outcome.findings
+    assert "在读取过程中被改动" in outcome.error and CHANGSHOU in outcome.error
+
+
+def test_a_hanging_or_crashing_file_costs_only_itself(inbox: Path, monkeypatch: Any) -> None:
+    """A reader stuck in a loop, and one that takes its worker process down (a crash in a C library): each is
+    reported for its own file, and every other file is processed as before."""
+    import xl_tools.services as services
+
+    paths = expand_inputs([inbox])
+    expected = run_batch(paths, [None] * len(paths), jobs=2)
+    read = services.evaluate_file
+
+    def misbehaving(path: str, *args: Any, **kwargs: Any) -> Any:
+        if Path(path).parts[-2:] == ("a", YUSHUI):
+            time.sleep(600)
+        if Path(path).parts[-2:] == ("b", CHANGSHOU):
+            os._exit(3)
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(services, "evaluate_file", misbehaving)  # workers are forked: they run this too
+    report = run_batch(paths, [None] * len(paths), jobs=2, timeout=3)
+    broken = {label: o.error for label, o in zip(report.labels, report.outcomes) if not o.ok}
+    assert "处理超过 3 秒仍未完成" in broken.pop(f"a/{YUSHUI}")
+    assert "工作进程意外退出（退出码 3" in broken.pop(f"b/{CHANGSHOU}")
+    assert set(broken) == set(BROKEN)
+    for label, got, want in zip(report.labels, report.outcomes, expected.outcomes):
+        if label not in (f"a/{YUSHUI}", f"b/{CHANGSHOU}"):
+            assert got == want, label
+
+
+def test_memory_grows_by_findings_and_figures_only(tmp_path: Path) -> None:
+    """The parent never holds a workbook or a full result: per file it keeps the findings and the 表11 figures
+    (about 20 KiB for seed 004's nine projects, where the full results take about 120 KiB), and only a few files
+    are in flight at a time, so nothing transient grows with the number of files."""
+    import gc
+    import tracemalloc
+
+    paths = [Path(shutil.copy(WORKBOOKS / YUSHUI, tmp_path / f"{i:03d}.xlsx")) for i in range(48)]
+    run_batch(paths[:2], [None, None], jobs=2)  # imports and caches, outside the measurement
+
+    def measured(n: int) -> tuple[int, int]:
+        gc.collect()
+        tracemalloc.start()
+        report = run_batch(paths[:n], [None] * n, jobs=2)
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert len(report.outcomes) == n and all(o.ok for o in report.outcomes)
+        return current, peak
+
+    small, small_peak = measured(12)
+    large, large_peak = measured(48)
+    assert (large - small) / 36 < 48 * 1024  # per extra file
+    assert (large_peak - large) < (small_peak - small) + 256 * 1024  # the transient part does not grow

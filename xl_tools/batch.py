@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .core.findings import Finding, make
 from .core.model import FileResult, ProjectResult
 from .core.matching import name_key
 from .errors import XlToolsError
-from .summarise import Gathered
+from .summarise import Gathered, figures_only
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 LOCK_PREFIX = "~$"
@@ -28,16 +30,26 @@ LOCK_PREFIX = "~$"
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 """Characters Windows refuses in a file name (and control characters)."""
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one file may take: a 500-project workbook recomputes in a few, an .xls converted by LibreOffice
+in well under a minute; longer means a reader is stuck."""
+FILES_PER_WORKER = 4
+"""Files handed out ahead per worker: enough to keep each busy, few enough that nothing piles up."""
+DUPLICATES_NAMED = 5
+"""Files a duplicate's message names: a project sent by hundreds of units must not make each message list all."""
 MAX_STEM = 80
 """Characters kept of a stem: 80 Chinese characters are 240 bytes in UTF-8, under the usual 255-byte limit."""
 
 
 @dataclass
 class FileOutcome:
-    """What a worker sends back: picklable, no open files."""
+    """What a worker sends back of one file, already cut to what the batch's outputs need (its findings and its
+    表11 rows), so the parent keeps a few KB per file whatever the size of the workbook."""
 
     path: str
-    result: FileResult | None = None
+    projects: list[ProjectResult] = field(default_factory=list)
+    """Without their indicators and findings (those are in ``findings``)."""
+    findings: list[Finding] = field(default_factory=list)
     year: int | None = None
     output: str | None = None
     error: str | None = None
@@ -46,12 +58,18 @@ class FileOutcome:
     def ok(self) -> bool:
         return self.error is None
 
+    @classmethod
+    def of(cls, path: str, result: FileResult, year: int | None, output: str | None) -> "FileOutcome":
+        return cls(path, [figures_only(p) for p in result.projects], result.all_findings(), year, output)
+
 
 @dataclass
 class BatchReport:
-    outcomes: list[FileOutcome]
+    """Every file's outcome folded in input order, whatever order the workers finished in."""
+
     labels: list[str]
     """How each file is named in the findings and 表11: its path below the inputs' common folder."""
+    outcomes: list[FileOutcome] = field(default_factory=list)
     rows: list[tuple[str, Finding]] = field(default_factory=list)
     """(file label, finding) for every finding of every file, skipped files and duplicates included."""
     gathered: Gathered = field(default_factory=Gathered)
@@ -59,6 +77,11 @@ class BatchReport:
     @property
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if not o.ok]
+
+    def units(self) -> dict[str, str]:
+        """File label -> the unit its tables name (the first one), or the label when none does."""
+        return {label: next((p.unit for p in o.projects if p.unit), label)
+                for label, o in zip(self.labels, self.outcomes)}
 
 
 def _is_workbook(path: Path) -> bool:
@@ -123,45 +146,93 @@ def process_file(path: str, output: str | None = None, rule_set: str | None = No
     from .services import evaluate_file
 
     try:
+        before = _stamp(path)
         if output:
             done = recompute_file(path, output, rule_set, password=password)
             evaluation, written = done.evaluation, str(done.path)
         else:
             evaluation, written = evaluate_file(path, rule_set, password=password), None
+        if _stamp(path) != before:
+            raise XlToolsError(f"{Path(path).name} 在读取过程中被改动（可能仍在复制、下载或保存），本次未汇总；"
+                               "请等文件写完后重新运行")
     except XlToolsError as exc:
         return FileOutcome(path, error=str(exc))
     except Exception as exc:  # a corrupt file can break any library: it must not stop the batch
         message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）"
         return FileOutcome(path, error=message.replace(password, "******") if password else message)
-    year = next((f.year for f in evaluation.forms if f.year), None)
-    return FileOutcome(path, evaluation.result, year, written)
+    return FileOutcome.of(path, evaluation.result, next((f.year for f in evaluation.forms if f.year), None), written)
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    """Size and modification time: a file still being written changes under the reader."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
 
 
 def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: int = 1,
               rule_set: str | None = None, password: str | None = None, scheduler: str | None = None,
-              on_done: Callable[[FileOutcome], None] = lambda _: None) -> list[FileOutcome]:
-    """Every file through ``process_file``: in local worker processes (in-process when ``jobs`` is 1), or on
-    the Dask cluster whose ``scheduler`` address is given; outcomes in input order."""
+              timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[tuple[int, FileOutcome]]:
+    """(input index, outcome) of every file as it finishes, in worker processes of this machine, or on the
+    Dask cluster whose ``scheduler`` address is given.
+
+    Only a few files per worker are handed out at a time, so nothing grows with the number of files but the
+    outcomes.  Locally each file runs under ``timeout`` seconds, and a worker that hangs or dies (a crash in a
+    C library, memory exhausted) costs that one file, reported, not the batch.
+    """
     args = [(str(p), str(o) if o else None, rule_set, password) for p, o in zip(paths, outputs)]
-    outcomes: list[FileOutcome | None] = [None] * len(args)
-    if scheduler is None and (jobs <= 1 or len(args) <= 1):
-        for i, a in enumerate(args):
-            outcomes[i] = process_file(*a)
-            on_done(outcomes[i])
-        return outcomes  # type: ignore[return-value]
+    if not args:
+        return
     with contextlib.ExitStack() as stack:
-        pool = (_dask_executor(scheduler, stack) if scheduler
-                else stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(args)))))
-        futures = {pool.submit(process_file, *a): i for i, a in enumerate(args)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # the worker itself died (out of memory, a crash in a C library)
-                outcome = FileOutcome(args[i][0], error=f"处理进程意外退出（{type(exc).__name__}: {exc}）")
-            outcomes[i] = outcome
-            on_done(outcome)
-    return outcomes  # type: ignore[return-value]
+        if scheduler:
+            executor = _dask_executor(scheduler, stack)
+
+            def submit(a: tuple) -> Future:
+                return executor.submit(process_file, *a)
+        else:
+            import pebble
+
+            pool = stack.enter_context(pebble.ProcessPool(max_workers=max(1, min(jobs, len(args)))))
+
+            def submit(a: tuple) -> Future:
+                return pool.schedule(process_file, args=a, timeout=timeout)
+
+        waiting = iter(enumerate(args))
+        running: dict[Future, int] = {}
+        window = max(1, jobs) * FILES_PER_WORKER
+        while True:
+            for i, a in itertools.islice(waiting, window - len(running)):
+                running[submit(a)] = i
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = running.pop(future)
+                yield i, _outcome(future, args[i][0], timeout)
+
+
+def _outcome(future: Future, path: str, timeout: float | None) -> FileOutcome:
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except TimeoutError:
+        return FileOutcome(path, error=f"{Path(path).name} 处理超过 {timeout:g} 秒仍未完成，已中止（文件可能过大或已损坏）；"
+                                       "其余文件照常处理")
+    except ProcessExpired as exc:
+        return FileOutcome(path, error=f"{Path(path).name} 处理时工作进程意外退出（退出码 {exc.exitcode}，"
+                                       "可能是文件损坏导致读取库崩溃，或内存不足）；其余文件照常处理")
+    except Exception as exc:  # a Dask worker lost, or an outcome that could not be sent back
+        return FileOutcome(path, error=f"{Path(path).name} 处理时工作进程出错（{type(exc).__name__}: {exc}）")
+
+
+def run_batch(paths: Sequence[Path], outputs: Sequence[Path | None], *,
+              on_done: Callable[[FileOutcome], None] = lambda _: None, **options: Any) -> BatchReport:
+    """``run_files`` folded into one report: findings of every file, skipped files, duplicates and the 表11."""
+    outcomes: list[FileOutcome | None] = [None] * len(paths)
+    for i, outcome in run_files(paths, outputs, **options):
+        outcomes[i] = outcome
+        on_done(outcome)
+    return collect(paths, outcomes)  # type: ignore[arg-type]
 
 
 def _dask_executor(scheduler: str, stack: contextlib.ExitStack) -> Executor:
@@ -193,11 +264,11 @@ def _project_key(project: ProjectResult) -> tuple[str, str] | None:
     return ("同名", name) if name else None
 
 
-def duplicate_projects(labels: Sequence[str], results: Sequence[FileResult | None]) -> list[tuple[str, Finding]]:
+def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -> list[tuple[str, Finding]]:
     """The same project (same 项目编码, else same name) in two or more files: likely sent twice."""
     seen: dict[str, list[tuple[str, str, ProjectResult]]] = {}
-    for label, result in zip(labels, results):
-        for project in (p for p in (result.projects if result else []) if p.type == "project"):
+    for label, outcome in zip(labels, outcomes):
+        for project in (p for p in outcome.projects if p.type == "project"):
             if key := _project_key(project):
                 seen.setdefault(key[1], []).append((label, key[0], project))
     rows = []
@@ -205,22 +276,23 @@ def duplicate_projects(labels: Sequence[str], results: Sequence[FileResult | Non
         files = list(dict.fromkeys(label for label, _, _ in found))
         if len(files) < 2:
             continue
+        named = "、".join(files[:DUPLICATES_NAMED]) + (f" 等 {len(files)} 个文件" if len(files) > DUPLICATES_NAMED else "")
         for label, how, project in found:
             rows.append((label, make("DUPLICATE_PROJECT", sheet=project.sheet, project=project.name,
-                                     name=project.name, key=how, files="、".join(files))))
+                                     name=project.name, key=how, files=named)))
     return rows
 
 
 def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchReport:
-    """Findings of every file, skipped files and duplicates, and the 表11 over all files."""
-    report = BatchReport(list(outcomes), labels_for(paths))
+    """Findings of every file, skipped files and duplicates, and the 表11 over all files, in input order."""
+    report = BatchReport(labels_for(paths), list(outcomes))
     for label, outcome in zip(report.labels, outcomes):
-        if outcome.result is None:
+        if not outcome.ok:
             report.rows.append((label, report.gathered.skip(label, outcome.error or "未知原因")))
             continue
-        report.rows += [(label, f) for f in outcome.result.all_findings()]
-        report.rows += [(label, f) for f in report.gathered.add(label, outcome.result, outcome.year)]
-    duplicates = duplicate_projects(report.labels, [o.result for o in outcomes])
+        report.rows += [(label, f) for f in outcome.findings]
+        report.rows += [(label, f) for f in report.gathered.add(label, outcome.projects, outcome.year)]
+    duplicates = duplicate_projects(report.labels, outcomes)
     report.rows += duplicates
     report.gathered.findings += [f for _, f in duplicates]
     return report
@@ -228,12 +300,6 @@ def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchRepo
 
 def write_findings(report: BatchReport, out: Path) -> Path:
     """One 校验结果 sheet for all files, 文件 first; it links to nothing (the cells are in other workbooks)."""
-    from openpyxl import Workbook
+    from .workbook.summary import write_findings_of_files
 
-    from .workbook.save import save_stable
-    from .workbook.summary import add_findings_sheet
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_findings_sheet(wb, [f for _, f in report.rows], link_to=[], files=[label for label, _ in report.rows])
-    return save_stable(wb, out)
+    return write_findings_of_files(report.rows, out)

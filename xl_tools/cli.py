@@ -303,7 +303,9 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="DIR|GLOB|FILE...")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-              help="同时处理的进程数（默认：CPU 核数）；1 表示在本进程中逐个处理。")
+              help="同时处理的进程数（默认：CPU 核数）。每个文件都在单独的工作进程中处理，一个文件出错不影响其他文件。")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, metavar="秒",
+              help="单个文件的处理时限，超时的文件中止并列入校验结果（仅本机多进程；Dask 集群上不限时）。")
 @click.option("--recompute", "do_recompute", is_flag=True,
               help="把每个工作簿重新计算（同 recompute）后写入 -o 文件夹，不改动原文件。")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -318,21 +320,22 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
 @rules_option
 @password_option
 @handle_errors
-def batch(inputs: tuple[str, ...], jobs: int | None, do_recompute: bool, summary_path: Path | None,
+def batch(inputs: tuple[str, ...], jobs: int | None, timeout: float, do_recompute: bool, summary_path: Path | None,
           findings_path: Path | None, outdir: Path | None, scheduler: str | None, rule_set: str | None,
           password: str | None) -> None:
     """批量处理成百上千个工作簿：文件夹（含子文件夹）、通配符或文件，多进程并行，带进度条。
 
     某个文件读不了（损坏、加密、不是工作簿）时照常处理其余文件，该文件列入校验结果（FILE_SKIPPED）；
     同一项目（项目编码相同，或名称相同）出现在多个文件中时给出警告（DUPLICATE_PROJECT）。
-    最后按文件、按问题代码列出数量。全部文件都已读取时退出码为 0（校验问题只报告），
-    有文件未能读取时为 1，用法错误为 2。
+    正在写入的文件（读取过程中被改动）、处理超时或使工作进程崩溃的文件同样列入校验结果。
+    最后按单位（表中的实施单位或主管部门）、按问题代码列出数量。全部文件都已读取时退出码为 0
+    （校验问题只报告），有文件未能读取时为 1，用法错误为 2。
 
     示例：xl-tools batch 收件/2023 --recompute -o 重算 --summary 表11.xlsx --findings 校验结果.xlsx
     """
     import os
 
-    from .batch import collect, expand_inputs, output_paths, run_files, write_findings
+    from .batch import expand_inputs, output_paths, run_batch, write_findings
     from .summarise import write_summary
 
     if do_recompute and outdir is None:
@@ -351,15 +354,14 @@ def batch(inputs: tuple[str, ...], jobs: int | None, do_recompute: bool, summary
     else:
         outputs = [None] * len(paths)
     with _progress(len(paths)) as on_done:
-        outcomes = run_files(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rule_set,
-                             password=password, scheduler=scheduler, on_done=on_done)
-    report = collect(paths, outcomes)
+        report = run_batch(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rule_set, password=password,
+                           scheduler=scheduler, timeout=timeout, on_done=on_done)
     if summary_path:
         click.echo(f"表11 已写入：{write_summary(report.gathered, summary_path)}")
     if findings_path:
         click.echo(f"校验结果已写入：{write_findings(report, findings_path)}")
     if do_recompute:
-        click.echo(f"重算结果已写入：{outdir}（{sum(1 for o in outcomes if o.output)} 个文件）")
+        click.echo(f"重算结果已写入：{outdir}（{sum(1 for o in report.outcomes if o.output)} 个文件）")
     _batch_summary(report)
     if report.failed:
         sys.exit(EXIT_FINDINGS)
@@ -397,22 +399,26 @@ def _progress(total: int) -> Any:
 
 
 def _batch_summary(report: Any) -> None:
-    """Findings by file and by code, then the totals."""
+    """Findings by unit (the 实施单位 the forms name; a file naming none stands for itself) and by code."""
     from collections import Counter
 
     from .core.findings import CATALOGUE, LEVEL_LABEL, Level
 
-    by_file: dict[str, Counter] = {}
+    units = report.units()
+    by_unit: dict[str, Counter] = {}
+    files: dict[str, set[str]] = {}
     for label, finding in report.rows:
-        by_file.setdefault(label, Counter())[finding.level] += 1
-    if by_file:
-        click.echo("按文件：")
-        for label, counts in by_file.items():
-            click.echo(f"  {label}：" + "，".join(f"{LEVEL_LABEL[lv]} {counts[lv]}" for lv in Level if counts[lv]))
+        by_unit.setdefault(units[label], Counter())[finding.level] += 1
+        files.setdefault(units[label], set()).add(label)
+    if by_unit:
+        click.echo("按单位：")
+        for unit, counts in by_unit.items():
+            click.echo(f"  {unit}（{len(files[unit])} 个文件）：" +
+                       "，".join(f"{LEVEL_LABEL[lv]} {counts[lv]}" for lv in Level if counts[lv]))
         click.echo("按问题代码：")
         for code, n in Counter(f.code for _, f in report.rows).most_common():
             click.echo(f"  {code}（{CATALOGUE[code].title}）：{n}")
-    projects = sum(1 for o in report.outcomes if o.result for p in o.result.projects if p.type == "project")
+    projects = sum(1 for o in report.outcomes for p in o.projects if p.type == "project")
     click.echo(f"共 {len(report.outcomes)} 个文件，已读取 {len(report.outcomes) - len(report.failed)} 个，"
                f"项目 {projects} 个，未能读取 {len(report.failed)} 个")
 

@@ -84,16 +84,17 @@ def _counts(findings: list[Any]) -> str:
 
 def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
     """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS)."""
-    from .core.findings import LEVEL_LABEL, errors_first
-    from .workbook.sheet_names import FINDINGS_HEADERS
+    from .core.findings import errors_first
+    from .workbook.sheet_names import FINDINGS_HEADERS, finding_row
 
     rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
+    cell_column = FINDINGS_HEADERS.index("单元格")
     for f in sorted(findings, key=errors_first):
-        cell = f.cell
+        row = finding_row(f)
         if f.sheet in sheets and f.cell:
             quoted = f.sheet.replace("'", "''").replace('"', '""')
-            cell = f'=HYPERLINK("#\'{quoted}\'!{f.cell}","{f.cell}")'
-        rows.append([LEVEL_LABEL[f.level], f.code, f.sheet, cell, f.project, f.message])
+            row[cell_column] = f'=HYPERLINK("#\'{quoted}\'!{f.cell}","{f.cell}")'
+        rows.append(row)
     return rows
 
 

@@ -5,18 +5,26 @@ A file that cannot be read is listed in 校验结果 and the others are still su
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .core.crosscheck import projects_beyond_department
 from .core.findings import Finding, make
-from .core.model import FileResult, ProjectResult
+from .core.model import ProjectResult
 from .errors import XlToolsError
 from .services import evaluate_file
 
 DEPARTMENT_SHEET = "表10"
 DEPARTMENT_HEADERS = ["单位（部门整体）", "全年预算数(万元)", "全年执行数(万元)", "执行率", "自评得分", "评价等级",
                       "各项目预算数合计(万元)", "来源文件", "来源工作表"]
+
+
+def figures_only(project: ProjectResult) -> ProjectResult:
+    """What 表11 and 表10 show of a project: its figures, not its indicators or findings, so gathering
+    thousands of workbooks keeps little of each."""
+    if not (project.findings or project.indicators or project.settings_overrides):
+        return project  # already cut (a batch worker sent it so)
+    return replace(project, findings=[], indicators=[], settings_overrides={})
 
 
 @dataclass
@@ -29,19 +37,19 @@ class Gathered:
     findings: list[Finding] = field(default_factory=list)
     year: int | None = None
 
-    def add(self, file: str, result: FileResult, year: int | None = None) -> list[Finding]:
-        """One already-evaluated workbook (``batch`` scores in worker processes, so it must not re-read);
-        returns the cross-check findings it added."""
+    def add(self, file: str, projects: list[ProjectResult], year: int | None = None) -> list[Finding]:
+        """The tables of one already-evaluated workbook (``batch`` scores in worker processes, so it must not
+        re-read); returns the cross-check findings it added."""
         start = len(self.findings)
-        projects = [p for p in result.projects if p.type == "project"]
-        self.projects += projects
-        self.files += [file] * len(projects)
+        found = [figures_only(p) for p in projects if p.type == "project"]
+        self.projects += found
+        self.files += [file] * len(found)
         self.year = self.year or year
-        budget_sum = sum(p.budget or 0 for p in projects)
-        for dept in (p for p in result.projects if p.type == "department"):
+        budget_sum = sum(p.budget or 0 for p in found)
+        for dept in (figures_only(p) for p in projects if p.type == "department"):
             self.departments.append((file, dept, budget_sum))
-            if projects and (found := projects_beyond_department(budget_sum, dept, dept.sheet, None)):
-                self.findings.append(found)
+            if found and (beyond := projects_beyond_department(budget_sum, dept, dept.sheet, None)):
+                self.findings.append(beyond)
         return self.findings[start:]
 
     def skip(self, file: str, reason: str) -> Finding:
@@ -59,7 +67,7 @@ def gather(paths: list[Path], rule_set: str | Path | None = None) -> Gathered:
         except XlToolsError as exc:
             out.skip(path.name, str(exc))
             continue
-        out.add(path.name, evaluation.result, next((f.year for f in evaluation.forms if f.year), None))
+        out.add(path.name, evaluation.result.projects, next((f.year for f in evaluation.forms if f.year), None))
     if not out.projects and not out.departments:
         raise XlToolsError("没有读到任何项目表；" + "；".join(f.message for f in out.findings))
     return out

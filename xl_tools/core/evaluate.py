@@ -269,7 +269,7 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
         grade = scoring.grade(total, settings)
     claimed_total = _points(ctx, form.claimed_total, "自评得分")
     result = ProjectResult(
-        sheet=form.sheet, name=form.name, code=form.code, type=form.type, layout=form.layout,
+        sheet=form.sheet, name=form.name, code=form.code, type=form.type, layout=form.layout, unit=form.unit,
         budget=budget, executed=executed,
         execution_rate=excel_round(rate, 2) if rate is not None else None,
         execution_score=exec_score if exec_weight else None,

@@ -132,7 +132,7 @@ RESULT_CODES = frozenset({
 """Codes about the year's results (完成值, 执行数, 自评得分): a 绩效目标表, written before the year, has none."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a batch keeps every file's findings: no per-object __dict__
 class Finding:
     code: str
     level: Level

@@ -88,6 +88,8 @@ class ProjectForm:
     """Where a writer puts results: 'total', 'grade', 'exec_rate', 'exec_score' -> address."""
     first_row: int = 1
     last_row: int = 1
+    unit: str | None = None
+    """实施单位 (else 主管部门) as written, without a leading code: what batch groups findings by."""
 
 
 @dataclass
@@ -137,7 +139,7 @@ class SummaryForm:
     money_unit: str = "万元"
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per batch: no per-object __dict__
 class IndicatorResult:
     name: str
     level1: str | None
@@ -161,7 +163,7 @@ class IndicatorResult:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectResult:
     sheet: str
     name: str | None
@@ -178,6 +180,7 @@ class ProjectResult:
     grade: str | None
     execution_weight: float
     weight_total: float | None
+    unit: str | None = None
     findings: list[Finding] = field(default_factory=list)
     indicators: list[IndicatorResult] = field(default_factory=list)
     settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -9,7 +9,7 @@ from ..core.findings import Finding, make
 from ..core.model import ProjectForm, SummaryForm, TargetForm
 from ..reading.grid import Grid, WorkbookGrid
 from . import compact, export, hierarchical, params, summary, targets, template
-from .labels import find_cells
+from .labels import find_cells, unit_in
 from .sheet_checks import sheet_findings
 
 ProjectReader = Callable[[Grid], list[ProjectForm]]
@@ -38,13 +38,13 @@ def _is_toolkit_output(grid: Grid) -> bool:
 def read_tables(grid: Grid) -> list[ProjectForm]:
     """Every table of a sheet, in sheet order: each reader may find some (a 表10 above a 表12);
     a table already read by an earlier reader is not read again by a later one."""
-    forms = template.read(grid)
-    if forms:  # the toolkit's template holds exactly one table per sheet
-        return forms
-    for reader in LABEL_READERS:
+    forms = template.read(grid)  # the toolkit's template holds exactly one table per sheet
+    for reader in LABEL_READERS if not forms else []:
         for form in reader(grid):
             if not any(form.first_row <= f.last_row and f.first_row <= form.last_row for f in forms):
                 forms.append(form)
+    for form in forms:
+        form.unit = form.unit or unit_in(grid, range(form.first_row, form.last_row + 1))
     return sorted(forms, key=lambda f: f.first_row)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..core.findings import Finding
     from ..core.model import ProjectResult
 
 SUMMARY_HEADERS = ["序号", "项目名称", "项目编码", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级", "来源工作表"]
@@ -16,6 +17,17 @@ SUMMARY_FIRST_ROW = 4
 SUMMARY_SOURCE_COLUMN = "I"
 FINDINGS_SHEET = "校验结果"
 FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
+FINDINGS_WIDTHS = [7, 24, 22, 9, 30, 80]
+FILE_HEADER, FILE_WIDTH = "文件", 36
+"""The first column of a 校验结果 over many workbooks (``batch``)."""
+
+
+def finding_row(finding: Finding) -> list[object]:
+    """One 校验结果 row, in FINDINGS_HEADERS order."""
+    from ..core.findings import LEVEL_LABEL
+
+    f = finding
+    return [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project, f.message]
 
 
 def summary_table(projects: list[ProjectResult], files: list[str] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT = "宋体"
@@ -56,8 +56,16 @@ def put(ws: Worksheet, ref: str, value: object, *, header: bool = False, align: 
     box(ws, ref, header=header, align=align)
 
 
+def cell_style(name: str, *, header: bool = False, align: Alignment = CENTER,
+               fill: PatternFill | None = None) -> NamedStyle:
+    """The look ``box`` gives a cell, as one named style: a sheet written row by row (write-only mode) sets it
+    on each cell at the cost of a name, not of four style lookups."""
+    return NamedStyle(name=name, font=HEADER_FONT if header else BODY_FONT, border=BORDER, alignment=align,
+                      fill=HEADER_FILL if header else fill or PatternFill())
+
+
 def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

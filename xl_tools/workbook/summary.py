@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, NamedStyle
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.findings import LEVEL_LABEL, Finding, errors_first
+from ..core.findings import Finding, errors_first
 from ..core.model import ProjectResult
-from .sheet_names import (FINDINGS_HEADERS, FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
-                          summary_table)
-from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, print_setup, put, widths
+from .sheet_names import (FILE_HEADER, FILE_WIDTH, FINDINGS_HEADERS, FINDINGS_SHEET, FINDINGS_WIDTHS, SUMMARY_FIRST_ROW,
+                          SUMMARY_HEADERS, SUMMARY_SHEET, finding_row, summary_table)
+from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, cell_style, print_setup, put, widths
 
 LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
 
@@ -78,35 +83,59 @@ def _score_chart(ws: Worksheet, *, first: int, last: int, anchor: str) -> None:
 
 
 def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDINGS_SHEET, *,
-                       link_to: list[str] | None = None, files: list[str] | None = None) -> Worksheet:
-    """校验结果: every finding with a link to its cell (in the sheets ``link_to``, default ``wb``'s), errors first.
-
-    ``files`` (one per finding) adds a 文件 column first, for the findings of many workbooks (``batch``).
-    """
+                       link_to: list[str] | None = None) -> Worksheet:
+    """校验结果: every finding with a link to its cell (in the sheets ``link_to``, default ``wb``'s), errors first."""
     ws = _replace(wb, title)
     sheets = set(wb.sheetnames if link_to is None else link_to)
-    headers = (["文件"] if files is not None else []) + FINDINGS_HEADERS
-    cols = "ABCDEFG"[:len(headers)]
-    cell_col = cols[headers.index("单元格")]
-    widths(ws, dict(zip(cols, ([36] if files is not None else []) + [7, 24, 22, 9, 30, 80])))
-    for col, label in zip(cols, headers):
+    cols = "ABCDEF"
+    cell_col = cols[FINDINGS_HEADERS.index("单元格")]
+    widths(ws, dict(zip(cols, FINDINGS_WIDTHS)))
+    for col, label in zip(cols, FINDINGS_HEADERS):
         put(ws, f"{col}1", label, header=True)
-    rows = list(zip(files if files is not None else [None] * len(findings), findings))
-    for r, (file, f) in enumerate(sorted(rows, key=lambda row: errors_first(row[1])), start=2):
-        values = ([file] if files is not None else []) + [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project,
-                                                          f.message]
-        for col, value in zip(cols, values):
+    for r, f in enumerate(sorted(findings, key=errors_first), start=2):
+        for col, value in zip(cols, finding_row(f)):
             put(ws, f"{col}{r}", value, align=LEFT)
-        ws[f"{cols[len(headers) - 6]}{r}"].fill = LEVEL_FILL[f.level.value]
+        ws[f"A{r}"].fill = LEVEL_FILL[f.level.value]
         if f.sheet and f.cell and f.sheet in sheets:
             quoted = f.sheet.replace("'", "''")
             # a link inside the workbook (a location, not a relationship: it survives being grafted)
             ws[f"{cell_col}{r}"].hyperlink = Hyperlink(ref=f"{cell_col}{r}", location=f"'{quoted}'!{f.cell}")
             ws[f"{cell_col}{r}"].font = LINK_FONT
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{cols[-1]}{max(len(findings) + 1, 1)}"
-    print_setup(ws, landscape=True, title_rows="1:1")
+    _findings_sheet_setup(ws, cols[-1], len(findings))
     return ws
+
+
+def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path) -> Path:
+    """One 校验结果 for many workbooks, 文件 first, errors first, links to nothing (the cells are in other
+    files).  Written row by row in openpyxl's write-only mode with one shared style per kind of cell: a
+    province's hundreds of thousands of findings would otherwise be held as styled cell objects."""
+    from .save import save_stable
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(FINDINGS_SHEET)
+    cols = "ABCDEFG"
+    widths(ws, dict(zip(cols, [FILE_WIDTH] + FINDINGS_WIDTHS)))
+    _findings_sheet_setup(ws, cols[-1], len(rows))
+    header, body = cell_style("xl_tools 表头", header=True), cell_style("xl_tools 正文", align=LEFT)
+    levels = {level: cell_style(f"xl_tools {level}", align=LEFT, fill=fill) for level, fill in LEVEL_FILL.items()}
+
+    def styled(value: object, style: NamedStyle) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value)
+        cell.style = style
+        return cell
+
+    ws.append([styled(label, header) for label in [FILE_HEADER] + FINDINGS_HEADERS])
+    for file, f in sorted(rows, key=lambda row: errors_first(row[1])):
+        values = [file] + finding_row(f)
+        ws.append([styled(values[0], body), styled(values[1], levels[f.level.value])] +
+                  [styled(v, body) for v in values[2:]])
+    return save_stable(wb, out)
+
+
+def _findings_sheet_setup(ws: Any, last_col: str, count: int) -> None:
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last_col}{max(count + 1, 1)}"
+    print_setup(ws, landscape=True, title_rows="1:1")
 
 
 CHANGES_HEADERS = ["工作表", "单元格", "内容", "原值", "新值（公式的计算结果）", "原公式", "写入公式"]
