@@ -133,6 +133,21 @@ def calamine_bare_parallel(paths: list[Path], jobs: int) -> None:
         list(pool.map(calamine_bare_each, [paths[i::jobs] for i in range(jobs)]))
 
 
+def batch_memory(paths: list[Path]) -> str:
+    """The batch's resident memory, parent and largest worker, from a process of its own (so LibreOffice's runs
+    above do not count among its children)."""
+    listing = Path(tempfile.mkdtemp()) / "paths.json"
+    listing.write_text(json.dumps([str(p) for p in paths]), encoding="utf-8")
+    code = ("import json, resource, sys; from pathlib import Path; from xl_tools.batch import run_batch; "
+            f"paths = [Path(p) for p in json.load(open({str(listing)!r}, encoding='utf-8'))]; "
+            "run_batch(paths, [None] * len(paths), jobs=2); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)")
+    parent, worker = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                    text=True).stdout.split()
+    return f"batch peak resident memory: parent {parent} MiB, largest worker {worker} MiB"
+
+
 def in_a_process(code: str) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial"))
 
@@ -159,7 +174,8 @@ def main() -> None:
 
     def measure(workload: str, stages: list[tuple[str, Callable[[], object], int]]) -> None:
         for label, stage, repeat in stages:
-            seconds, mib = timed(stage, repeat, memory="LibreOffice" not in label and "process" not in label)
+            outside = "LibreOffice" in label or "(process" in label or "2 processes" in label
+            seconds, mib = timed(stage, repeat, memory=not outside)  # Python allocations of this process only
             rows.append((workload, label, seconds, mib))
             print(f"{workload:>14}  {label:<52} {seconds * 1000:>10.1f} ms  {mib:>7.1f} MiB", file=sys.stderr)
 
@@ -199,6 +215,7 @@ def main() -> None:
                 ("python-calamine bare read, 2 processes", lambda: calamine_bare_parallel(paths, 2), 1),
                 ("openpyxl bare load (first 200 files only)", lambda: [openpyxl_load(p) for p in paths[:200]], 1),
             ])
+            print(f"{workload}: {batch_memory(paths)}", file=sys.stderr)
         payload_file = button_payload(work)
         measure("ribbon button", [
             ("python -c 'import xlwings' (process)", lambda: in_a_process("import xlwings"), args.repeat),

@@ -98,6 +98,10 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
     assert "共 10 个文件，已读取 5 个，项目 17 个，未能读取 5 个" in proc.stdout
     assert "FILE_SKIPPED（文件未能汇总）：5" in proc.stdout
     assert "DUPLICATE_PROJECT（项目在多个文件中重复）：8" in proc.stdout
+    # by unit: the 实施单位 / 主管部门 the forms name (seed 000's "094-" code dropped); an unreadable file stands
+    # for itself
+    assert "重庆市渝中区医疗保障局（2 个文件）" in proc.stdout and "重庆市长寿区医疗保障局（2 个文件）" in proc.stdout
+    assert "新余市渝水区医疗保障局（1 个文件）" in proc.stdout and "加密.xlsx（1 个文件）：错误 1" in proc.stdout
 
     written = sorted(p.name for p in out.iterdir())
     assert len(written) == GOOD
@@ -106,8 +110,12 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
     for name in written:
         assert "变更记录" in openpyxl.load_workbook(out / name, read_only=True).sheetnames
 
-    findings = list(openpyxl.load_workbook(tmp_path / "校验结果.xlsx").active.iter_rows(values_only=True))
+    sheet = openpyxl.load_workbook(tmp_path / "校验结果.xlsx").active
+    findings = list(sheet.iter_rows(values_only=True))
     assert findings[0][:3] == ("文件", "级别", "代码")
+    assert [findings[1][1], findings[-1][1]] == ["错误", "提示"]  # errors first
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:G{len(findings)}"
+    assert sheet["B2"].fill.fgColor.rgb == "00F8CBAD" and sheet["C2"].border.left.style == "thin"
     skipped = {row[0]: row[-1] for row in findings if row[2] == "FILE_SKIPPED"}
     assert set(skipped) == set(BROKEN)
     assert "设有打开密码" in skipped["加密.xlsx"] and "--password" in skipped["加密.xlsx"]
@@ -262,3 +270,24 @@ def test_memory_grows_by_findings_and_figures_only(tmp_path: Path) -> None:
     large, large_peak = measured(48)
     assert (large - small) / 36 < 48 * 1024  # per extra file
     assert (large_peak - large) < (small_peak - small) + 256 * 1024  # the transient part does not grow
+
+
+def test_a_locked_file_is_named_as_such(tmp_path: Path, monkeypatch: Any) -> None:
+    """Windows refuses to read a workbook another program holds open for writing; on Linux a file without read
+    permission gives the same PermissionError.  Root reads anything, so there the refusal is raised by hand."""
+    import builtins
+
+    path = Path(shutil.copy(WORKBOOKS / CHANGSHOU, tmp_path / "被占用.xlsx"))
+    if os.geteuid() == 0:
+        real_open = builtins.open
+
+        def refusing(file: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(file, (str, Path)) and Path(file) == path:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", refusing)
+    else:
+        path.chmod(0)
+    outcome = process_file(str(path))
+    assert outcome.error is not None and "被占用.xlsx 被其他程序占用或没有读取权限" in outcome.error

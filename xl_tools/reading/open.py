@@ -66,8 +66,14 @@ def sniff(path: str | Path) -> Kind:
         raise WorkbookReadError(f"文件不存在：{path}")
     if path.is_dir():
         raise WorkbookReadError(f"{path} 是文件夹，不是工作簿")
-    with open(path, "rb") as fh:
-        head = fh.read(_HEAD)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD)
+    except PermissionError:
+        raise WorkbookReadError(f"{path.name} 被其他程序占用或没有读取权限（可能正在 Excel/WPS 中打开，或仍在复制）；"
+                                "请关闭该文件或等复制完成后再试") from None
+    except OSError as exc:
+        raise WorkbookReadError(f"{path.name} 无法读取（{exc.strerror or type(exc).__name__}）；请确认文件完好后再试") from None
     if not head:
         raise WorkbookReadError(f"{path.name} 是空文件（0 字节），没有任何内容；请确认选对了文件")
     if head.startswith(_OLE_MAGIC):
