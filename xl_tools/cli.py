@@ -61,12 +61,9 @@ def _dump(data: Any) -> None:
 
 def _output(inputs: list[Path], output: Path | None, default: Path, suffix: str, what: str) -> Path:
     """Where a command writes: never over one of its inputs, and with the suffix its format needs."""
-    target = output or default
-    if any(target.resolve() == p.resolve() for p in inputs):
-        raise XlToolsError("输出文件不能与输入文件相同；请用 -o 指定另一个文件名")
-    if target.suffix.lower() != suffix:
-        raise XlToolsError(f"{what}只能保存为 {suffix}（收到 {target.name}）；请用 -o 指定以 {suffix} 结尾的文件名")
-    return target
+    from .outputs import checked_output
+
+    return checked_output(output or default, inputs, suffixes=(suffix,), what=what)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

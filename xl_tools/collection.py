@@ -18,6 +18,7 @@ from .core.matching import EXECUTED, CollectedRow, FillPlan, plan_fill
 from .core.model import ProjectForm
 from .core.values import normalise_text
 from .errors import XlToolsError
+from .outputs import checked_output
 from .reading.grid import cell_address
 from .reading.text import windows_text
 from .services import Evaluation, evaluate_file, read_book
@@ -179,8 +180,8 @@ def fill_file(path: str | Path, source: str | Path, out: str | Path | None = Non
 
     path, source = Path(path), Path(source)
     target = path if in_place else Path(out) if out else path.with_name(f"{path.stem}_已填报{path.suffix}")
-    if not in_place and target.resolve() == path.resolve():
-        raise XlToolsError("输出文件不能与输入文件相同；要改写原文件请用 --in-place（会先备份）")
+    if not in_place:
+        checked_output(target, [path], in_place_option=True)
     plan = plan_fill(read_collection(source), evaluate_file(path, rule_set).forms, overwrite=overwrite)
     if not plan.writes:
         return Filled(plan, None)

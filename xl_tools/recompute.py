@@ -24,6 +24,7 @@ from .core.rules import LABELS, RuleSet, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
 from .errors import XlToolsError
+from .outputs import checked_output
 from .reading.grid import cell_address, position
 from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
@@ -366,8 +367,8 @@ def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: st
     """
     path = Path(path)
     target = Path(out) if out else default_output(path)
-    if not in_place and target.resolve() == path.resolve():
-        raise XlToolsError("输出文件不能与输入文件相同；要改写原文件请用 --in-place（会先备份）")
+    if not in_place:
+        checked_output(target, [path], in_place_option=True)
     evaluation = evaluate_file(path, rule_set, password=password)
     kind = sniff(path)
     if kind.format != "xlsx" or kind.encrypted:

@@ -11,6 +11,7 @@ from .core.evaluate import evaluate, form_stated_settings
 from .core.findings import Finding
 from .core.model import FileResult, ProjectForm, SummaryForm, TargetForm
 from .errors import XlToolsError
+from .outputs import checked_output
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
 from .reading.open import open_workbook
@@ -87,10 +88,7 @@ def run_file(path: str | Path, out: str | Path | None = None, rule_set: str | Pa
     path = Path(path)
     suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
     target = Path(out) if out else path.with_name(f"{path.stem}_自评结果{suffix}")
-    if target.resolve() == path.resolve():
-        raise XlToolsError("输出文件不能与输入文件相同；请用 -o 指定另一个文件名")
-    if target.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise XlToolsError(f"结果文件只能保存为 .xlsx（收到 {target.name}）；请用 -o 指定以 .xlsx 结尾的文件名")
+    checked_output(target, [path], suffixes=(".xlsx", ".xlsm"))
     done = recompute_file(path, target, rule_set, password=password, report=True)
     return done.evaluation.result, done.path
 
