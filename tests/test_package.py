@@ -432,7 +432,7 @@ def test_failed_edit_leaves_the_input_untouched(original: Path, tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(PackageError, match="无法写入"):
+    with pytest.raises(XlToolsError, match="无法写入"):
         save_in_place(target, lambda p: p.set_cells("项目1", {"C4": CellWrite(1, "B4*2")}))
     assert Path(target).read_bytes() == original.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["表.xlsm"]  # no temp file, no backup

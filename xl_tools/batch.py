@@ -189,9 +189,7 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
             def submit(a: tuple) -> Future:
                 return executor.submit(process_file, *a)
         else:
-            import pebble
-
-            pool = stack.enter_context(pebble.ProcessPool(max_workers=max(1, min(jobs, len(args)))))
+            pool = stack.enter_context(_worker_pool(max(1, min(jobs, len(args)))))
 
             def submit(a: tuple) -> Future:
                 return pool.schedule(process_file, args=a, timeout=timeout)
@@ -208,6 +206,23 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
             for future in done:
                 i = running.pop(future)
                 yield i, _outcome(future, args[i][0], timeout)
+
+
+@contextlib.contextmanager
+def _worker_pool(workers: int) -> Iterator[Any]:
+    """pebble's process pool (concurrent.futures futures, plus a time limit per task and a dead worker failing
+    only its own task); stopped at once, abandoning the files in flight, if the batch itself is interrupted."""
+    import pebble
+
+    pool = pebble.ProcessPool(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.close()
+        pool.join()
 
 
 def _outcome(future: Future, path: str, timeout: float | None) -> FileOutcome:

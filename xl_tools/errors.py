@@ -13,3 +13,7 @@ class WorkbookReadError(XlToolsError):
 
 class RuleSetError(XlToolsError):
     """A rule-set file is missing or malformed; the message names the key."""
+
+
+class WriteError(XlToolsError):
+    """A result cannot be written (folder missing or read-only, file open in Excel, disk full)."""

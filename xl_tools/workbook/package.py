@@ -15,7 +15,6 @@ import os
 import posixpath
 import re
 import shutil
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +31,7 @@ from ..reading.grid import position
 from ..reading.ooxml import sheet_parts
 from ..reading.open import sniff
 from . import graft
+from .atomic import replace_atomically
 from .cell_write import CellValue, CellWrite
 from .save import FIXED_TIME
 
@@ -361,35 +361,6 @@ def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]]) -> 
         dim.set("ref", f"A1:{get_column_letter(max(bounds[3], width))}{first + len(rows) - 1}")
 
 
-def _replace_atomically(target: Path, write: Callable[[BinaryIO], None], *, mode_of: Path | None = None) -> None:
-    """Write into a temporary file beside ``target``, flush it to disk, then rename it over ``target``."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise PackageError(f"无法在 {target.parent} 中写入文件：{exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode_of is not None and mode_of.exists():
-            shutil.copymode(mode_of, tmp)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, PermissionError):
-            raise PackageError(f"无法写入 {target.name}：文件可能正在 Excel 或 WPS 中打开，请关闭后再试") from exc
-        if isinstance(exc, OSError):
-            raise PackageError(f"无法写入 {target.name}：{exc.strerror}") from exc
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # the rename itself reaches the disk
-        dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 class Package:
     """An .xlsx/.xlsm held as its zip parts; the parts edited are parsed, all others stay bytes."""
 
@@ -603,7 +574,7 @@ class Package:
                     zf.writestr(entry, self._parts[name])
 
         out.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(out, write, mode_of=out if out.exists() else self.path)
+        replace_atomically(out, write, mode_of=out if out.exists() else self.path)
         return out
 
     # ------------------------------------------------------------------ parts
@@ -751,6 +722,6 @@ def save_in_place(path: str | os.PathLike[str], edit: Callable[[Package], T]) ->
             with open(path, "rb") as src:
                 shutil.copyfileobj(src, fh)
 
-        _replace_atomically(backup_path(path), copy, mode_of=path)
+        replace_atomically(backup_path(path), copy, mode_of=path)
         package.save(path)
     return result

@@ -10,10 +10,13 @@ import io
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
+from typing import BinaryIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
+
+from .atomic import replace_atomically
 
 FIXED_TIME = datetime(2024, 1, 1)
 
@@ -28,10 +31,14 @@ def save_stable(wb: Workbook, path: str | PathLike[str], *, creator: str = "xl_t
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     buf.seek(0)
-    with ZipFile(buf) as src, ZipFile(out, "w", ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            entry.compress_type = ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
+
+    def write(fh: BinaryIO) -> None:
+        with ZipFile(buf) as src, ZipFile(fh, "w", ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                entry = ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+                entry.compress_type = ZIP_DEFLATED
+                entry.external_attr = info.external_attr
+                dst.writestr(entry, src.read(info.filename))
+
+    replace_atomically(out, write)  # an interrupted save leaves no half-written workbook
     return out
