@@ -135,14 +135,15 @@ def calamine_bare_parallel(paths: list[Path], jobs: int) -> None:
 
 def batch_memory(paths: list[Path]) -> str:
     """The batch's resident memory, parent and largest worker, from a process of its own (so LibreOffice's runs
-    above do not count among its children)."""
+    above do not count among its children).  The parent's peak is VmHWM: ru_maxrss would include the bench's
+    own memory, copied by the fork before the exec."""
     listing = Path(tempfile.mkdtemp()) / "paths.json"
     listing.write_text(json.dumps([str(p) for p in paths]), encoding="utf-8")
     code = ("import json, resource, sys; from pathlib import Path; from xl_tools.batch import run_batch; "
             f"paths = [Path(p) for p in json.load(open({str(listing)!r}, encoding='utf-8'))]; "
             "run_batch(paths, [None] * len(paths), jobs=2); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "
-            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)")
+            "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]; "
+            "print(int(hwm) // 1024, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)")
     parent, worker = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                                     text=True).stdout.split()
     return f"batch peak resident memory: parent {parent} MiB, largest worker {worker} MiB"
