@@ -117,6 +117,16 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
     assert [findings[1][1], findings[-1][1]] == ["错误", "提示"]  # errors first
     assert sheet["A1"].font.b and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:G{len(findings)}"
     assert sheet["B2"].fill.fgColor.rgb == "00F8CBAD" and sheet["C2"].border.left.style == "thin"
+    book = openpyxl.load_workbook(tmp_path / "校验结果.xlsx")
+    units = {row[0]: row[1:] for row in book["按单位"].iter_rows(min_row=2, values_only=True)}
+    assert units["重庆市渝中区医疗保障局"][:2] == (2, 2 * PROJECTS[YUZHONG])  # (files, projects)
+    assert units["重庆市长寿区医疗保障局"][:2] == (2, 2 * PROJECTS[CHANGSHOU])
+    assert units["新余市渝水区医疗保障局"][:2] == (1, PROJECTS[YUSHUI])
+    assert all(units[name] == (1, 0, 1, 0, 0) for name in BROKEN)  # one error each: FILE_SKIPPED
+    assert sum(sum(counts[2:]) for counts in units.values()) == len(findings) - 1
+    codes = {row[0]: row[3] for row in book["按问题代码"].iter_rows(min_row=2, values_only=True)}
+    assert codes["FILE_SKIPPED"] == len(BROKEN) and codes["DUPLICATE_PROJECT"] == 8
+    assert sum(codes.values()) == len(findings) - 1
     skipped = {row[0]: row[-1] for row in findings if row[2] == "FILE_SKIPPED"}
     assert set(skipped) == set(BROKEN)
     assert "设有打开密码" in skipped["加密.xlsx"] and "--password" in skipped["加密.xlsx"]

@@ -12,13 +12,14 @@ import glob
 import itertools
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .core.findings import Finding, make
+from .core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level, make
 from .core.model import FileResult, ProjectResult
 from .core.matching import name_key
 from .errors import XlToolsError
@@ -78,10 +79,31 @@ class BatchReport:
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if not o.ok]
 
-    def units(self) -> dict[str, str]:
-        """File label -> the unit its tables name (the first one), or the label when none does."""
-        return {label: next((p.unit for p in o.projects if p.unit), label)
-                for label, o in zip(self.labels, self.outcomes)}
+    def by_unit(self) -> list[UnitCounts]:
+        """Every file under the unit its tables name (the first naming one; a file naming none, or unread, stands
+        for itself), in order of first appearance."""
+        units: dict[str, UnitCounts] = {}
+        unit_of = {}
+        for label, outcome in zip(self.labels, self.outcomes):
+            unit = unit_of[label] = next((p.unit for p in outcome.projects if p.unit), label)
+            counts = units.setdefault(unit, UnitCounts(unit))
+            counts.files += 1
+            counts.projects += sum(1 for p in outcome.projects if p.type == "project")
+        for label, finding in self.rows:
+            units[unit_of[label]].levels[finding.level] += 1
+        return list(units.values())
+
+    def by_code(self) -> list[tuple[str, int]]:
+        """(code, number of findings), the most frequent first."""
+        return Counter(f.code for _, f in self.rows).most_common()
+
+
+@dataclass
+class UnitCounts:
+    unit: str
+    files: int = 0
+    projects: int = 0
+    levels: Counter[Level] = field(default_factory=Counter)
 
 
 def _is_workbook(path: Path) -> bool:
@@ -314,7 +336,13 @@ def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchRepo
 
 
 def write_findings(report: BatchReport, out: Path) -> Path:
-    """One 校验结果 sheet for all files, 文件 first; it links to nothing (the cells are in other workbooks)."""
+    """校验结果 for all files, 文件 first (it links to nothing: the cells are in other workbooks), then the
+    counts by unit and by code that the command prints."""
     from .workbook.summary import write_findings_of_files
 
-    return write_findings_of_files(report.rows, out)
+    levels = list(Level)
+    units = ("按单位", ["单位", "文件数", "项目数"] + [LEVEL_LABEL[lv] for lv in levels], [40, 9, 9, 9, 9, 9],
+             [[u.unit, u.files, u.projects] + [u.levels[lv] for lv in levels] for u in report.by_unit()])
+    codes = ("按问题代码", ["代码", "问题", "级别", "条数"], [26, 30, 9, 9],
+             [[code, CATALOGUE[code].title, LEVEL_LABEL[CATALOGUE[code].level], n] for code, n in report.by_code()])
+    return write_findings_of_files(report.rows, out, [units, codes])

@@ -397,23 +397,15 @@ def _progress(total: int) -> Any:
 
 def _batch_summary(report: Any) -> None:
     """Findings by unit (the 实施单位 the forms name; a file naming none stands for itself) and by code."""
-    from collections import Counter
-
     from .core.findings import CATALOGUE, LEVEL_LABEL, Level
 
-    units = report.units()
-    by_unit: dict[str, Counter] = {}
-    files: dict[str, set[str]] = {}
-    for label, finding in report.rows:
-        by_unit.setdefault(units[label], Counter())[finding.level] += 1
-        files.setdefault(units[label], set()).add(label)
-    if by_unit:
+    if report.rows:
         click.echo("按单位：")
-        for unit, counts in by_unit.items():
-            click.echo(f"  {unit}（{len(files[unit])} 个文件）：" +
-                       "，".join(f"{LEVEL_LABEL[lv]} {counts[lv]}" for lv in Level if counts[lv]))
+        for u in report.by_unit():
+            counts = "，".join(f"{LEVEL_LABEL[lv]} {u.levels[lv]}" for lv in Level if u.levels[lv]) or "无问题"
+            click.echo(f"  {u.unit}（{u.files} 个文件）：{counts}")
         click.echo("按问题代码：")
-        for code, n in Counter(f.code for _, f in report.rows).most_common():
+        for code, n in report.by_code():
             click.echo(f"  {code}（{CATALOGUE[code].title}）：{n}")
     projects = sum(1 for o in report.outcomes for p in o.projects if p.type == "project")
     click.echo(f"共 {len(report.outcomes)} 个文件，已读取 {len(report.outcomes) - len(report.failed)} 个，"

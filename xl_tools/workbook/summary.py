@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, NamedStyle
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -105,31 +106,45 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDI
     return ws
 
 
-def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path) -> Path:
+Table = tuple[str, list[str], list[float], list[list[object]]]
+"""(sheet title, headers, column widths, rows): a plain table after the findings."""
+
+
+def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path, tables: Sequence[Table] = ()) -> Path:
     """One 校验结果 for many workbooks, 文件 first, errors first, links to nothing (the cells are in other
-    files).  Written row by row in openpyxl's write-only mode with one shared style per kind of cell: a
-    province's hundreds of thousands of findings would otherwise be held as styled cell objects."""
+    files), then ``tables`` (the counts by unit and by code).  Written row by row in openpyxl's write-only mode
+    with one shared style per kind of cell: a province's hundreds of thousands of findings would otherwise be
+    held as styled cell objects."""
     from .save import save_stable
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(FINDINGS_SHEET)
-    cols = "ABCDEFG"
-    widths(ws, dict(zip(cols, [FILE_WIDTH] + FINDINGS_WIDTHS)))
-    _findings_sheet_setup(ws, cols[-1], len(rows))
     header, body = cell_style("xl_tools 表头", header=True), cell_style("xl_tools 正文", align=LEFT)
     levels = {level: cell_style(f"xl_tools {level}", align=LEFT, fill=fill) for level, fill in LEVEL_FILL.items()}
 
-    def styled(value: object, style: NamedStyle) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value)
-        cell.style = style
-        return cell
+    def sheet(title: str, headers: list[str], column_widths: list[float], count: int) -> Any:
+        ws = wb.create_sheet(title)
+        cols = [get_column_letter(i) for i in range(1, len(headers) + 1)]
+        widths(ws, dict(zip(cols, column_widths)))
+        _findings_sheet_setup(ws, cols[-1], count)
+        ws.append([styled(ws, label, header) for label in headers])
+        return ws
 
-    ws.append([styled(label, header) for label in [FILE_HEADER] + FINDINGS_HEADERS])
+    ws = sheet(FINDINGS_SHEET, [FILE_HEADER] + FINDINGS_HEADERS, [FILE_WIDTH] + FINDINGS_WIDTHS, len(rows))
     for file, f in sorted(rows, key=lambda row: errors_first(row[1])):
         values = [file] + finding_row(f)
-        ws.append([styled(values[0], body), styled(values[1], levels[f.level.value])] +
-                  [styled(v, body) for v in values[2:]])
+        ws.append([styled(ws, values[0], body), styled(ws, values[1], levels[f.level.value])] +
+                  [styled(ws, v, body) for v in values[2:]])
+    for title, headers, column_widths, table in tables:
+        ws = sheet(title, headers, column_widths, len(table))
+        for values in table:
+            ws.append([styled(ws, v, body) for v in values])
     return save_stable(wb, out)
+
+
+def styled(ws: Any, value: object, style: NamedStyle) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.style = style
+    return cell
 
 
 def _findings_sheet_setup(ws: Any, last_col: str, count: int) -> None:
