@@ -304,3 +304,24 @@ def test_a_locked_file_is_named_as_such(tmp_path: Path, monkeypatch: Any) -> Non
         path.chmod(0)
     outcome = process_file(str(path))
     assert outcome.error is not None and "被占用.xlsx 被其他程序占用或没有读取权限" in outcome.error
+
+
+def test_an_xls_from_wps_is_recomputed_into_an_xlsx(tmp_path: Path) -> None:
+    """Units still send .xls: the batch's workers convert it (LibreOffice) and write the result as .xlsx, with the
+    same scores as the unit's .xlsx of the same form."""
+    from test_file_types import soffice_convert
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    shutil.copy(WORKBOOKS / CHANGSHOU, inbox / "长寿.xlsx")
+    xls = soffice_convert(inbox / "长寿.xlsx", "xls", tmp_path)
+    shutil.move(xls, inbox / "长寿_WPS.xls")
+    out = tmp_path / "重算"
+    proc = xl("batch", inbox, "--recompute", "-o", out, "--jobs", "2", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["长寿.xlsx", "长寿_WPS.xlsx"]
+    scores = []
+    for name in ("长寿.xlsx", "长寿_WPS.xlsx"):
+        sheet = openpyxl.load_workbook(out / name, data_only=True)["表12"]
+        scores.append([row for row in sheet.iter_rows(values_only=True) if "合计" in row])
+    assert scores[0] == scores[1] and scores[0]
