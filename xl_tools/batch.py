@@ -24,6 +24,7 @@ from .core.model import FileResult, ProjectResult
 from .core.matching import name_key
 from .errors import XlToolsError
 from .summarise import Gathered, figures_only
+from .workbook.atomic import discard_partial
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 LOCK_PREFIX = "~$"
@@ -202,32 +203,38 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
     C library, memory exhausted) costs that one file, reported, not the batch.
     """
     args = [(str(p), str(o) if o else None, rule_set, password) for p, o in zip(paths, outputs)]
-    if not args:
-        return
-    with contextlib.ExitStack() as stack:
-        if scheduler:
-            executor = _dask_executor(scheduler, stack)
+    running: dict[Future, int] = {}
+    try:
+        with contextlib.ExitStack() as stack:
+            if scheduler:
+                executor = _dask_executor(scheduler, stack)
 
-            def submit(a: tuple) -> Future:
-                return executor.submit(process_file, *a)
-        else:
-            pool = stack.enter_context(_worker_pool(max(1, min(jobs, len(args)))))
+                def submit(a: tuple) -> Future:
+                    return executor.submit(process_file, *a)
+            else:
+                pool = stack.enter_context(_worker_pool(max(1, min(jobs, len(args)))))
 
-            def submit(a: tuple) -> Future:
-                return pool.schedule(process_file, args=a, timeout=timeout)
+                def submit(a: tuple) -> Future:
+                    return pool.schedule(process_file, args=a, timeout=timeout)
 
-        waiting = iter(enumerate(args))
-        running: dict[Future, int] = {}
-        window = max(1, jobs) * FILES_PER_WORKER
-        while True:
-            for i, a in itertools.islice(waiting, window - len(running)):
-                running[submit(a)] = i
-            if not running:
-                return
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                i = running.pop(future)
-                yield i, _outcome(future, args[i][0], timeout)
+            waiting = iter(enumerate(args))
+            window = max(1, jobs) * FILES_PER_WORKER
+            while True:
+                for i, a in itertools.islice(waiting, window - len(running)):
+                    running[submit(a)] = i
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = running.pop(future)
+                    outcome = _outcome(future, args[i][0], timeout)
+                    if not outcome.ok and args[i][1]:  # a worker killed at the time limit mid-write
+                        discard_partial(Path(args[i][1]))
+                    yield i, outcome
+    finally:  # interrupted: the pool has stopped the workers of the files still in flight
+        for i in running.values():
+            if args[i][1]:
+                discard_partial(Path(args[i][1]))
 
 
 @contextlib.contextmanager

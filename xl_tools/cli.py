@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -20,6 +21,7 @@ from .reading.decrypt import PASSWORD_ENV
 
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
+EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 
 rules_option = click.option(
     "--rules", "rule_set", metavar="NAME|FILE",
@@ -39,6 +41,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except XlToolsError as exc:
             _fail(str(exc), kwargs.get("as_json", False))
+        except KeyboardInterrupt:  # Ctrl+C: every write is atomic, so nothing half-written is left behind
+            click.echo("\n已中断（Ctrl+C）：原文件未改动，没有写完的结果文件不会留下。", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)  # not sys.exit: half-run library generators would print noise at exit
         except Exception as exc:  # the promise is: no traceback for a user, whatever happened
             message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者"
             if kwargs.get("password"):  # a library's message must not carry the password to the screen
@@ -326,12 +333,10 @@ def batch(inputs: tuple[str, ...], jobs: int | None, timeout: float, do_recomput
     同一项目（项目编码相同，或名称相同）出现在多个文件中时给出警告（DUPLICATE_PROJECT）。
     正在写入的文件（读取过程中被改动）、处理超时或使工作进程崩溃的文件同样列入校验结果。
     最后按单位（表中的实施单位或主管部门）、按问题代码列出数量。全部文件都已读取时退出码为 0
-    （校验问题只报告），有文件未能读取时为 1，用法错误为 2。
+    （校验问题只报告），有文件未能读取时为 1，用法错误为 2，按 Ctrl+C 中断时为 130。
 
     示例：xl-tools batch 收件/2023 --recompute -o 重算 --summary 表11.xlsx --findings 校验结果.xlsx
     """
-    import os
-
     from .batch import expand_inputs, output_paths, run_batch, write_findings
     from .summarise import write_summary
 

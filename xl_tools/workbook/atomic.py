@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -15,7 +16,7 @@ from ..errors import WriteError
 def replace_atomically(target: Path, write: Callable[[BinaryIO], None], *, mode_of: Path | None = None) -> None:
     """Write into a temporary file beside ``target``, flush it to disk, then rename it over ``target``."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=_SUFFIX)
     except OSError as exc:
         raise WriteError(f"无法在 {target.parent} 中写入文件：{exc.strerror}") from exc
     try:
@@ -41,6 +42,19 @@ def replace_atomically(target: Path, write: Callable[[BinaryIO], None], *, mode_
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def discard_partial(target: Path) -> None:
+    """Remove what a writer killed mid-write (a timed-out or stopped worker) left beside ``target``."""
+    for leftover in target.parent.glob(f"{glob.escape(_prefix(target))}*{_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
+
+
+def _prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+_SUFFIX = ".tmp"
 
 
 def _umask() -> int:
