@@ -354,3 +354,35 @@ def test_ctrl_c_stops_the_batch_cleanly(tmp_path: Path) -> None:
     assert 0 < len(written) < 1500 and not any(p.name.startswith(".") for p in written)  # no temporary files
     for path in written:
         assert "变更记录" in openpyxl.load_workbook(path, read_only=True).sheetnames  # each one whole
+
+
+def test_on_dask_a_hanging_file_is_given_up_and_the_rest_finish(inbox: Path, monkeypatch: Any) -> None:
+    """Dask cannot stop a running task: the batch stops waiting for it at the time limit, reports it, and the other
+    files finish (here a cluster of threads in this process, so the patched reader is the one the tasks run)."""
+    import threading
+
+    import xl_tools.services as services
+
+    distributed = pytest.importorskip("distributed")
+    paths = expand_inputs([inbox])
+    expected = run_batch(paths, [None] * len(paths), jobs=2)
+    read, release = services.evaluate_file, threading.Event()
+
+    def hanging(path: str, *args: Any, **kwargs: Any) -> Any:
+        if Path(path).parts[-2:] == ("a", YUSHUI):
+            release.wait(120)
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(services, "evaluate_file", hanging)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        try:
+            report = run_batch(paths, [None] * len(paths), scheduler=cluster.scheduler_address, timeout=3)
+        finally:
+            release.set()
+    broken = {label: o.error for label, o in zip(report.labels, report.outcomes) if not o.ok}
+    assert "处理超过 3 秒仍未完成" in broken.pop(f"a/{YUSHUI}")
+    assert set(broken) == set(BROKEN)
+    for label, got, want in zip(report.labels, report.outcomes, expected.outcomes):
+        if label != f"a/{YUSHUI}":
+            assert got == want, label

@@ -12,6 +12,7 @@ import glob
 import itertools
 import os
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -199,35 +200,49 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
     Dask cluster whose ``scheduler`` address is given.
 
     Only a few files per worker are handed out at a time, so nothing grows with the number of files but the
-    outcomes.  Locally each file runs under ``timeout`` seconds, and a worker that hangs or dies (a crash in a
-    C library, memory exhausted) costs that one file, reported, not the batch.
+    outcomes.  Each file runs under ``timeout`` seconds, and a worker that hangs or dies (a crash in a C
+    library, memory exhausted) costs that one file, reported, not the batch.  Locally the hung worker is
+    stopped; on Dask, which cannot stop a running task, the batch only stops waiting for it.
     """
     args = [(str(p), str(o) if o else None, rule_set, password) for p, o in zip(paths, outputs)]
     running: dict[Future, int] = {}
     try:
         with contextlib.ExitStack() as stack:
             if scheduler:
-                executor = _dask_executor(scheduler, stack)
+                executor, slots = _dask_executor(scheduler, stack)
+                limit = timeout  # kept here: Dask cannot stop a running task, the batch stops waiting for it
 
                 def submit(a: tuple) -> Future:
                     return executor.submit(process_file, *a)
             else:
-                pool = stack.enter_context(_worker_pool(max(1, min(jobs, len(args)))))
+                slots = max(1, min(jobs, len(args)))
+                pool = stack.enter_context(_worker_pool(slots))
+                limit = None  # pebble stops the worker itself
 
                 def submit(a: tuple) -> Future:
                     return pool.schedule(process_file, args=a, timeout=timeout)
 
             waiting = iter(enumerate(args))
-            window = max(1, jobs) * FILES_PER_WORKER
+            deadlines: dict[Future, float] = {}
             while True:
-                for i, a in itertools.islice(waiting, window - len(running)):
-                    running[submit(a)] = i
+                for i, a in itertools.islice(waiting, slots * FILES_PER_WORKER - len(running)):
+                    future = submit(a)
+                    running[future] = i
+                    if limit is not None:
+                        deadlines[future] = time.monotonic() + limit
                 if not running:
                     return
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
+                soonest = max(0.0, min(deadlines.values()) - time.monotonic()) if deadlines else None
+                done, _ = wait(running, timeout=soonest, return_when=FIRST_COMPLETED)
+                late = [f for f, due in deadlines.items() if f not in done and due <= time.monotonic()]
+                for future in [*done, *late]:
                     i = running.pop(future)
-                    outcome = _outcome(future, args[i][0], timeout)
+                    deadlines.pop(future, None)
+                    if future in done:
+                        outcome = _outcome(future, args[i][0], timeout)
+                    else:
+                        future.cancel()
+                        outcome = _timed_out(args[i][0], timeout)
                     if not outcome.ok and args[i][1]:  # a worker killed at the time limit mid-write
                         discard_partial(Path(args[i][1]))
                     yield i, outcome
@@ -260,13 +275,17 @@ def _outcome(future: Future, path: str, timeout: float | None) -> FileOutcome:
     try:
         return future.result()
     except TimeoutError:
-        return FileOutcome(path, error=f"{Path(path).name} 处理超过 {timeout:g} 秒仍未完成，已中止（文件可能过大或已损坏）；"
-                                       "其余文件照常处理")
+        return _timed_out(path, timeout)
     except ProcessExpired as exc:
         return FileOutcome(path, error=f"{Path(path).name} 处理时工作进程意外退出（退出码 {exc.exitcode}，"
                                        "可能是文件损坏导致读取库崩溃，或内存不足）；其余文件照常处理")
     except Exception as exc:  # a Dask worker lost, or an outcome that could not be sent back
         return FileOutcome(path, error=f"{Path(path).name} 处理时工作进程出错（{type(exc).__name__}: {exc}）")
+
+
+def _timed_out(path: str, timeout: float | None) -> FileOutcome:
+    return FileOutcome(path, error=f"{Path(path).name} 处理超过 {timeout:g} 秒仍未完成，已中止（文件可能过大或已损坏）；"
+                                   "其余文件照常处理")
 
 
 def run_batch(paths: Sequence[Path], outputs: Sequence[Path | None], *,
@@ -279,8 +298,9 @@ def run_batch(paths: Sequence[Path], outputs: Sequence[Path | None], *,
     return collect(paths, outcomes)  # type: ignore[arg-type]
 
 
-def _dask_executor(scheduler: str, stack: contextlib.ExitStack) -> Executor:
-    """A concurrent.futures executor over a Dask cluster (the files must be on storage every worker sees)."""
+def _dask_executor(scheduler: str, stack: contextlib.ExitStack) -> tuple[Executor, int]:
+    """A concurrent.futures executor over a Dask cluster (the files must be on storage every worker sees), and
+    the cluster's worker threads: as many files are kept in flight as it can take."""
     try:
         from distributed import Client
     except ImportError as exc:
@@ -289,7 +309,7 @@ def _dask_executor(scheduler: str, stack: contextlib.ExitStack) -> Executor:
         client = stack.enter_context(Client(scheduler, timeout="10s"))
     except (OSError, TimeoutError) as exc:
         raise XlToolsError(f"连接不上 Dask 调度器 {scheduler}（{exc}）；请确认地址和端口") from exc
-    return stack.enter_context(client.get_executor(pure=False))
+    return stack.enter_context(client.get_executor(pure=False)), max(1, sum(client.nthreads().values()))
 
 
 def labels_for(paths: Sequence[Path]) -> list[str]:

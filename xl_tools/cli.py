@@ -309,7 +309,7 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="同时处理的进程数（默认：CPU 核数）。每个文件都在单独的工作进程中处理，一个文件出错不影响其他文件。")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, metavar="秒",
-              help="单个文件的处理时限，超时的文件中止并列入校验结果（仅本机多进程；Dask 集群上不限时）。")
+              help="单个文件的处理时限，超时的文件列入校验结果，其余照常处理（本机进程会被中止；Dask 上的任务无法中止，只是不再等它）。")
 @click.option("--recompute", "do_recompute", is_flag=True,
               help="把每个工作簿重新计算（同 recompute）后写入 -o 文件夹，不改动原文件。")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
