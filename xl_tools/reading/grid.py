@@ -16,7 +16,6 @@ from typing import Any, Callable, Iterator, TypeVar
 T = TypeVar("T")
 
 
-
 @lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """Excel column letters of a 1-based column (kept here so the core does not import openpyxl); cached, as

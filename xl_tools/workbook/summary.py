@@ -126,22 +126,22 @@ def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path, tabl
         cols = [get_column_letter(i) for i in range(1, len(headers) + 1)]
         widths(ws, dict(zip(cols, column_widths)))
         _findings_sheet_setup(ws, cols[-1], count)
-        ws.append([styled(ws, label, header) for label in headers])
+        ws.append([_styled(ws, label, header) for label in headers])
         return ws
 
     ws = sheet(FINDINGS_SHEET, [FILE_HEADER] + FINDINGS_HEADERS, [FILE_WIDTH] + FINDINGS_WIDTHS, len(rows))
     for file, f in sorted(rows, key=lambda row: errors_first(row[1])):
         values = [file] + finding_row(f)
-        ws.append([styled(ws, values[0], body), styled(ws, values[1], levels[f.level.value])] +
-                  [styled(ws, v, body) for v in values[2:]])
+        ws.append([_styled(ws, values[0], body), _styled(ws, values[1], levels[f.level.value])] +
+                  [_styled(ws, v, body) for v in values[2:]])
     for title, headers, column_widths, table in tables:
         ws = sheet(title, headers, column_widths, len(table))
         for values in table:
-            ws.append([styled(ws, v, body) for v in values])
+            ws.append([_styled(ws, v, body) for v in values])
     return save_stable(wb, out)
 
 
-def styled(ws: Any, value: object, style: NamedStyle) -> WriteOnlyCell:
+def _styled(ws: Any, value: object, style: NamedStyle) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
     cell.style = style
     return cell
