@@ -80,10 +80,7 @@ def _addresses(value: Any) -> tuple[str, ...]:
 
 
 def _port(value: Any) -> int:
-    number = _integer(value)
-    if not 1 <= number <= 65535:
-        raise ValueError("应为 1～65535 的端口号")
-    return number
+    return _integer_in(value, 1, 65535, "应为 1～65535 的端口号")
 
 
 def _integer(value: Any) -> int:
@@ -116,9 +113,13 @@ def _positive(value: Any) -> float:
 
 
 def _tries(value: Any) -> int:
+    return _integer_in(value, 1, 10, "应为 1～10 的整数（共尝试几次）")
+
+
+def _integer_in(value: Any, low: int, high: int, message: str) -> int:
     number = _integer(value)
-    if not 1 <= number <= 10:
-        raise ValueError("应为 1～10 的整数（共尝试几次）")
+    if not low <= number <= high:
+        raise ValueError(message)
     return number
 
 
