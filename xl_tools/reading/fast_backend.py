@@ -15,11 +15,8 @@ reader of the core treats both as blank).
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +25,8 @@ from lxml import etree
 from ..errors import WorkbookReadError
 from . import calamine_backend
 from .grid import CellRange, WorkbookGrid, position
-from .ooxml import NS_MAIN, sheet_parts
+from .ooxml import NS_MAIN
+from .package_guard import Entries
 
 # ECMA-376 Part 1, 18.8.30: the number formats an xf may name by id alone (spelled as openpyxl spells them)
 BUILTIN_FORMATS = {
@@ -69,24 +67,19 @@ class SheetDetails:
     """Cells holding an error value (#DIV/0!, #N/A…), which calamine reads as empty."""
 
 
-def read_workbook(path: str | Path, data: bytes | None = None, zf: zipfile.ZipFile | None = None,
-                  parts: list[tuple[str, str]] | None = None) -> WorkbookGrid:
-    """Read an .xlsx/.xlsm file (or its ``data``); ``reading.open`` has sniffed and size-checked it, and passes
-    the package it opened (``zf`` over ``data``) and its sheet parts so they are not looked up twice."""
+def read_workbook(path: str | Path, data: bytes | None, details: dict[str, SheetDetails],
+                  entries: Entries) -> WorkbookGrid:
+    """Read an .xlsx/.xlsm file (or its ``data``) that ``reading.open`` has sniffed and measured: ``details``
+    were taken from each sheet's XML as the guard parsed it (``sheet_details``), ``entries`` are its checked
+    parts."""
     path = Path(path)
     book = calamine_backend.read_workbook(path, data)
     try:
-        with contextlib.ExitStack() as stack:
-            if zf is None:
-                zf = stack.enter_context(zipfile.ZipFile(io.BytesIO(data) if data is not None else path))
-            names = set(zf.namelist())
-            formats = _cell_formats(zf, names)
-            details = {name: _sheet_details(zf, part) if part in names else SheetDetails()
-                       for name, part in (parts if parts is not None else sheet_parts(zf))}
-            defined = _defined_names(zf)
-    except (KeyError, ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        formats = _cell_formats(entries.read("xl/styles.xml") if "xl/styles.xml" in entries.names() else None)
+        defined = _defined_names(entries.read("xl/workbook.xml"))
+    except (KeyError, ValueError) as exc:
         raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
-    except Exception as exc:  # lxml's XMLSyntaxError and kin on a damaged part
+    except etree.XMLSyntaxError as exc:
         raise WorkbookReadError(f"{path.name} 的内部 XML 已损坏，无法读取（{type(exc).__name__}）") from exc
     for grid in book.sheets:
         found = details.get(grid.name, SheetDetails())
@@ -100,16 +93,16 @@ def read_workbook(path: str | Path, data: bytes | None = None, zf: zipfile.ZipFi
     return book
 
 
-def _parse(zf: zipfile.ZipFile, part: str):
+def _parse(data: bytes):
     # huge_tree: a long shared text is legitimate; no entities are resolved either way
-    return etree.fromstring(zf.read(part), etree.XMLParser(resolve_entities=False, huge_tree=True))
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
 
 
-def _cell_formats(zf: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
+def _cell_formats(styles: bytes | None) -> dict[int, str]:
     """xf index -> number format code."""
-    if "xl/styles.xml" not in names:
+    if styles is None:
         return {}
-    root = _parse(zf, "xl/styles.xml")
+    root = _parse(styles)
     custom = {int(el.get("numFmtId")): el.get("formatCode") or "General"
               for el in root.iterfind(f"{NS_MAIN}numFmts/{NS_MAIN}numFmt") if el.get("numFmtId", "").isdigit()}
     result = {}
@@ -119,9 +112,10 @@ def _cell_formats(zf: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
     return result
 
 
-def _sheet_details(zf: zipfile.ZipFile, part: str) -> SheetDetails:
+def sheet_details(root) -> SheetDetails:
+    """What the grid needs of one sheet's parsed XML beyond calamine's values."""
     found = SheetDetails()
-    sheet_data = _parse(zf, part).find(_SHEET_DATA)
+    sheet_data = root.find(_SHEET_DATA)
     if sheet_data is None:
         return found
     # Excel, WPS, openpyxl and LibreOffice all write every row's and cell's address: one XPath picks the few
@@ -173,13 +167,13 @@ def _position(ref: str) -> tuple[int, int]:
     return rc
 
 
-def _defined_names(zf: zipfile.ZipFile) -> dict[str, dict[str, CellRange]]:
+def _defined_names(workbook: bytes) -> dict[str, dict[str, CellRange]]:
     """Sheet name -> the defined names pointing into it (as openpyxl assigns them: by destination).
 
     Excel's own names (_xlnm.Print_Area and kin) are left out, as openpyxl keeps them apart.
     """
     result: dict[str, dict[str, CellRange]] = {}
-    root = _parse(zf, "xl/workbook.xml")
+    root = _parse(workbook)
     for el in root.iterfind(f"{NS_MAIN}definedNames/{NS_MAIN}definedName"):
         name = el.get("name") or ""
         if not name or name.startswith("_xlnm."):

@@ -93,15 +93,29 @@ class Grid:
     """Defined names that point into this sheet (sheet-scoped or global)."""
 
     def __post_init__(self) -> None:
-        self._merge_anchor: dict[tuple[int, int], tuple[int, int]] = {}
         self._index_merges()
 
     def _index_merges(self) -> None:
-        self._merge_anchor = {}
+        """Anchor of every merged cell inside the cells that hold values; ranges reaching further (one merge
+        over L1:XFD1048576 is 17 billion cells) are kept as ranges and searched only for cells out there."""
+        rows, cols = self._extent() if self.merged else (0, 0)
+        self._box = (rows, cols)
+        self._merge_anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        self._beyond: list[CellRange] = []
         for rng in self.merged:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self._merge_anchor[(r, c)] = (rng.min_row, rng.min_col)
+            anchor = (rng.min_row, rng.min_col)
+            for r in range(rng.min_row, min(rng.max_row, rows) + 1):
+                for c in range(rng.min_col, min(rng.max_col, cols) + 1):
+                    self._merge_anchor[(r, c)] = anchor
+            if rng.max_row > rows or rng.max_col > cols:
+                self._beyond.append(rng)
+
+    def _anchor(self, row: int, col: int) -> tuple[int, int] | None:
+        """The anchor of the merged range holding (row, col), or None if it is in none."""
+        found = self._merge_anchor.get((row, col))
+        if found is None and self._beyond and (row > self._box[0] or col > self._box[1]):
+            return next(((rng.min_row, rng.min_col) for rng in self._beyond if (row, col) in rng), None)
+        return found
 
     def add_merge(self, rng: CellRange) -> None:
         self.merged.append(rng)
@@ -132,8 +146,10 @@ class Grid:
 
     def value(self, row: int, col: int) -> Any:
         """The cell's value; a cell inside a merged range shows its anchor's."""
-        anchor = self._merge_anchor.get((row, col), (row, col))
-        return self.values.get(anchor)
+        anchor = self._merge_anchor.get((row, col))  # inline: the readers' hottest call
+        if anchor is None:
+            anchor = self._anchor(row, col) if self._beyond else None
+        return self.values.get(anchor or (row, col))
 
     def own_value(self, row: int, col: int) -> Any:
         """The value stored in this very cell (None inside a merge)."""
@@ -142,8 +158,7 @@ class Grid:
     def number_format(self, row: int, col: int) -> str | None:
         if self.formats is None:
             return None
-        anchor = self._merge_anchor.get((row, col), (row, col))
-        return self.formats.get(anchor, "General")
+        return self.formats.get(self._anchor(row, col) or (row, col), "General")
 
     def is_formula(self, row: int, col: int) -> bool | None:
         if self.formulas is None:
@@ -151,7 +166,7 @@ class Grid:
         return (row, col) in self.formulas
 
     def merge_of(self, row: int, col: int) -> CellRange | None:
-        anchor = self._merge_anchor.get((row, col))
+        anchor = self._anchor(row, col)
         if anchor is None:
             return None
         for rng in self.merged:
@@ -160,7 +175,7 @@ class Grid:
         return None
 
     def is_merge_anchor_or_plain(self, row: int, col: int) -> bool:
-        return self._merge_anchor.get((row, col), (row, col)) == (row, col)
+        return (self._anchor(row, col) or (row, col)) == (row, col)
 
     def is_empty(self) -> bool:
         """Nothing but blanks in the whole sheet."""

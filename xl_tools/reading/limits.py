@@ -1,105 +1,99 @@
-"""Refuse an enormous sheet before a backend loads it, so memory and time stay bounded.
+"""How much of a workbook the toolkit will read, and the one-line refusal when a file asks for more.
 
-openpyxl builds an object per cell of a sheet's used range and the calamine
-backend a row per row of it, so one stray value in row 1,048,576 costs
-gigabytes.  The guard reads the package instead: the uncompressed size each
-sheet part declares, then the cell references in the part, streamed in
-chunks and given up on as soon as the used range passes the limit.  The
-``<dimension>`` element is not trusted: it is optional and some writers
-leave it stale.
+Every limit is far above the largest real form and far below what would hurt the
+machine: a bureau opens hundreds of files from units it does not control, and a
+15 KB file can ask a reader for gigabytes (one merged range over the whole grid,
+one cell in row 1,048,576, a shared-string table that declares four billion
+entries).  ``package_guard`` measures the package against these before any
+reader allocates; the .xls reader checks its sheets as it parses them.
+Tests lower the limits through this module's attributes, so callers read them
+here at call time.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
-import zlib
 from pathlib import Path
-from typing import IO
 
 from ..errors import WorkbookReadError
-from .grid import column_letter
-from .ooxml import sheet_parts
+from .grid import CellRange, column_letter
 
 # The largest real forms: a whole unit's export stacked in one sheet, a few thousand rows by
 # 11 to 20 columns (under 100,000 cells); a 表11 of a thousand projects is 10,000.  200,000
 # cells of used range (rows × columns from A1) is beyond any of them and still loads in a few
 # seconds and a few hundred MB.
 MAX_SHEET_CELLS = 200_000
+MAX_CELL_ELEMENTS = 2 * MAX_SHEET_CELLS
+"""<c> elements in one sheet: more than its used range can hold only when cells repeat an address."""
+MAX_BOOK_CELLS = 5_000_000
+"""Used ranges of all sheets together: a 500-project workbook has about 250,000."""
+MAX_MERGED_CELLS = 1_000_000
+"""Cells covered by the merged ranges of one sheet (openpyxl makes an object for each; forms merge a few
+thousand)."""
 # A sheet part of 200,000 cells is about 10 MB of XML; 100 MB only comes from a runaway sheet
-# (or long texts in a huge range), and the size is known from the zip directory without reading.
-MAX_SHEET_XML_BYTES = 100 * 1024 * 1024
+# (or long texts in a huge range).
+MAX_SHEET_XML_BYTES = 100 * 2**20
+MAX_SHARED_STRINGS_BYTES = 100 * 2**20
+MAX_SHARED_STRINGS = 1_000_000
+"""Distinct texts of a workbook (declared and actual): a 500-project workbook has under 100,000."""
+MAX_XML_PART_BYTES = 16 * 2**20
+"""Any other part the toolkit parses (workbook, relationships, styles, content types): real ones are under 1 MB."""
+MAX_CELL_FORMATS = 65_490
+"""Excel's own limit on distinct cell formats in a workbook."""
+MAX_PART_BYTES = 256 * 2**20
+"""Any part at all, pictures included (a scanned page is a few MB)."""
+MAX_PACKAGE_BYTES = 512 * 2**20
+"""All parts of a package together, uncompressed."""
+MAX_PARTS = 20_000
+"""Entries in the zip: a 500-sheet workbook has about 1,500."""
+MAX_RATIO = 300
+"""Uncompressed / compressed size of a part over 1 MB: XML compresses 10 to 100 times, a zip bomb 1,000."""
+RATIO_CHECKED_ABOVE = 2**20
+MAX_FILE_BYTES = 200 * 2**20
+"""The file itself, read into memory whole: real forms are under 5 MB, under 20 MB with pictures."""
 # An .xls cannot be measured before xlrd parses it, so the file size bounds it: real forms
 # are well under 5 MB (under 20 MB with pictures).
 MAX_XLS_BYTES = 50 * 1024 * 1024
 
-_ADVICE = "请删除表格以外多余的行列（或把自评表复制到新工作簿）后再试"
-_CHUNK = 1 << 20
-_OVERLAP = 256  # longer than any <c ...> start tag, so a tag cut by a chunk boundary is seen whole
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+ADVICE = "请删除表格以外多余的行列（或把自评表复制到新工作簿）后再试"
+_NOT_A_FORM = "这不像正常的自评表（可能已损坏或被故意构造），未读取；请向报送单位索取原文件，或在 Excel/WPS 中打开后另存为新文件再试"
 
 
-def check_xlsx_sheets(zf: zipfile.ZipFile, file_name: str) -> list[tuple[str, str]]:
-    """Raise a one-line message naming the first sheet that is too large to read; else the sheet parts
-    (``ooxml.sheet_parts``), so a reader after the guard need not look them up again."""
-    from lxml.etree import XMLSyntaxError
+class LimitError(WorkbookReadError):
+    """A file asks for more memory or time than any real form needs; refused before it is read."""
 
-    try:
-        return _check_parts(zf, file_name)
-    except (KeyError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise WorkbookReadError(f"{file_name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
+    code = "FILE_REFUSED"
 
 
-def _check_parts(zf: zipfile.ZipFile, file_name: str) -> list[tuple[str, str]]:
-    names = set(zf.namelist())
-    parts = sheet_parts(zf)
-    for sheet, part in parts:
-        if part not in names:
-            continue
-        size = zf.getinfo(part).file_size
-        if size > MAX_SHEET_XML_BYTES:
-            raise WorkbookReadError(
-                f"{file_name} 的工作表「{sheet}」过大（表格数据 {size / 2**20:.0f} MB，上限 "
-                f"{MAX_SHEET_XML_BYTES // 2**20} MB），未读取；{_ADVICE}")
-        with zf.open(part) as fh:
-            far = _used_range_beyond_limit(fh)
-        if far is not None:
-            check_used_range(file_name, sheet, *far)
-    return parts
+def refuse(file_name: str, what: str, advice: str = _NOT_A_FORM) -> LimitError:
+    """The one-line refusal: the file, what in it is too large, what to do."""
+    return LimitError(f"{file_name} {what}；{advice}")
+
+
+def check_file_size(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise refuse(path.name, f"过大（{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB），未读取", ADVICE)
 
 
 def check_xls_size(path: Path, size: int) -> None:
     if size > MAX_XLS_BYTES:
-        raise WorkbookReadError(
-            f"{path.name} 过大（{size / 2**20:.0f} MB，.xls 上限 {MAX_XLS_BYTES // 2**20} MB），未读取；{_ADVICE}")
+        raise refuse(path.name, f"过大（{size / 2**20:.0f} MB，.xls 上限 {MAX_XLS_BYTES // 2**20} MB），未读取", ADVICE)
 
 
 def check_used_range(file_name: str, sheet: str, rows: int, cols: int) -> None:
     """Refuse a sheet whose used range (from A1 to its last row and column) passes the limit."""
     if rows * cols > MAX_SHEET_CELLS:
-        raise WorkbookReadError(
-            f"{file_name} 的工作表「{sheet}」使用范围过大（至 {column_letter(cols)}{rows}，"
-            f"约 {rows * cols:,} 个单元格，上限 {MAX_SHEET_CELLS:,}），未读取；{_ADVICE}")
+        raise refuse(file_name, f"的工作表「{sheet}」使用范围过大（至 {_address(rows, cols)}，"
+                                f"约 {rows * cols:,} 个单元格，上限 {MAX_SHEET_CELLS:,}），未读取", ADVICE)
 
 
-def _used_range_beyond_limit(fh: IO[bytes]) -> tuple[int, int] | None:
-    """(rows, columns) of the used range once it passes the limit; None if the whole part stays within."""
-    max_row = max_col = 0
-    tail = b""
-    while chunk := fh.read(_CHUNK):
-        buf = tail + chunk
-        refs = _CELL_REF.findall(buf)
-        if refs:  # few distinct column letters: convert each once
-            max_row = max(max_row, max(int(digits) for _, digits in refs))
-            max_col = max(max_col, max(_column_number(letters) for letters in {lt for lt, _ in refs}))
-        if max_row * max_col > MAX_SHEET_CELLS:
-            return max_row, max_col
-        tail = buf[-_OVERLAP:]
-    return None
+def check_merged(file_name: str, sheet: str, merged: list[CellRange]) -> None:
+    """Refuse a sheet whose merged ranges cover more cells than any form (a reader may expand each cell)."""
+    area = sum((m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1) for m in merged)
+    if area > MAX_MERGED_CELLS:
+        widest = max(merged, key=lambda m: (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1))
+        raise refuse(file_name, f"的工作表「{sheet}」合并单元格覆盖 {area:,} 个单元格（如 {widest.address}，"
+                                f"上限 {MAX_MERGED_CELLS:,}），未读取", "请取消表格以外多余的合并单元格后再试")
 
 
-def _column_number(letters: bytes) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ch - 64
-    return col
+def _address(rows: int, cols: int) -> str:
+    return f"{column_letter(cols)}{rows}" if cols <= 16384 and rows <= 1048576 else f"第 {rows:,} 行第 {cols:,} 列"

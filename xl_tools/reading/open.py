@@ -23,7 +23,7 @@ from ..errors import WorkbookReadError, XlToolsError
 from .decrypt import decrypt, opens_without_password
 from .grid import WorkbookGrid
 from .text import WINDOWS_ENCODINGS
-from .limits import check_xls_size, check_xlsx_sheets
+from .limits import check_file_size, check_xls_size
 
 READERS = ("fast", "openpyxl", "calamine")
 """fast (calamine's values plus formats, formulas, hidden rows and names from the XML) and openpyxl give the
@@ -57,6 +57,13 @@ class Source:
     def stream(self) -> Path | io.BytesIO:
         """What a reader opens: the file itself, or its decrypted content in memory."""
         return self.path if self.data is None else io.BytesIO(self.data)
+
+    def content(self) -> bytes:
+        """The whole package in memory, refused first if the file is larger than any form."""
+        if self.data is not None:
+            return self.data
+        check_file_size(self.path, self.path.stat().st_size)
+        return self.path.read_bytes()
 
 
 def sniff(path: str | Path) -> Kind:
@@ -115,20 +122,37 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
         from .xlrd_backend import read_workbook as read_xls
 
         return read_xls(source.path, source.data)
-    content = source.data if source.data is not None else source.path.read_bytes()  # one read for every pass
-    with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        parts = check_xlsx_sheets(zf, source.path.name)
-        if reader == "calamine":
-            from .calamine_backend import read_workbook as read_bare
+    from .package_guard import check_workbook
 
-            return read_bare(source.path, content)
-        if reader == "openpyxl":
-            from .openpyxl_backend import read_workbook as read_xlsx
+    content = source.content()  # one read for every pass
+    if reader == "fast":
+        from .fast_backend import read_workbook as read_xlsx_fast, sheet_details
 
-            return read_xlsx(source.path, content)
-        from .fast_backend import read_workbook as read_xlsx_fast
+        details = {}
+        checked = check_workbook(content, source.path.name,
+                                 on_sheet=lambda sheet, root: details.__setitem__(sheet, sheet_details(root)))
+        return read_xlsx_fast(source.path, content, details, checked.entries)
+    check_workbook(content, source.path.name)
+    if reader == "calamine":
+        from .calamine_backend import read_workbook as read_bare
 
-        return read_xlsx_fast(source.path, content, zf, parts)
+        return read_bare(source.path, content)
+    from .openpyxl_backend import read_workbook as read_xlsx
+
+    return read_xlsx(source.path, content)
+
+
+def check_before_handing_over(path: str | Path, password: str | None = None) -> Kind:
+    """The checks a read would make, for a file about to be given to another program (LibreOffice): it must
+    not ask that program for more than the toolkit would read itself."""
+    from .package_guard import check_workbook
+
+    source = load(path, password)
+    if source.format == "xls":
+        check_xls_size(source.path, len(source.data) if source.data is not None else source.path.stat().st_size)
+    else:
+        check_workbook(source.content(), source.path.name)
+    return sniff(path)
 
 
 def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.BytesIO:
@@ -138,9 +162,13 @@ def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.Byt
     read .xls, so LibreOffice converts it; an encrypted .xls is decrypted into a
     private temporary folder for that, removed right after.
     """
+    from .package_guard import check_workbook
+
     source = load(path, password)
     if source.format == "xlsx":
-        return io.BytesIO(source.data if source.data is not None else source.path.read_bytes())
+        content = source.content()
+        check_workbook(content, source.path.name)
+        return io.BytesIO(content)
     from ..adapters.libreoffice import convert
 
     with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
@@ -154,7 +182,15 @@ def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.Byt
 
 def _check_package(path: Path, content: Path | io.BytesIO) -> None:
     """A readable zip with a workbook part, or a message saying what the package is."""
+    from .package_guard import check_directory
+
     try:
+        if isinstance(content, Path):
+            check_file_size(path, content.stat().st_size)
+            with open(content, "rb") as fh:
+                check_directory(fh, path.name)
+        else:
+            check_directory(content, path.name)
         with zipfile.ZipFile(content) as zf:
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""

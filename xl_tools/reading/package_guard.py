@@ -1,0 +1,527 @@
+"""Measure a workbook package before any reader allocates for it.
+
+What a reader allocates follows from numbers the file states (each part's size in
+the zip directory, ``<sst uniqueCount>``) and from what the parts hold (cell
+addresses, merged ranges, how many texts and formats).  The sender chooses both,
+so neither is trusted alone:
+
+* every part is inflated here with its bytes counted and must come out exactly as
+  long as the directory says, end where its compressed data ends and match its
+  CRC; after that the declared sizes are facts, and every reader (calamine's Rust
+  zip reader and openpyxl's included) sees the bytes that were measured;
+* parts whose names differ only the way calamine ignores (case, ``\\``) are refused,
+  as is a package whose sheets calamine would look up elsewhere than this reader;
+* cell addresses are read with the XML parser the way calamine and openpyxl read
+  them (any namespace prefix, any quoting, lower case, cells and rows without an
+  address), merged ranges are measured by area, and the shared-string and
+  cell-format tables by their declared and their actual counts.
+
+Large sheet parts are parsed as a stream and given up on as soon as they pass a
+limit; small ones (nearly all) are parsed once and the tree handed to the caller,
+so the guard costs little beyond the read itself (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from ..errors import WorkbookReadError
+from . import limits
+from .grid import CellRange
+from .ooxml import relationship_id, sheet_parts
+
+STREAM_ABOVE = 4 * 2**20
+"""Sheet parts larger than this are measured while they inflate, so a runaway sheet costs a few MB to refuse."""
+_CHUNK = 2**20
+_DIRECTORY_BYTES_PER_PART = 256
+"""Directory bytes allowed per part: an entry is 46 bytes plus its name (under 100 in real packages)."""
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_ENCRYPTED_ENTRY = 0x1
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_OFFICE_DOCUMENT = "/relationships/officeDocument"
+_XL = "xl/"
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_ALL_CELLS = etree.XPath("count(.//*[local-name()='c'])")
+_ALL_ROWS = etree.XPath("count(.//*[local-name()='row'])")
+_PLAIN_ROWS = etree.XPath("count(m:row)", namespaces=_NS)
+_PLAIN_REFS = etree.XPath("m:row/m:c/@r", namespaces=_NS)
+"""Cells as Excel, WPS and openpyxl write them: ``<row><c r="B2">``; anything else is walked element by element."""
+_MERGE_REFS = etree.XPath("//*[local-name()='mergeCell']/@ref")
+_REFS = re.compile(r"(?:[A-Za-z]+[0-9]+\n)*[A-Za-z]+[0-9]+")
+_REF = re.compile(r"([A-Za-z]+)([0-9]+)")
+_DIGITS = re.compile(r"[0-9]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_ELEMENT = r"<(?:[A-Za-z_][\w.-]*:)?%s[\s/>]"
+_SHARED_STRING = re.compile((_ELEMENT % "si").encode())
+_CELL_FORMAT = re.compile((_ELEMENT % "xf").encode())
+"""Opening tags of <si> and <xf> under any prefix: an upper bound of their number (text cannot hold "<")."""
+
+
+def _parser() -> etree.XMLParser:
+    # huge_tree: a long shared text is legitimate; no entities are resolved, nothing is fetched
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _key(name: str) -> str:
+    """How calamine finds a part: ``\\`` as ``/``, ASCII case ignored."""
+    return name.replace("\\", "/").translate(_ASCII_LOWER)
+
+
+def check_directory(fh: Any, file_name: str) -> None:
+    """Refuse a zip whose central directory alone would cost too much to parse (zipfile builds an object per
+    entry): the entry count and directory size it declares, read from its end record."""
+    try:
+        end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]  # the same record ZipFile reads first
+    except (OSError, struct.error):
+        return  # ZipFile itself says the file is damaged
+    if end is None:
+        return
+    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if entries > limits.MAX_PARTS or size > limits.MAX_PARTS * _DIRECTORY_BYTES_PER_PART:
+        raise _too_many(file_name, max(entries, size // _DIRECTORY_BYTES_PER_PART))
+
+
+def _too_many(file_name: str, count: int) -> WorkbookReadError:
+    return limits.refuse(file_name, f"包含约 {count:,} 个部件（上限 {limits.MAX_PARTS:,}）")
+
+
+class Entries:
+    """A package's parts, each inflated with its bytes counted and checked the first time it is read.
+
+    ``read`` has the signature of ``ZipFile.read``, so ``ooxml.sheet_parts`` takes either.
+    """
+
+    def __init__(self, content: bytes, file_name: str) -> None:
+        self.file_name = file_name
+        self._content = content
+        self._verified: dict[str, bytes | None] = {}
+        check_directory(io.BytesIO(content), file_name)
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as zf:
+                infos = [info for info in zf.infolist() if not info.is_dir()]
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error) as exc:
+            raise WorkbookReadError(f"{file_name} 已损坏：压缩包结构不完整（可能下载或复制时被截断），"
+                                    "不是可读取的 Excel 工作簿；请重新获取原文件") from exc
+        if len(infos) > limits.MAX_PARTS:
+            raise _too_many(file_name, len(infos))
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        keys: dict[str, str] = {}
+        for info in infos:
+            key = _key(info.filename)
+            if key in keys:
+                raise limits.refuse(file_name, f"中有两个同名部件（{keys[key]}、{info.filename}），"
+                                               "不同的程序会读到不同的内容")
+            keys[key] = info.filename
+            self._infos[info.filename] = info
+        self._check_declared()
+
+    def _check_declared(self) -> None:
+        """What the directory states, before anything is inflated: each part's size, ratio, and their sum."""
+        total = 0
+        for name, info in self._infos.items():
+            if info.flag_bits & _ENCRYPTED_ENTRY:
+                raise WorkbookReadError(f"{self.file_name} 中的部件 {name} 使用了 zip 加密，不是 Excel 保存的工作簿；"
+                                        "请在 Excel/WPS 中打开后另存为 .xlsx 再试")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise WorkbookReadError(f"{self.file_name} 中的部件 {name} 使用了 Excel 不用的压缩方式，无法读取；"
+                                        "请在 Excel/WPS 中打开后另存为 .xlsx 再试")
+            if info.file_size > limits.MAX_PART_BYTES:
+                raise limits.refuse(self.file_name, f"中的部件 {name} 解压后有 {_mb(info.file_size)}"
+                                                    f"（上限 {_mb(limits.MAX_PART_BYTES)}）")
+            if info.file_size > limits.RATIO_CHECKED_ABOVE and info.file_size > limits.MAX_RATIO * max(
+                    info.compress_size, 1):
+                raise limits.refuse(self.file_name, f"中的部件 {name} 压缩比异常（{_mb(info.compress_size)} 解压后为 "
+                                                    f"{_mb(info.file_size)}，是压缩炸弹的特征）")
+            total += info.file_size
+        if total > limits.MAX_PACKAGE_BYTES:
+            raise limits.refuse(self.file_name, f"解压后共 {_mb(total)}（上限 {_mb(limits.MAX_PACKAGE_BYTES)}）")
+
+    def names(self) -> list[str]:
+        return list(self._infos)
+
+    def find(self, name: str) -> str | None:
+        """The part calamine would open for ``name`` (case and ``\\`` ignored), or None."""
+        key = _key(name)
+        return next((n for n in self._infos if _key(n) == key), None)
+
+    def size(self, name: str) -> int:
+        return self._infos[name].file_size
+
+    def read(self, name: str, limit: int | None = None) -> bytes:
+        """The part's bytes, checked; ``limit`` refuses a part larger than the caller will parse."""
+        if limit is not None and self.size(name) > limit:
+            raise limits.refuse(self.file_name, f"中的部件 {name} 有 {_mb(self.size(name))}（上限 {_mb(limit)}）")
+        data = self._verified.get(name)
+        if data is None:
+            data = b"".join(self.chunks(name))
+            self._verified[name] = data
+        return data
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The part inflated a chunk at a time; raises after the last chunk if it is not what the directory says.
+
+        Never more than the declared size (plus one byte, to notice the lie) comes out, whatever the data.
+        """
+        info = self._infos[name]
+        raw = self._raw(info)
+        if info.compress_type == zipfile.ZIP_STORED:
+            if len(raw) != info.file_size:
+                raise self._lies(name)
+            produced, crc = len(raw), zlib.crc32(raw)
+            yield bytes(raw)
+        else:
+            inflater = zlib.decompressobj(-15)
+            produced = crc = 0
+            pending = raw
+            while True:
+                try:
+                    chunk = inflater.decompress(pending, min(_CHUNK, info.file_size - produced + 1))
+                except zlib.error as exc:
+                    raise WorkbookReadError(f"{self.file_name} 已损坏：部件 {name} 无法解压（可能下载或复制时出错）；"
+                                            "请重新获取原文件") from exc
+                pending = inflater.unconsumed_tail
+                produced += len(chunk)
+                if produced > info.file_size:
+                    raise self._lies(name)
+                crc = zlib.crc32(chunk, crc)
+                if chunk:
+                    yield chunk
+                if inflater.eof or (not chunk and not pending):
+                    break
+            if not inflater.eof or produced != info.file_size:
+                raise self._lies(name)
+        if crc != info.CRC:
+            raise WorkbookReadError(f"{self.file_name} 已损坏：部件 {name} 的校验码不符（可能下载或复制时出错）；"
+                                    "请重新获取原文件")
+        self._verified.setdefault(name, None)
+
+    def _raw(self, info: zipfile.ZipInfo) -> memoryview:
+        header = self._content[info.header_offset:info.header_offset + _LOCAL_HEADER.size]
+        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_SIGNATURE:
+            raise WorkbookReadError(f"{self.file_name} 已损坏：部件 {info.filename} 的数据不完整（可能下载或复制时被截断）；"
+                                    "请重新获取原文件")
+        fields = _LOCAL_HEADER.unpack(header)
+        start = info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
+        raw = memoryview(self._content)[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            raise WorkbookReadError(f"{self.file_name} 已损坏：部件 {info.filename} 的数据不完整（可能下载或复制时被截断）；"
+                                    "请重新获取原文件")
+        return raw
+
+    def _lies(self, name: str) -> WorkbookReadError:
+        return limits.refuse(self.file_name, f"中的部件 {name} 解压后的大小与文件目录中写明的不符")
+
+    def verify_rest(self) -> None:
+        """Inflate, count and drop every part not read yet (pictures, macros): nothing unmeasured is left for
+        another reader."""
+        for name in self._infos:
+            if name not in self._verified:
+                for _ in self.chunks(name):
+                    pass
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB" if size < 2**30 else f"{size / 2**30:,.1f} GB"
+
+
+@dataclass
+class SheetShape:
+    """What a sheet part asks a reader for: its used range from A1, its <c> elements, its merged ranges."""
+
+    rows: int = 0
+    cols: int = 0
+    cells: int = 0
+    merged: list[CellRange] = field(default_factory=list)
+
+
+class _Walker:
+    """Cell positions as calamine and openpyxl give them, event by event, for any shape of sheet XML:
+    a cell without ``r`` sits right of the previous one, a row without ``r`` below the previous one, and
+    elements count by local name under the first sheetData, whatever their prefix or depth."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.shape = SheetShape()
+        self._state = 0  # 0 before sheetData, 1 inside, 2 after
+        self._row = self._col = 0  # 0-based, as calamine keeps them
+
+    def event(self, kind: str, el: Any) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):  # comments and processing instructions
+            return
+        name = tag.rpartition("}")[2]
+        if name == "sheetData":
+            if kind == "start" and self._state == 0:
+                self._state = 1
+            elif kind == "end" and self._state == 1:
+                self._state = 2
+        elif name == "mergeCell" and kind == "start":
+            self.shape.merged.append(merge_range(self.file_name, el.get("ref")))
+        elif self._state == 1 and name == "row":
+            if kind == "start":
+                r = el.get("r")
+                if r is not None:
+                    self._row = _row_number(self.file_name, r) - 1
+            else:
+                self._row += 1
+                self._col = 0
+        elif self._state == 1 and name == "c" and kind == "start":
+            r = el.get("r")
+            if r is None:
+                row, col = self._row + 1, self._col + 1
+            else:
+                row, col = cell_position(self.file_name, r)
+            self._col = col
+            shape = self.shape
+            shape.cells += 1
+            shape.rows = max(shape.rows, row)
+            shape.cols = max(shape.cols, col)
+
+
+def cell_position(file_name: str, ref: str) -> tuple[int, int]:
+    """(row, column), 1-based, of a cell address as calamine parses it (letters of either case, then digits);
+    anything else is refused rather than guessed."""
+    match = _REF.fullmatch(ref)
+    if match is None:
+        raise WorkbookReadError(f"{file_name} 已损坏：单元格地址「{ref[:20]}」无效；请在 Excel/WPS 中打开后另存为新文件再试")
+    return int(match[2]), _column(match[1])
+
+
+def _row_number(file_name: str, ref: str) -> int:
+    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    if not digits.isdigit() or not digits.isascii():
+        raise WorkbookReadError(f"{file_name} 已损坏：行号「{ref[:20]}」无效；请在 Excel/WPS 中打开后另存为新文件再试")
+    return int(digits)
+
+
+def _column(letters: str) -> int:
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def merge_range(file_name: str, ref: str | None) -> CellRange:
+    ends = [cell_position(file_name, part) for part in (ref or "").split(":")] if ref else []
+    if not 1 <= len(ends) <= 2:
+        raise WorkbookReadError(f"{file_name} 已损坏：合并区域「{(ref or '')[:40]}」无效；请在 Excel/WPS 中打开后另存为新文件再试")
+    (r1, c1), (r2, c2) = ends[0], ends[-1]
+    return CellRange(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def sheet_shape(root: Any, file_name: str) -> SheetShape:
+    """The shape of a parsed sheet: XPath for the usual ``<row><c r=…>`` layout, the event walk otherwise."""
+    data = next(root.iter("{*}sheetData"), None)
+    cells = int(_ALL_CELLS(data)) if data is not None else 0
+    if cells > limits.MAX_CELL_ELEMENTS:
+        return SheetShape(cells=cells)
+    if data is None or (cells and (data.tag.rpartition("}")[0][1:] != _NS["m"]
+                                   or _ALL_ROWS(data) != _PLAIN_ROWS(data))):
+        walker = _Walker(file_name)
+        for kind, el in etree.iterwalk(root, events=("start", "end")):
+            walker.event(kind, el)
+        return walker.shape
+    refs = _PLAIN_REFS(data)
+    if len(refs) != cells:  # a cell without an address, or one nested elsewhere
+        walker = _Walker(file_name)
+        for kind, el in etree.iterwalk(root, events=("start", "end")):
+            walker.event(kind, el)
+        return walker.shape
+    shape = SheetShape(cells=cells, merged=[merge_range(file_name, ref) for ref in _MERGE_REFS(root)])
+    if refs:
+        joined = "\n".join(refs)
+        if _REFS.fullmatch(joined) is None:
+            for ref in refs:
+                cell_position(file_name, ref)  # names the first bad one
+        shape.rows = max(map(int, _DIGITS.findall(joined)))
+        shape.cols = max(_column(letters) for letters in set(_LETTERS.findall(joined)))
+    return shape
+
+
+def check_shape(shape: SheetShape, file_name: str, sheet: str) -> None:
+    if shape.cells > limits.MAX_CELL_ELEMENTS:
+        raise limits.refuse(file_name, f"的工作表「{sheet}」有 {shape.cells:,} 个单元格元素（上限 "
+                                       f"{limits.MAX_CELL_ELEMENTS:,}），未读取")
+    limits.check_used_range(file_name, sheet, shape.rows, shape.cols)
+    limits.check_merged(file_name, sheet, shape.merged)
+
+
+def check_sheet_root(root: Any, file_name: str, sheet: str) -> SheetShape:
+    """Refuse a parsed sheet that asks a reader for too much (the package editor's check before it indexes one)."""
+    shape = sheet_shape(root, file_name)
+    check_shape(shape, file_name, sheet)
+    return shape
+
+
+@dataclass
+class CheckedPackage:
+    """A package measured whole: its parts (checked), and its sheets in workbook order with their shapes."""
+
+    entries: Entries
+    sheets: list[tuple[str, str]]
+    shapes: dict[str, SheetShape]
+
+
+SheetHandler = Callable[[str, Any], None]
+
+
+def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None = None) -> CheckedPackage:
+    """Measure every part a reader of this .xlsx/.xlsm may touch, before any of them is read.
+
+    ``on_sheet(name, root)`` receives each sheet's parsed XML once it has passed, so the fast reader
+    gets its formats and formulas without a second parse; the tree is not kept.
+    """
+    entries = Entries(content, file_name)
+    try:
+        parts = _sheets_as_calamine_finds_them(entries)
+        _check_shared_strings(entries)
+        _check_styles(entries)
+        shapes: dict[str, SheetShape] = {}
+        total = 0
+        for sheet, part in parts:
+            if part not in entries.names():
+                continue
+            root, shape = _measure_sheet(entries, part, sheet)
+            shapes[sheet] = shape
+            total += shape.rows * shape.cols
+            if total > limits.MAX_BOOK_CELLS:
+                raise limits.refuse(file_name, f"各工作表使用范围合计约 {total:,} 个单元格（上限 "
+                                               f"{limits.MAX_BOOK_CELLS:,}），未读取", limits.ADVICE)
+            if on_sheet is not None:
+                on_sheet(sheet, root)
+        entries.verify_rest()
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookReadError(f"{file_name} 的内部 XML 已损坏，无法读取（{type(exc).__name__}）") from exc
+    except KeyError as exc:
+        raise WorkbookReadError(f"{file_name} 已损坏或格式不正确，缺少部件 {exc}") from exc
+    return CheckedPackage(entries, parts, shapes)
+
+
+def _measure_sheet(entries: Entries, part: str, sheet: str) -> tuple[Any, SheetShape]:
+    file_name = entries.file_name
+    size = entries.size(part)
+    if size > limits.MAX_SHEET_XML_BYTES:
+        raise limits.refuse(file_name, f"的工作表「{sheet}」过大（表格数据 {_mb(size)}，上限 "
+                                       f"{_mb(limits.MAX_SHEET_XML_BYTES)}），未读取", limits.ADVICE)
+    if size > STREAM_ABOVE:
+        shape, data = _stream_sheet(entries, part, sheet)
+        return etree.fromstring(data, _parser()), shape
+    root = etree.fromstring(entries.read(part), _parser())
+    return root, check_sheet_root(root, file_name, sheet)
+
+
+def _stream_sheet(entries: Entries, part: str, sheet: str) -> tuple[SheetShape, bytes]:
+    """A large sheet measured while it inflates and parses, given up at the first limit it passes."""
+    walker = _Walker(entries.file_name)
+    parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=True)
+    kept = []
+    for chunk in entries.chunks(part):
+        kept.append(chunk)
+        parser.feed(chunk)
+        for kind, el in parser.read_events():
+            walker.event(kind, el)
+            if kind == "end" and el.getparent() is not None:  # what has been counted is not kept
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+        shape = walker.shape
+        if (shape.cells > limits.MAX_CELL_ELEMENTS or shape.rows * shape.cols > limits.MAX_SHEET_CELLS
+                or len(shape.merged) > limits.MAX_MERGED_CELLS):
+            check_shape(shape, entries.file_name, sheet)
+    parser.close()
+    check_shape(walker.shape, entries.file_name, sheet)
+    return walker.shape, b"".join(kept)
+
+
+def _sheets_as_calamine_finds_them(entries: Entries) -> list[tuple[str, str]]:
+    """This reader's sheet parts (``ooxml.sheet_parts``), refused unless calamine would read the same parts:
+    its workbook folder comes from _rels/.rels and its targets are joined without normalising."""
+    file_name = entries.file_name
+    parts = sheet_parts(_Reader(entries))
+    package_rels = entries.find("_rels/.rels")
+    folder = _XL
+    if package_rels is not None:
+        root = etree.fromstring(entries.read(package_rels, limits.MAX_XML_PART_BYTES), _parser())
+        targets = [el.get("Target") or "" for el in root.iter("{*}Relationship")
+                   if (el.get("Type") or "").endswith(_OFFICE_DOCUMENT)]
+        if targets:
+            target = targets[-1]
+            folder = target[:target.rfind("/") + 1].removeprefix("/") if "/" in target else ""
+    if _key(folder) != _XL:
+        raise limits.refuse(file_name, f"的工作簿部件不在 xl/ 中（{folder or '根目录'}），结构不规范")
+    rels = etree.fromstring(entries.read(entries.find("xl/_rels/workbook.xml.rels") or "xl/_rels/workbook.xml.rels",
+                                         limits.MAX_XML_PART_BYTES), _parser())
+    ids = [el.get("Id") for el in rels.iter("{*}Relationship")]
+    if len(ids) != len(set(ids)):
+        raise limits.refuse(file_name, "的工作簿关系中有重复的编号，结构不规范")
+    targets = {el.get("Id"): el.get("Target") or "" for el in rels.iter("{*}Relationship")}
+    workbook = etree.fromstring(entries.read("xl/workbook.xml", limits.MAX_XML_PART_BYTES), _parser())
+    theirs = []
+    for el in workbook.iter("{*}sheet"):
+        target = targets.get(relationship_id(el), "")
+        theirs.append(target.removeprefix("/") if target.startswith("/") else folder + target)
+    ours = [part for _, part in parts]
+    if [_key(p) for p in theirs] != [_key(p) for p in ours] or any(
+            entries.find(p) not in (None, p) for p in ours):
+        raise limits.refuse(file_name, "的工作表位置写法不规范（不同的程序会读到不同的工作表）")
+    return parts
+
+
+class _Reader:
+    """``ZipFile.read`` over checked entries, with the size limit of a small XML part."""
+
+    def __init__(self, entries: Entries) -> None:
+        self._entries = entries
+
+    def read(self, name: str) -> bytes:
+        return self._entries.read(name, limits.MAX_XML_PART_BYTES)
+
+
+def _check_shared_strings(entries: Entries) -> None:
+    """The texts table calamine reads at a fixed name."""
+    name = entries.find("xl/sharedStrings.xml")
+    if name is None:
+        return
+    check_shared_strings(entries.read(name, limits.MAX_SHARED_STRINGS_BYTES), entries.file_name)
+
+
+def check_shared_strings(data: bytes, file_name: str) -> None:
+    """Refuse a texts table that declares (calamine reserves ``uniqueCount`` entries before reading one) or
+    holds more texts than any workbook needs."""
+    declared = _declared_count(data)
+    actual = len(_SHARED_STRING.findall(data))
+    if max(declared, actual) > limits.MAX_SHARED_STRINGS:
+        raise limits.refuse(file_name, f"的共享文本表声明或包含 {max(declared, actual):,} 条文本"
+                                       f"（上限 {limits.MAX_SHARED_STRINGS:,}），未读取")
+
+
+def _declared_count(data: bytes) -> int:
+    """``uniqueCount`` of the first element named sst, read as calamine reads it (unprefixed attribute)."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, huge_tree=True)
+    for start in range(0, len(data), 64 * 1024):
+        parser.feed(data[start:start + 64 * 1024])
+        for _, el in parser.read_events():
+            if isinstance(el.tag, str) and el.tag.rpartition("}")[2] == "sst":
+                text = (el.get("uniqueCount") or "").strip().lstrip("+")
+                return int(text) if text.isdigit() and text.isascii() else 0
+    return 0
+
+
+def _check_styles(entries: Entries) -> None:
+    name = entries.find("xl/styles.xml")
+    if name is None:
+        return
+    count = len(_CELL_FORMAT.findall(entries.read(name, limits.MAX_XML_PART_BYTES)))
+    if count > limits.MAX_CELL_FORMATS:
+        raise limits.refuse(entries.file_name, f"的样式表有 {count:,} 个单元格格式（Excel 的上限是 "
+                                               f"{limits.MAX_CELL_FORMATS:,}），未读取")
