@@ -28,7 +28,7 @@ import openpyxl
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 from test_cli import xl
 
 from xl_tools.adapters.smtp import Server, SmtpError, deliver
@@ -38,6 +38,7 @@ from xl_tools.mail.settings import Layer, MailSettingsError, resolve
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 YUZHONG = "渝中区医疗保障局2023_一体化系统导出.xlsx"      # one error (WEIGHT_TOTAL): needs --force
 CHANGSHOU = "长寿区医疗保障局2021_表10表11表12.xlsx"       # no errors
+YUSHUI = "渝水区医保局2022_项目自评.xlsx"  # the toolkit's template with a 参数 sheet; two errors (--force)
 USER = "caiwu@yuzhong.example.gov.cn"
 PASSWORD = "Pw-7f3a9c!kq2"  # distinctive, so a leak is found by a plain search
 SENDER_NAME = "渝中区医疗保障局财务科"
@@ -767,48 +768,297 @@ def test_smtplib_errors_are_classified() -> None:
 
 def test_the_workbooks_parameters_sheet_says_where_it_goes(work: Path, tmp_path: Path) -> None:
     """A unit's template keeps its 报送邮箱 in 参数 (rows email.to / email.cc / email.sender_name, column D):
-    no --to needed; a list typed in one cell with Chinese separators; an option still wins over it.
-    (Seed 004's two projects with points summing to 100 are errors, hence --force.)"""
+    no --to needed; a list typed in one cell with Chinese separators; an option still wins over it; the
+    preview names the cell each value came from.  (Seed 004's two projects with points summing to 100 are
+    errors, hence --force.)"""
     write_config(tmp_path, user=None, sender="caiwu@yushui.example.gov.cn")
-    name = "渝水区医保局2022_项目自评.xlsx"
-    wb = openpyxl.load_workbook(WORKBOOKS / name)
+    wb = openpyxl.load_workbook(WORKBOOKS / YUSHUI)
     params = wb["参数"]
     rows = {params.cell(r, 1).value: r for r in range(1, params.max_row + 1)}
-    params.cell(rows["email.to"], 4).value = "jxk@czj.example.gov.cn，ysk@czj.example.gov.cn"
-    params.cell(rows["email.sender_name"], 4).value = "渝水区医保局财务股"
-    wb.save(work / name)
-    proc = xl("email", name, "--force", "--dry-run", cwd=work)
+    assert (rows["email.to"], rows["email.cc"], rows["email.sender_name"]) == (30, 31, 32)
+    params["D30"] = "jxk@czj.example.gov.cn，ysk@czj.example.gov.cn"
+    params["D32"] = "渝水区医保局财务股"
+    wb.save(work / YUSHUI)
+    proc = xl("email", YUSHUI, "--force", "--dry-run", cwd=work)
     assert proc.returncode == 0, proc.stderr
-    assert "收件人：jxk@czj.example.gov.cn、ysk@czj.example.gov.cn" in proc.stdout
-    assert "发件人：渝水区医保局财务股 <caiwu@yushui.example.gov.cn>" in proc.stdout
-    proc = xl("email", name, "--force", "--dry-run", "--to", "other@czj.example.gov.cn", cwd=work)
-    assert "收件人：other@czj.example.gov.cn" in proc.stdout
-    params.cell(rows["email.to"], 1).value = "email.password"  # a password typed into the workbook is refused
-    wb.save(work / name)
-    proc = xl("email", name, "--force", "--dry-run", cwd=work)
-    assert proc.returncode == 2 and "工作簿参数表中不能写密码" in proc.stderr
+    assert f"收件人：jxk@czj.example.gov.cn、ysk@czj.example.gov.cn（来自工作簿 {YUSHUI} 参数!D30）" in proc.stdout
+    assert (f"发件人：渝水区医保局财务股 <caiwu@yushui.example.gov.cn>（名称来自工作簿 {YUSHUI} 参数!D32）"
+            in proc.stdout)
+    proc = xl("email", YUSHUI, "--force", "--dry-run", "--to", "other@czj.example.gov.cn", cwd=work)
+    assert "收件人：other@czj.example.gov.cn（来自命令行选项）" in proc.stdout
+    params["A31"], params["D31"] = "email.password", "Secret-in-the-workbook"  # a password typed into the workbook
+    wb.save(work / YUSHUI)
+    proc = xl("email", YUSHUI, "--force", "--dry-run", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert (f"警告：{YUSHUI} 参数!D31：参数表中的「email.password」不能由工作簿设置，已忽略；"
+            "SMTP 密码只从环境变量 XL_TOOLS_SMTP_PASSWORD 或系统密钥环读取") in proc.stderr
+    assert "Secret-in-the-workbook" not in proc.stdout + proc.stderr
 
 
-def test_the_ribbon_button_sends_the_saved_workbook(smtp_server: Callable[..., Running], work: Path,
-                                                    tmp_path: Path, ca_file: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """发送邮件 in Excel: the saved file, its PDF and its report, to the configured 报送邮箱, through the same
-    service; the result is an alert (driven through xlwings' remote interpreter)."""
+# ------------------------------------------------------------------ what a workbook may not decide
+
+
+@dataclass
+class Captured:
+    """What reached the server a workbook named: every connection, every AUTH attempt."""
+
+    connections: int = 0
+    logins: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    messages: int = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages += 1
+        return "250 2.0.0 Thank you"
+
+
+class CountingSMTP(SMTP):
+    def connection_made(self, transport: Any) -> None:
+        self.event_handler.connections += 1
+        super().connection_made(transport)
+
+
+class CapturingController(LoopbackController):
+    def factory(self) -> SMTP:
+        return CountingSMTP(self.handler, **self.SMTP_kwargs)
+
+
+def capture_login(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    """Accepts any login, as a server set up to collect passwords would."""
+    server.event_handler.logins.append((mechanism, auth_data.login, auth_data.password))
+    return AuthResult(success=True, handled=False)
+
+
+@pytest.fixture
+def capturing_server(server_context: ssl.SSLContext) -> Iterator[Callable[[str], tuple[Captured, int]]]:
+    """A second SMTP server on loopback (with a certificate the user's ca_file trusts: the worst case)."""
+    started: list[Controller] = []
+
+    def start(tls: str) -> tuple[Captured, int]:
+        captured = Captured()
+        kwargs: dict[str, Any] = {"authenticator": capture_login, "auth_required": True, "auth_require_tls": False}
+        if tls == "starttls":
+            kwargs.update(tls_context=server_context, require_starttls=True)
+        controller = CapturingController(captured, hostname="127.0.0.1", port=0, **kwargs)
+        controller.start()
+        started.append(controller)
+        captured.connections = 0  # the controller's own check that the server is up
+        return captured, controller.port
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def with_params(source: Path, target: Path, values: dict[str, Any]) -> dict[str, str]:
+    """``source`` saved as ``target`` with 参数 rows (key in A, value in D) added after the last row (a 参数
+    sheet is made when there is none); returns each key's value cell."""
+    wb = openpyxl.load_workbook(source)
+    params = wb["参数"] if "参数" in wb.sheetnames else wb.create_sheet("参数")
+    first = params.max_row + 1 if params.max_row > 1 or params["A1"].value is not None else 1
+    cells = {}
+    for row, (key, value) in enumerate(values.items(), start=first):
+        params.cell(row, 1).value = key
+        params.cell(row, 4).value = value
+        cells[key] = f"D{row}"
+    wb.save(target)
+    return cells
+
+
+@pytest.mark.parametrize("tls", ["none", "starttls"])
+def test_a_workbook_cannot_send_through_a_server_it_names(tls: str, smtp_server: Callable[..., Running],
+                                                         capturing_server: Callable[[str], tuple[Captured, int]],
+                                                         work: Path, tmp_path: Path, ca_file: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attack of issue 13: 参数 rows pointing `xl-tools email` at the workbook's own server, login included.
+    The user's server (config file + XL_TOOLS_SMTP_PASSWORD) gets the mail; the workbook's server sees no
+    connection at all, and each row it tried is named."""
+    legitimate = smtp_server(tls)
+    captured, port = capturing_server(tls)
+    configure_for(legitimate, tmp_path, ca_file, monkeypatch)
+    cells = with_params(WORKBOOKS / YUSHUI, work / YUSHUI, {
+        "email.to": "jxk@czj.example.gov.cn", "email.host": "127.0.0.1", "email.port": port, "email.tls": tls,
+        "email.user": "collector@evil.example", "email.sender": "collector@evil.example",
+        "email.ca_file": str(ca_file)})
+    assert cells["email.to"] == "D33" and cells["email.host"] == "D34"
+
+    proc = xl("email", YUSHUI, "--force", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert (captured.connections, captured.logins, captured.messages) == (0, [], 0)
+    got, = legitimate.handler.messages
+    assert got.authenticated is True and got.mail_from == USER and got.rcpt_tos == ["jxk@czj.example.gov.cn"]
+    for key in ("email.host", "email.port", "email.tls", "email.user", "email.sender", "email.ca_file"):
+        assert (f"警告：{YUSHUI} 参数!{cells[key]}：参数表中的「{key}」不能由工作簿设置，已忽略；邮件服务器、端口、加密方式、"
+                "登录账号、发件地址、证书文件、超时、重试和大小上限只从配置文件 email.toml、环境变量或命令行选项读取") in proc.stderr
+    assert "email.to」" not in proc.stderr
+    assert "已接收邮件" in proc.stdout and f"127.0.0.1:{legitimate.port}" in proc.stdout
+    entry, = sent_log(tmp_path)
+    assert entry["server"] == f"127.0.0.1:{legitimate.port}" and entry["from"] == USER
+
+
+def test_validate_lists_the_mail_rows_a_workbook_may_not_set(work: Path) -> None:
+    cells = with_params(WORKBOOKS / YUSHUI, work / YUSHUI, {"email.host": "smtp.evil.example", "EMAIL.PORT": 25,
+                                                           "email.cc": "kz@czj.example.gov.cn"})
+    proc = xl("validate", YUSHUI, "--json", cwd=work)
+    found = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "MAIL_SETTING_IGNORED"]
+    assert [(f["level"], f["sheet"], f["cell"]) for f in found] == [("warning", "参数", cells["email.host"]),
+                                                                    ("warning", "参数", cells["EMAIL.PORT"])]
+    assert found[0]["message"].startswith("参数表中的「email.host」不能由工作簿设置，已忽略；邮件服务器、")
+    assert found[1]["message"].startswith("参数表中的「email.port」不能由工作簿设置，已忽略；")
+    text_report = xl("validate", YUSHUI, cwd=work).stdout
+    assert f"[警告] MAIL_SETTING_IGNORED 参数!{cells['email.host']} 参数表中的「email.host」" in text_report
+
+
+def test_workbooks_naming_different_recipients_are_not_sent_together(smtp_server: Callable[..., Running], work: Path,
+                                                                    tmp_path: Path, ca_file: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, the first workbook's 报送邮箱 took every workbook there; now the user must say where they go."""
+    server = smtp_server("none")
+    configure_for(server, tmp_path, ca_file, monkeypatch, to=["jxk@czj.example.gov.cn"])
+    with_params(WORKBOOKS / YUSHUI, work / "甲.xlsx", {"email.to": "jxk@czj.example.gov.cn"})
+    with_params(WORKBOOKS / YUSHUI, work / "乙.xlsx", {"email.to": "collector@evil.example",
+                                                      "email.sender_name": "乙单位"})
+    shutil.copyfile(WORKBOOKS / YUSHUI, work / "丙.xlsx")  # says nothing: the config file's to
+
+    proc = xl("email", "甲.xlsx", "乙.xlsx", "丙.xlsx", "--force", cwd=work)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-9:] == [
+        "错误：所选的 3 个工作簿给出的收件人不同：",
+        "  工作簿 甲.xlsx 参数!D33：jxk@czj.example.gov.cn",
+        "  工作簿 乙.xlsx 参数!D33：collector@evil.example",
+        f"  工作簿 丙.xlsx（参数表未填写，取自配置文件 {tmp_path / 'cfg' / 'email.toml'}）：jxk@czj.example.gov.cn",
+        "所选的 3 个工作簿给出的发件人名称不同：",
+        f"  工作簿 甲.xlsx（参数表未填写，取自配置文件 {tmp_path / 'cfg' / 'email.toml'}）：{SENDER_NAME}",
+        "  工作簿 乙.xlsx 参数!D34：乙单位",
+        f"  工作簿 丙.xlsx（参数表未填写，取自配置文件 {tmp_path / 'cfg' / 'email.toml'}）：{SENDER_NAME}",
+        "未发送。请核对后在命令行用 --to、--sender-name 指定（可多次使用），或把这些工作簿分开发送"]
+    assert server.handler.sessions == 0 and sent_log(tmp_path) == []
+    assert xl("email", "甲.xlsx", "乙.xlsx", "--force", "--dry-run", "--to", "jxk@czj.example.gov.cn",
+              cwd=work).returncode == 2  # the sender's name still differs
+    proc = xl("email", "甲.xlsx", "乙.xlsx", "丙.xlsx", "--force", "--to", "jxk@czj.example.gov.cn",
+              "--sender-name", "渝水区医保局", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    got, = server.handler.messages
+    assert got.rcpt_tos == ["jxk@czj.example.gov.cn"] and got.parsed()["From"].addresses[0].display_name == "渝水区医保局"
+
+    same = xl("email", "甲.xlsx", "丙.xlsx", "--force", "--dry-run", cwd=work)  # they agree: both sources shown
+    assert same.returncode == 0, same.stderr
+    assert (f"收件人：jxk@czj.example.gov.cn（来自工作簿 甲.xlsx 参数!D33、配置文件 {tmp_path / 'cfg' / 'email.toml'}）"
+            in same.stdout)
+
+
+def test_a_workbook_names_only_a_built_in_rule_set(work: Path, tmp_path: Path) -> None:
+    """参数's rule_set row with the path of a real rule set that would change the scores: not read, reported,
+    the scores those of the rule set the workbook would have had without it."""
+    from xl_tools.services import score_file
+
+    hostile = tmp_path / "从严.toml"
+    hostile.write_text('name = "strict"\nextends = "default"\n[[grades]]\ngrade = "差"\nmin = 0\n', encoding="utf-8")
+    scores = {name: [(p.total, p.grade) for p in score_file(WORKBOOKS / CHANGSHOU, name).projects]
+              for name in (hostile, "default")}
+    assert scores == {hostile: [(None, None), (100, "差")], "default": [(None, None), (100, "优")]}  # when read
+    with_params(WORKBOOKS / CHANGSHOU, work / "named.xlsx", {"rule_set": "default"})
+    cells = with_params(WORKBOOKS / CHANGSHOU, work / "path.xlsx", {"rule_set": str(hostile)})
+    plain, pathed = score_file(work / "named.xlsx"), score_file(work / "path.xlsx")
+    assert pathed.rule_set == plain.rule_set == "default"
+    assert [(p.name, p.total, p.grade) for p in pathed.projects] == [(p.name, p.total, p.grade) for p in plain.projects]
+    finding, = [f for f in pathed.findings if f.code == "VALUE_UNREADABLE"]
+    assert (finding.sheet, finding.cell) == ("参数", cells["rule_set"])
+    assert "工作簿只能指定内置规则集（changshou_table12、chongqing_export、default、jiangxi_yushui、national_platform）" \
+           "，不能指定规则集文件；未读取该文件" in finding.message
+    assert not [f for f in plain.findings if f.code == "VALUE_UNREADABLE"]
+
+
+# ------------------------------------------------------------------ the ribbon
+
+
+def excel_answers(answer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel's message box answered as a user clicking it would (the one COM hop the remote interpreter cannot
+    make: there the box shows after the function has returned); the alert is still recorded as an action."""
+    from xlwings.pro import _xlremote
+
+    shown = _xlremote.App.alert
+
+    def alert(self: Any, prompt: str, title: str, buttons: str, mode: str, callback: str) -> str | None:
+        shown(self, prompt, title, buttons, mode, callback)
+        return answer if buttons == "ok_cancel" else None
+
+    monkeypatch.setattr(_xlremote.App, "alert", alert)
+
+
+@pytest.fixture
+def ribbon_workbook(work: Path, tmp_path: Path, smtp_server: Callable[..., Running], ca_file: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> tuple[Running, Path, dict[str, str]]:
+    """The saved 长寿 workbook with a 参数 sheet naming its 报送邮箱 and, ignored, a server; the user's config."""
+    server = smtp_server("starttls")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    path = work / CHANGSHOU
+    cells = with_params(WORKBOOKS / CHANGSHOU, path, {"email.to": "jxk@czj.example.gov.cn",
+                                                      "email.host": "smtp.evil.example"})
+    return server, path, cells
+
+
+def press_email(path: Path) -> list[dict[str, Any]]:
     import xlwings as xw
 
     from xl_tools import ribbon
     from xlwings_payload import payload
 
-    server = smtp_server("starttls")
-    configure_for(server, tmp_path, ca_file, monkeypatch, to=["jxk@czj.example.gov.cn"])
-    data = payload(work / CHANGSHOU)
-    data["book"]["name"] = str(work / CHANGSHOU)  # Excel's full name of a saved workbook
+    data = payload(path)
+    data["book"]["name"] = str(path)  # Excel's full name of a saved workbook
     book = xw.Book(json=data)
     ribbon.email(book)
-    alert = book.json()["actions"][-1]
-    assert alert["func"] == "alert" and alert["args"][0].startswith("已发送给 jxk@czj.example.gov.cn")
+    return [a for a in book.json()["actions"] if a["func"] == "alert"]
+
+
+def confirmation(path: Path, port: int, cells: dict[str, str]) -> tuple[str, str, str]:
+    """The question's head (people and subject), tail (server and the ignored row) and the attachments' stem."""
+    stem = path.stem
+    return "\n".join([
+        "将发送以下邮件，确定发送吗？",
+        f"发件人：{SENDER_NAME} <{USER}>（名称来自配置文件 {path.parent.parent / 'cfg' / 'email.toml'}）",
+        f"收件人：jxk@czj.example.gov.cn（来自工作簿 {path.name} 参数!{cells['email.to']}）",
+        "抄送：（无）",
+        "主题：重庆市长寿区医疗保障局2021年度预算绩效自评材料（1个项目）",
+    ]), "\n".join([
+        f"邮件服务器：127.0.0.1:{port}（starttls），登录账号 {USER}",
+        f"注意：{path.name} 参数!{cells['email.host']}：参数表中的「email.host」不能由工作簿设置，已忽略；邮件服务器、端口、"
+        "加密方式、登录账号、发件地址、证书文件、超时、重试和大小上限只从配置文件 email.toml、环境变量或命令行选项读取；"
+        "工作簿只能设置 email.to、email.cc、email.sender_name"]), stem
+
+
+def test_the_ribbon_asks_before_sending(ribbon_workbook: tuple[Running, Path, dict[str, str]]) -> None:
+    """On xlwings' remote interpreter no answer comes back: the question is shown, nothing is sent."""
+    server, path, cells = ribbon_workbook
+    asked, told = press_email(path)
+    head, tail, stem = confirmation(path, server.port, cells)
+    prompt = asked["args"][0]
+    assert asked["args"][2] == "ok_cancel" and prompt.startswith(head + "\n附件（3 个，共 ") and prompt.endswith(tail)
+    for name in (CHANGSHOU, f"{stem}.pdf", f"{stem}_自评报告.docx"):
+        assert f"\n  {name}　" in prompt
+    assert told["args"][0].startswith("未发送：此环境不能等待确认")
+    assert server.handler.sessions == 0 and sent_log(path.parent.parent) == []
+
+
+def test_the_ribbon_sends_what_the_user_confirmed(ribbon_workbook: tuple[Running, Path, dict[str, str]],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """发送邮件 in Excel, OK clicked: the saved file, its PDF and its report, to the 参数 sheet's 报送邮箱, through
+    the user's server; the result is an alert."""
+    server, path, cells = ribbon_workbook
+    excel_answers("ok", monkeypatch)
+    asked, done = press_email(path)
+    assert asked["args"][0].startswith(confirmation(path, server.port, cells)[0])
+    assert done["args"][0].startswith("已发送给 jxk@czj.example.gov.cn")
     got, = server.handler.messages
-    names = set(attachments_of(got.parsed()))
-    stem = Path(CHANGSHOU).stem
-    assert names == {CHANGSHOU, f"{stem}.pdf", f"{stem}_自评报告.docx"}
-    assert sorted(p.name for p in work.iterdir()) == sorted([CHANGSHOU, YUZHONG])  # nothing left beside it
+    assert got.authenticated is True and got.rcpt_tos == ["jxk@czj.example.gov.cn"]
+    stem = path.stem
+    assert set(attachments_of(got.parsed())) == {CHANGSHOU, f"{stem}.pdf", f"{stem}_自评报告.docx"}
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([CHANGSHOU, YUZHONG])  # nothing left beside it
+
+
+def test_the_ribbon_sends_nothing_when_cancelled(ribbon_workbook: tuple[Running, Path, dict[str, str]],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    server, path, _cells = ribbon_workbook
+    excel_answers("cancel", monkeypatch)
+    asked, = press_email(path)
+    assert asked["args"][2] == "ok_cancel"
+    assert server.handler.sessions == 0 and sent_log(path.parent.parent) == []

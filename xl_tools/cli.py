@@ -446,7 +446,7 @@ def report(path: Path, output: Path | None, rule_set: str | None, password: str 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", "to", multiple=True, metavar="ADDR", help="收件人（可多次使用）；不给时用配置文件中的 to。")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="收件人（可多次使用）；不给时用工作簿参数表的 email.to 或配置文件中的 to。")
 @click.option("--cc", multiple=True, metavar="ADDR", help="抄送（可多次使用）。")
 @click.option("--subject", metavar="TEXT", help="主题（默认由工作簿生成：单位、年度、项目数）。")
 @click.option("--body", metavar="TEXT", help="正文（默认由工作簿生成：各项目得分和等级、附件清单）。")
@@ -478,7 +478,9 @@ def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], sub
 
     发送前逐个校验工作簿：有错误级别的问题时不发送（退出码 1），确认无误可加 --force。
     默认主题和正文由工作簿生成（单位、年度、各项目得分和等级）；附件名保留中文。
-    邮件服务器设置依次取自配置文件 email.toml、环境变量、第一个工作簿「参数」表的 email.* 行、命令行选项（后者优先），
+    邮件服务器、端口、加密方式、登录账号和发件地址只取自配置文件 email.toml、环境变量和命令行选项（后者优先）；
+    工作簿「参数」表只能给出收件人、抄送和发件人名称（email.to、email.cc、email.sender_name 行），
+    其他 email.* 行报告后忽略；几个工作簿给出的不同时不发送，须用 --to、--cc、--sender-name 指定。
     密码只从环境变量 XL_TOOLS_SMTP_PASSWORD 或系统密钥环读取。
     有收件人被拒收或无法发送时退出码为 2。每次发送记入发送记录 sent.log。
 
@@ -492,21 +494,23 @@ def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], sub
     if dry_run and eml:
         raise XlToolsError("--dry-run 与 --eml 只能选一个")
     options = {"host": smtp_host, "port": smtp_port, "tls": tls, "user": smtp_user, "sender": sender,
-               "sender_name": sender_name, "max_size_mb": max_size}
+               "sender_name": sender_name, "max_size_mb": max_size, "to": to, "cc": cc}
     try:
         checked = service.check_workbooks(list(paths), rule_set, force=force)
     except service.WorkbookHasErrors as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_FINDINGS)
-    settings, config_file = service.load_settings(options, workbook=service.workbook_layer(checked[0]))
+    for line in service.ignored_settings(checked):
+        click.echo(f"警告：{line}", err=True)
+    settings, config_file = service.load_settings(options, checked)
     for c in checked:
         if c.errors:
             click.echo(f"注意：{c.path.name} 有 {len(c.errors)} 个错误级别的问题，已按 --force 照常附上", err=True)
         if service.open_elsewhere(c.path):
             click.echo(f"注意：{c.path.name} 正在 Excel 或 WPS 中打开，附上的是最后一次保存的内容；"
                        "有未保存的修改请先保存", err=True)
-    request = service.MailRequest(to, cc, subject, _read_text(body_file) if body_file else body,
-                                  attach_pdf, attach_report, as_zip)
+    request = service.MailRequest(subject, _read_text(body_file) if body_file else body, attach_pdf, attach_report,
+                                  as_zip)
     prepared = service.prepare(request, settings, checked)
     if dry_run:
         click.echo(preview.plan_text(prepared, config_file, config_file.exists(), find_password(settings.user)))

@@ -250,19 +250,28 @@ def export_pdf(live: Any) -> None:
 
 @button("email")
 def email(live: Any) -> None:
-    """发送邮件: the saved workbook, its PDF and report, to the 参数 sheet's 报送邮箱 (email.to)."""
+    """发送邮件: the saved workbook, its PDF and report, to the 参数 sheet's 报送邮箱 (email.to), after the user
+    has seen the recipients, the server and login, and the attachments, and clicked OK."""
     from .errors import XlToolsError
-    from .mail import config, service
+    from .mail import config, preview, service
     from .mail.credentials import find_password
 
     path = Path(live.book.fullname)
     if not path.is_file():
         raise XlToolsError("请先保存工作簿：发送的是保存在磁盘上的文件")
     checked = service.check_workbooks([path])
-    settings, config_file = service.load_settings({}, workbook=service.workbook_layer(checked[0]))
-    request = service.MailRequest((), (), None, None, True, True, False)
-    prepared = service.prepare(request, settings, checked)
-    sent = service.send(prepared, find_password(settings.user), config.log_path(config=config_file))
+    settings, config_file = service.load_settings({}, checked)
+    prepared = service.prepare(service.MailRequest(attach_pdf=True, attach_report=True), settings, checked)
+    password = find_password(settings.user)
+    service.server_of(settings, password)  # what is missing (server, sender, password) is said before asking
+    prepared.check_size()
+    answer = live.confirm(preview.confirm_text(prepared, service.ignored_settings(checked)))
+    if answer is None:
+        live.alert("未发送：此环境不能等待确认。请在 Excel 中点「发送邮件」，或用命令 xl-tools email 发送")
+        return
+    if not answer:
+        return
+    sent = service.send(prepared, password, config.log_path(config=config_file))
     refused = sent.delivery.refused
     live.alert(f"已发送给 {'、'.join(sent.delivery.accepted) or '（无）'}"
                + (f"；未送达：{'、'.join(refused)}" if refused else "") + f"。记录：{sent.log}", critical=bool(refused))

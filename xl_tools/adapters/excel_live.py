@@ -74,6 +74,12 @@ class LiveWorkbook:
     def alert(self, text: str, *, critical: bool = False) -> None:
         self.book.app.alert(text, title="绩效自评工具", mode="critical" if critical else "info")
 
+    def confirm(self, text: str) -> bool | None:
+        """OK / Cancel as True / False; None where no answer comes back (xlwings' remote interpreter shows
+        the box after the function has returned), which a caller must take as "not confirmed"."""
+        answer = self.book.app.alert(text, title="绩效自评工具", buttons="ok_cancel", mode="info")
+        return None if answer is None else answer == "ok"
+
 
 def _formula(rng: Any) -> str | None:
     """The cell's formula when Excel can tell (COM); None on the remote interpreter."""

@@ -103,6 +103,8 @@ _TYPES = [
                 "指标「{indicator}」的时限「{target}」未写年份，按 {year} 年理解"),
     FindingType("SHEET_UNRECOGNISED", Level.WARNING, "无法识别的工作表",
                 "工作表「{sheet}」不是能识别的绩效自评表格式，已跳过"),
+    FindingType("MAIL_SETTING_IGNORED", Level.WARNING, "工作簿中的邮件设置已忽略",
+                "参数表中的「{key}」不能由工作簿设置，已忽略；{belongs}"),
     FindingType("MERGED_ACROSS_INDICATORS", Level.WARNING, "合并单元格跨越多个指标",
                 "{field}列的合并单元格 {range} 跨越 {count} 个指标（{indicators}），同一个值计入了每个指标；"
                 "请取消合并，为每个指标分别填写"),

@@ -1,13 +1,15 @@
 """``xl-tools email`` as an operation: check the workbooks, make the attachments, then send, draft or preview.
 
-The command line and (later) the ribbon call these; the ribbon adds its workbook's 参数
-sheet as a settings layer through ``load_settings(workbook=...)``.  PDFs and reports are
-made in a temporary folder, read into memory and the folder removed: nothing is written
-next to the user's files.
+The command line and the ribbon call these.  A workbook's 参数 sheet may name its recipients
+and the sender's display name, nothing else (``layouts.params.MAIL_KEYS``); workbooks sent
+together must agree on them unless the user chose.  PDFs and reports are made in a
+temporary folder, read into memory and the folder removed: nothing is written next to the
+user's files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import time
@@ -23,6 +25,7 @@ from typing import Any
 from ..adapters.smtp import Delivery, Server, SmtpError, deliver
 from ..core.findings import Finding, Level, has_errors
 from ..errors import XlToolsError
+from ..layouts.params import MAIL_KEYS, PARAMS_SHEET, mail_settings
 from ..reading.grid import WorkbookGrid
 from ..services import Evaluation, evaluate_book, read_book
 from . import config, sentlog, text
@@ -36,9 +39,11 @@ from .message import (
     unique_names,
     zip_attachments,
 )
-from .settings import Layer, MailSettings, MailSettingsError, resolve
+from .settings import LABELS, Layer, MailSettings, MailSettingsError, resolve
 
 ERRORS_SHOWN = 5
+WORKBOOK_SOURCE = "工作簿 "
+"""How a workbook's settings name their source: 工作簿 自评表.xlsx 参数!D32."""
 
 
 class WorkbookHasErrors(XlToolsError):
@@ -60,10 +65,8 @@ class Checked:
 
 @dataclass
 class MailRequest:
-    """What the user asked for; addresses not given here come from the settings."""
+    """What the user asked for besides the settings (recipients are settings: --to is the options' layer)."""
 
-    to: Sequence[str] = ()
-    cc: Sequence[str] = ()
     subject: str | None = None
     body: str | None = None
     attach_pdf: bool = False
@@ -110,24 +113,68 @@ class Sent:
     server: str
 
 
-def load_settings(options: Mapping[str, Any], workbook: Mapping[str, Any] | None = None,
+def load_settings(options: Mapping[str, Any], checked: Sequence[Checked] = (),
                   environ: Mapping[str, str] | None = None) -> tuple[MailSettings, Path]:
-    """Settings from the config file, the environment, a workbook's 参数 sheet and the options, in that order."""
+    """Settings from the config file, the environment, each workbook's 参数 sheet and the options, in that order.
+
+    Each workbook is resolved on its own; when they come out different in recipients or the
+    sender's name (an option given by the user makes them equal), nothing is sent and the
+    MailSettingsError says which file says what.
+    """
     environ = os.environ if environ is None else environ
     path = config.config_path(environ)
-    layers = [config.file_layer(path, required=bool(environ.get(config.CONFIG_ENV))), *config.env_layers(environ)]
-    if workbook:
-        layers.append(Layer("工作簿参数表", workbook))
-    layers.append(Layer("命令行选项", {k: v for k, v in options.items() if v not in (None, ())}))
-    return resolve(layers), path
+    base = [config.file_layer(path, required=bool(environ.get(config.CONFIG_ENV))), *config.env_layers(environ)]
+    last = Layer("命令行选项", {k: v for k, v in options.items() if v not in (None, ())})
+    if not checked:
+        return resolve([*base, last]), path
+    each = [(c, resolve([*base, *workbook_layers(c), last])) for c in checked]
+    _refuse_disagreement(each)
+    first = each[0][1]
+    joined = {key: "、".join(dict.fromkeys(s.sources[key] for _, s in each))
+              for key in MAIL_KEYS if key in first.sources}
+    return dataclasses.replace(first, sources={**first.sources, **joined}), path
 
 
-def workbook_layer(checked: Checked) -> dict[str, Any]:
-    """The email.* rows of the workbook's 参数 sheet (its unit's 报送邮箱, 抄送, 发件人名称)."""
-    from ..layouts.params import PARAMS_SHEET, mail_settings
-
+def workbook_layers(checked: Checked) -> list[Layer]:
+    """What the workbook's 参数 sheet may say about its mail (its unit's 报送邮箱, 抄送, 发件人名称), one layer
+    a cell, so a value names its file and cell wherever it is shown."""
     grid = checked.book.sheet(PARAMS_SHEET)
-    return mail_settings(grid) if grid is not None else {}
+    if grid is None:
+        return []
+    return [Layer(f"{WORKBOOK_SOURCE}{checked.path.name} {grid.name}!{cell}", {key: value})
+            for key, value, cell in mail_settings(grid)]
+
+
+def _comparable(key: str, value: Any) -> Any:
+    return tuple(sorted(a.lower() for a in value)) if key in ("to", "cc") else value
+
+
+def _refuse_disagreement(each: Sequence[tuple[Checked, MailSettings]]) -> None:
+    """Several workbooks naming different recipients (or sender's names): the user must choose, not the first file."""
+    options = {"to": "--to", "cc": "--cc", "sender_name": "--sender-name"}
+    parts = []
+    for key in MAIL_KEYS:
+        if len({_comparable(key, getattr(s, key)) for _, s in each}) < 2:
+            continue
+        lines = [f"所选的 {len(each)} 个工作簿给出的{LABELS[key]}不同："]
+        for c, s in each:
+            value = getattr(s, key)
+            shown = ("、".join(value) if key in ("to", "cc") else value) or "（无）"
+            source = s.sources.get(key)
+            if source is None or not source.startswith(WORKBOOK_SOURCE):  # resolved with its own layers only
+                source = f"{WORKBOOK_SOURCE}{c.path.name}（参数表未填写，" + (f"取自{source}）" if source else "未设置）")
+            lines.append(f"  {source}：{shown}")
+        parts.append(("\n".join(lines), options[key]))
+    if parts:
+        chosen = "、".join(option for _, option in parts)
+        raise MailSettingsError("\n".join(text for text, _ in parts)
+                                + f"\n未发送。请核对后在命令行用 {chosen} 指定（可多次使用），或把这些工作簿分开发送")
+
+
+def ignored_settings(checked: Sequence[Checked]) -> list[str]:
+    """The 参数 rows that tried to set what a workbook may not (server, login, …), as lines naming file and cell."""
+    return [f"{c.path.name} {f.sheet}!{f.cell}：{f.message}" for c in checked
+            for f in c.evaluation.result.all_findings() if f.code == "MAIL_SETTING_IGNORED"]
 
 
 def check_workbooks(paths: Sequence[Path], rule_set: str | Path | None = None, *, force: bool = False) -> list[Checked]:
@@ -214,8 +261,8 @@ def prepare(request: MailRequest, settings: MailSettings, checked: Sequence[Chec
     attachments (with PDFs and reports made when asked), zipped when asked."""
     from ..narrative import workbook_texts
 
-    to = parse_addresses(list(request.to) or list(settings.to), "收件人")
-    cc = parse_addresses(list(request.cc) or list(settings.cc), "抄送")
+    to = parse_addresses(list(settings.to), "收件人")
+    cc = parse_addresses(list(settings.cc), "抄送")
     if not to:
         raise MailSettingsError("没有收件人：请用 --to 指定（可多次使用），或在配置文件中写 to = [\"地址\"]")
     when = (now or datetime.now()).astimezone()

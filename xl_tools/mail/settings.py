@@ -1,7 +1,8 @@
 """Mail settings from layers (config file, environment, workbook, options), later layers winning.
 
-Pure: each layer is a plain mapping already read by someone else, so the ribbon can add
-the workbook's 参数 sheet as a layer and tests need no files.  A value is checked where it
+Pure: each layer is a plain mapping already read by someone else, so tests need no files.
+A workbook's layers carry only what ``layouts.params.MAIL_KEYS`` allows (recipients and the
+sender's display name); the caller keeps everything else out.  A value is checked where it
 is taken, and a bad one is reported with the layer it came from.
 """
 
