@@ -73,6 +73,8 @@ class Recorder:
     """Replies to DATA before the message is accepted ("451 …" makes the client try again)."""
     busy_once: set[str] = field(default_factory=set)
     """Recipients answered 450 (busy, try later) the first time they are given."""
+    echo: str = ""
+    """Added to the refusal of a recipient (a server that repeats what it was sent)."""
     messages: list[Received] = field(default_factory=list)
     sessions: int = 0
 
@@ -84,7 +86,7 @@ class Recorder:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
         if address in self.refuse:
-            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown{self.echo}"
         if address in self.busy_once:
             self.busy_once.discard(address)
             return "450 4.2.1 Mailbox busy, try again later"
@@ -146,8 +148,8 @@ def smtp_server(server_context: ssl.SSLContext) -> Iterator[Callable[..., Runnin
     started: list[Controller] = []
 
     def start(tls: str = "none", *, refuse: set[str] | None = None, data_replies: list[str] | None = None,
-              busy_once: set[str] | None = None) -> Running:
-        handler = Recorder(refuse or set(), list(data_replies or []), set(busy_once or ()))
+              busy_once: set[str] | None = None, echo: str = "") -> Running:
+        handler = Recorder(refuse or set(), list(data_replies or []), set(busy_once or ()), echo)
         kwargs: dict[str, Any] = {"authenticator": authenticator, "auth_required": True}
         if tls == "ssl":
             kwargs.update(ssl_context=server_context, auth_require_tls=False)  # the whole connection is TLS
@@ -966,6 +968,121 @@ def test_a_workbook_names_only_a_built_in_rule_set(work: Path, tmp_path: Path) -
     assert "工作簿只能指定内置规则集（changshou_table12、chongqing_export、default、jiangxi_yushui、national_platform）" \
            "，不能指定规则集文件；未读取该文件" in finding.message
     assert not [f for f in plain.findings if f.code == "VALUE_UNREADABLE"]
+
+
+# ------------------------------------------------------------------ what a server or a workbook's names may not do
+
+
+def test_plain_attachment_names() -> None:
+    cases = {
+        "自评表.xlsx": "自评表.xlsx",
+        "..\\..\\Windows\\evil.xlsx": "_._Windows_evil.xlsx",
+        "../../etc/passwd": "_._etc_passwd",
+        "a\x01b\r\nc.pdf": "a\u2401b c.pdf",
+        'x<y>:"|?*.zip': "x_y______.zip",
+        "CON.xlsx": "_CON.xlsx",
+        " 报告 . ": "报告",
+        "...": "附件",
+    }
+    assert {name: message.Attachment(name, b"").name for name in cases} == cases
+
+
+def test_attachment_and_archive_names_carry_no_path(work: Path, tmp_path: Path) -> None:
+    """A file named ..\\..\\x (legal on Linux) and a unit named with slashes: inside the .zip, in the MIME
+    parameters and as the .zip's own name, every name is a plain file name."""
+    write_config(tmp_path, user=None)
+    wb = openpyxl.load_workbook(WORKBOOKS / CHANGSHOU)
+    for sheet, cell in (("表10", "B4"), ("表12", "B5"), ("表12", "E5")):
+        wb[sheet][cell] = "..\\..\\重庆/长寿区"
+    hostile = "..\\..\\评估:表?.xlsx"
+    wb.save(work / hostile)
+    out = tmp_path / "a.eml"
+    for extra in (["--zip"], []):
+        proc = xl("email", hostile, "--to", "jxk@czj.example.gov.cn", "--attach-report", "--force", "--eml", str(out),
+                  *extra, cwd=work)
+        assert proc.returncode == 0, proc.stderr
+        draft = BytesParser(policy=policy.default).parsebytes(out.read_bytes())
+        assert isinstance(draft, EmailMessage)
+        names = list(attachments_of(draft))
+        raw = out.read_text(encoding="ascii")
+        if extra:
+            assert names == ["_._重庆_长寿区2021年度预算绩效自评材料.zip"]
+            with zipfile.ZipFile(io.BytesIO(attachments_of(draft)[names[0]][1])) as zf:
+                assert zf.namelist() == ["_._评估_表_.xlsx", "_._评估_表__自评报告.docx"]
+        else:
+            assert names == ["_._评估_表_.xlsx", "_._评估_表__自评报告.docx"]
+        assert "..\\" not in raw and "%2F" not in raw.upper() and "%5C" not in raw.upper()
+
+
+def test_an_echoed_login_is_not_shown_in_any_encoding(smtp_server: Callable[..., Running], work: Path,
+                                                      tmp_path: Path, ca_file: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that repeats the AUTH exchange (PLAIN's base64 of "\\0user\\0password", LOGIN's base64 of the
+    password, with and without padding) in a refusal and in an error: the screen and the sent-log get ******."""
+    import base64
+
+    plain = base64.b64encode(f"\0{USER}\0{PASSWORD}".encode()).decode()
+    login = base64.b64encode(PASSWORD.encode()).decode()
+    assert plain.endswith("=") and login.endswith("=")  # so the unpadded forms differ from the padded ones
+    forms = [PASSWORD, plain, plain.rstrip("="), login, login.rstrip("=")]
+    said = " you said: " + " ".join(forms)
+    refusing = smtp_server("starttls", refuse={"nobody@czj.example.gov.cn"}, echo=said)
+    configure_for(refusing, tmp_path, ca_file, monkeypatch)
+    refused = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", "--to", "nobody@czj.example.gov.cn", cwd=work)
+    assert refused.returncode == 2 and "未发给 nobody@czj.example.gov.cn：550 5.1.1" in refused.stdout
+
+    failing = smtp_server("ssl", data_replies=["554 5.7.1 Rejected," + said])
+    configure_for(failing, tmp_path, ca_file, monkeypatch)
+    failed = xl("email", CHANGSHOU, "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert failed.returncode == 2 and "拒收了这封邮件（554 5.7.1 Rejected, you said:" in failed.stderr
+
+    log = (tmp_path / "cfg" / "sent.log").read_text(encoding="utf-8")
+    for shown in (refused.stdout + refused.stderr, failed.stdout + failed.stderr, log):
+        assert "you said: ****** ****** ****** ****** ******" in shown
+        assert not [form for form in forms if form in shown]
+
+
+def test_hostile_unit_and_project_names_stay_text(smtp_server: Callable[..., Running], work: Path, tmp_path: Path,
+                                                  ca_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names with control characters (U+0001 saved as _x0001_) reach the subject and body as visible signs;
+    the mail goes to its recipient only."""
+    server = smtp_server("none")
+    configure_for(server, tmp_path, ca_file, monkeypatch)
+    wb = openpyxl.load_workbook(WORKBOOKS / CHANGSHOU)
+    for sheet, cell in (("表10", "B4"), ("表12", "B5"), ("表12", "E5")):
+        wb[sheet][cell] = "长寿区医保局\r\nBcc: x@evil.example_x0001_"
+    wb["表12"]["B4"] = "医保项目\r\nBcc: y@evil.example_x0001_"
+    wb.save(work / "名称.xlsx")
+    proc = xl("email", "名称.xlsx", "--to", "jxk@czj.example.gov.cn", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    got, = server.handler.messages
+    assert got.rcpt_tos == ["jxk@czj.example.gov.cn"]
+    msg = got.parsed()
+    assert msg["Bcc"] is None and msg["Subject"] == "长寿区医保局Bcc:x@evil.example\u24012021年度预算绩效自评材料（1个项目）"
+    body = msg.get_body(("plain",))
+    assert body is not None and "  1. 医保项目Bcc:y@evil.example\u2401：100 分，优\n" in body.get_content()
+
+
+def test_line_breaks_in_names_cannot_add_a_header() -> None:
+    """The readers drop line breaks from names today; the mail does not rely on it (names as a reader that
+    kept them would give, and a --subject typed with one)."""
+    from xl_tools.services import evaluate_file
+
+    evaluation = evaluate_file(WORKBOOKS / CHANGSHOU)
+    for project in evaluation.result.projects:
+        project.name = f"{project.name}\r\nBcc: y@evil.example\x0b"
+    summary = text.summarise("a.xlsx", evaluation, "长寿区医保局\r\nBcc: x@evil.example\x01")
+    subject, body = text.subject([summary]), text.body([summary], [], "财务科")
+    msg = message.build_message(sender=USER, sender_name=None, to=message.parse_addresses(["a@b.gov.cn"], "收件人"),
+                                cc=[], subject=subject, body=body, attachments=[], message_id="<1@x>",
+                                date=datetime(2024, 3, 1).astimezone())
+    parsed = BytesParser(policy=policy.default).parsebytes(msg.as_bytes(policy=message.SEND_POLICY))
+    assert parsed["Bcc"] is None
+    assert parsed["Subject"] == "长寿区医保局 Bcc: x@evil.example\u24012021年度预算绩效自评材料（1个项目）"
+    content = parsed.get_body(("plain",)).get_content()
+    assert "  1. 2021年医疗服务与保障能力提升(医疗保障能力提升部分)中央补助资金 Bcc: y@evil.example：100 分，优\n" in content
+    assert resolve([Layer("工作簿 a.xlsx 参数!D1", {"sender_name": "财务科\r\nBcc: z@evil.example"})]).sender_name \
+        == "财务科 Bcc: z@evil.example"
 
 
 # ------------------------------------------------------------------ the ribbon

@@ -6,11 +6,13 @@ so the server's certificate and name are checked; ``ca_file`` adds a CA to the s
 (settings refuse it for any other host).  Every failure becomes an ``SmtpError`` with a
 Chinese message; transient ones (4xx replies, a dropped connection, a timeout) are tried
 again after a growing pause.  A recipient counts as accepted only when the server took
-the whole message for it (RCPT accepted and DATA answered 250).
+the whole message for it (RCPT accepted and DATA answered 250).  What the server said
+leaves this module with the password removed, in every form a server could echo it.
 """
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import socket
 import ssl
@@ -87,10 +89,26 @@ def deliver(server: Server, sender: str, recipients: Sequence[str], data: bytes,
         if not pending:
             break
     if pending and error is not None and not accepted and not refused:
-        raise SmtpError(f"{error}" + (f"（共尝试 {used} 次）" if used > 1 else ""), error.transient, used)
+        raise SmtpError(redact(f"{error}" + (f"（共尝试 {used} 次）" if used > 1 else ""), server),
+                        error.transient, used)
     for addr in pending:
         refused[addr] = waiting.get(addr) or str(error)
-    return Delivery(accepted, refused, used)
+    return Delivery(accepted, {addr: redact(reply, server) for addr, reply in refused.items()}, used)
+
+
+def redact(text: str, server: Server) -> str:
+    """``text`` without the password: as typed, and base64 as AUTH LOGIN sends it and inside AUTH PLAIN's
+    "\\0user\\0password" (each with and without its = padding).  A server that echoes what it was sent
+    must not put the password on the screen, in the sent-log or in an error message."""
+    if not server.password:
+        return text
+    forms = {server.password}
+    for sent in (server.password, f"\0{server.user or ''}\0{server.password}"):
+        encoded = base64.b64encode(sent.encode("utf-8")).decode("ascii")
+        forms |= {encoded, encoded.rstrip("=")}
+    for form in sorted(forms, key=len, reverse=True):  # the padded form before the one it contains
+        text = text.replace(form, "******")
+    return text
 
 
 def _reply(code: int, text: bytes | str) -> str:

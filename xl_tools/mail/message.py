@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from .. import __version__
+from ..core.safe_text import one_line
 from ..errors import XlToolsError
 from .settings import MailSettingsError, check_address
 from .text import human_size
@@ -47,12 +49,30 @@ MB = 1024 * 1024
 _ZIP_UTF8_FLAG = 0x800
 _ATTR_CHARS = frozenset("!#$&+-.^_`|~")  # RFC 2231 attribute-char besides letters and digits
 _WORD_BYTES = 39  # "=?utf-8?b?" + 52 base64 characters + "?=" = 64: RFC 2047 allows 75, the folded line stays < 78
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*]')
+"""What Windows refuses in a file name, path separators included."""
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{i}" for port in ("COM", "LPT") for i in range(1, 10))})
+"""Device names Windows will not save a file as, whatever the extension."""
+
+
+def plain_name(name: str) -> str:
+    """``name`` as a file name alone, safe to save on any system: no folder part, no "..", no control characters
+    (made visible), nothing Windows refuses (replaced by _).  File names and the .zip's name derive from what
+    units typed, and a mail client or unzip tool may save an attachment under the name it is given."""
+    text = re.sub(r"\.{2,}", ".", _NOT_IN_NAMES.sub("_", one_line(name))).strip(" .")
+    if text.split(".")[0].upper() in _RESERVED:
+        text = f"_{text}"
+    return text or "附件"
 
 
 @dataclass(frozen=True)
 class Attachment:
     name: str
+    """Always a plain file name (``plain_name``): whatever builds an attachment, the mail and the .zip carry no path."""
     data: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", plain_name(self.name))
 
     @property
     def size(self) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..adapters.smtp import Delivery, Server, SmtpError, deliver
 from ..core.findings import Finding, Level, has_errors
+from ..core.safe_text import one_line
 from ..errors import XlToolsError
 from ..layouts.params import MAIL_KEYS, PARAMS_SHEET, mail_settings
 from ..reading.grid import WorkbookGrid
@@ -274,8 +275,9 @@ def prepare(request: MailRequest, settings: MailSettings, checked: Sequence[Chec
         summaries, [(a.name, a.size) for a in files], settings.sender_name,
         zip_name=attachments[0].name if request.zip else None)
     domain = settings.sender.rpartition("@")[2] if settings.sender else "xl-tools.invalid"
-    return Prepared(settings, to, cc, request.subject or text.subject(summaries), body, files, attachments,
-                    request.zip, list(checked), make_msgid(domain=domain), when)
+    subject = one_line(request.subject or text.subject(summaries))  # a header: one line, whoever wrote it
+    return Prepared(settings, to, cc, subject, body, files, attachments, request.zip, list(checked),
+                    make_msgid(domain=domain), when)
 
 
 def write_draft(prepared: Prepared, target: Path) -> Path:
@@ -320,17 +322,10 @@ def send(prepared: Prepared, password: Secret | None, log: Path, *,
     try:
         delivery = deliver(server, settings.sender or "", prepared.recipients, data, tries=settings.tries,
                            delay=settings.retry_delay, sleep=sleep)
-    except SmtpError as exc:
-        message = _redact(str(exc), password)
-        sentlog.append(log, sentlog.entry(**record, accepted=[], refused={r: message for r in prepared.recipients},
-                                          tries=exc.tries, error=message))
-        raise SmtpError(message, exc.transient, exc.tries) from None
-    delivery.refused = {k: _redact(v, password) for k, v in delivery.refused.items()}
+    except SmtpError as exc:  # the adapter has taken the password out of what the server said
+        sentlog.append(log, sentlog.entry(**record, accepted=[], refused={r: str(exc) for r in prepared.recipients},
+                                          tries=exc.tries, error=str(exc)))
+        raise
     sentlog.append(log, sentlog.entry(**record, accepted=delivery.accepted, refused=delivery.refused,
                                       tries=delivery.tries))
     return Sent(delivery, log, prepared.message_id, f"{server.host}:{server.port}")
-
-
-def _redact(message: str, password: Secret | None) -> str:
-    """A server that echoes what it was sent must not put the password on the screen or in the log."""
-    return message.replace(password.value, "******") if password and password.value else message

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.safe_text import one_line
 from ..errors import XlToolsError
 
 TLS_MODES = ("ssl", "starttls", "none")
@@ -63,6 +64,11 @@ def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("应为非空文字")
     return value.strip()
+
+
+def _line(value: Any) -> str:
+    """A display name: one line, so a name typed with a line break (or taken from a workbook) cannot add a header."""
+    return one_line(_text(value))
 
 
 def check_address(value: Any) -> str:
@@ -132,7 +138,7 @@ def _tls(value: Any) -> str:
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "host": _text, "port": _port, "tls": _tls, "user": _text, "sender": check_address, "sender_name": _text,
+    "host": _text, "port": _port, "tls": _tls, "user": _text, "sender": check_address, "sender_name": _line,
     "to": _addresses, "cc": _addresses, "max_size_mb": _positive, "ca_file": _text, "timeout": _positive,
     "tries": _tries, "retry_delay": _number,
 }

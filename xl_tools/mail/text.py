@@ -1,7 +1,9 @@
 """The default subject, body and .zip name of the mail, in Chinese, from what the workbooks say.
 
 Pure: works on ``services.Evaluation`` objects already made and on plain names and sizes,
-so the same text can be tested, previewed with ``--dry-run`` or shown in the ribbon.
+so the same text can be tested, previewed with ``--dry-run`` or shown in the ribbon.  The
+unit and project names come from workbooks nobody here controls: each is made one line
+(``safe_text.one_line``) where it is taken, so no name can break a header or a body line.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..core.rounding import fmt_number
+from ..core.safe_text import one_line
 
 if TYPE_CHECKING:
     from ..services import Evaluation
@@ -44,13 +47,15 @@ class WorkbookSummary:
 def summarise(file_name: str, evaluation: Evaluation, unit: str | None = None) -> WorkbookSummary:
     """The unit (as the forms name it, else the 部门整体 table's name), year and scores of one workbook."""
     result = evaluation.result
-    lines = tuple(ProjectLine(p.name or p.sheet, p.type == "department", p.total, p.grade) for p in result.projects)
+    lines = tuple(ProjectLine(one_line(p.name or p.sheet), p.type == "department", p.total, p.grade)
+                  for p in result.projects)
+    unit = one_line(unit or "") or None
     if not unit:
         department = next((p.name for p in lines if p.department), None)
         if department:
             unit = department.removesuffix("部门整体").removesuffix("整体") or None
     year = next((f.year for f in evaluation.forms if f.year), None)
-    return WorkbookSummary(file_name, unit, year, result.rule_set, lines)
+    return WorkbookSummary(one_line(file_name), unit, year, result.rule_set, lines)
 
 
 def _units(summaries: Sequence[WorkbookSummary]) -> str:
