@@ -51,8 +51,8 @@ from xl_tools.workbook.package import (
     CellWrite,
     Package,
     PackageError,
-    save_in_place,
 )
+from xl_tools.workbook.in_place import Saved, save_in_place
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -400,8 +400,8 @@ def test_editing_twice_gives_identical_bytes(original: Path, edited: Path, tmp_p
 
 def test_save_in_place_keeps_a_backup(original: Path, edited: Path, tmp_path: Path) -> None:
     target = shutil.copy(original, tmp_path / "表.xlsm")
-    changes = save_in_place(target, lambda p: p.set_cells("项目1", {"C4": CellWrite(30.5, "B4*2")}))
-    assert [c.ref for c in changes] == ["C4"]
+    saved = save_in_place(target, lambda p: p.set_cells("项目1", {"C4": CellWrite(30.5, "B4*2")}))
+    assert [c.ref for c in saved.result] == ["C4"] and saved.backup == tmp_path / "表.bak.xlsm"
     assert (tmp_path / "表.bak.xlsm").read_bytes() == original.read_bytes()
     assert Package.open(target).read_cell("项目1", "C4") == CellContent(30.5, "B4*2")
     save_in_place(target, lambda p: p.set_cells("项目1", {"C4": CellWrite(1, "B4*2")}))
@@ -412,7 +412,7 @@ def test_save_in_place_keeps_a_backup(original: Path, edited: Path, tmp_path: Pa
 
 def test_save_in_place_without_changes_writes_nothing(original: Path, tmp_path: Path) -> None:
     target = shutil.copy(original, tmp_path / "表.xlsm")
-    assert save_in_place(target, lambda p: p.set_cells("项目1", {"C2": CellWrite(170, "B2*2")})) == []
+    assert save_in_place(target, lambda p: p.set_cells("项目1", {"C2": CellWrite(170, "B2*2")})) == Saved([], None)
     assert [p.name for p in tmp_path.iterdir()] == ["表.xlsm"]
 
 
@@ -431,7 +431,7 @@ def test_failed_edit_leaves_the_input_untouched(original: Path, tmp_path: Path,
     def crash(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", crash)
+    monkeypatch.setattr(os, "fsync", crash)  # the disk fills up while the backup is written
     with pytest.raises(XlToolsError, match="无法写入"):
         save_in_place(target, lambda p: p.set_cells("项目1", {"C4": CellWrite(1, "B4*2")}))
     assert Path(target).read_bytes() == original.read_bytes()

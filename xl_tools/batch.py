@@ -24,6 +24,7 @@ from .core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level, make
 from .core.model import FileResult, ProjectResult
 from .core.matching import name_key
 from .errors import XlToolsError
+from .outputs import fit_name, output_suffix
 from .summarise import Gathered, figures_only
 from .workbook.atomic import discard_partial
 
@@ -40,8 +41,9 @@ FILES_PER_WORKER = 4
 """Files handed out ahead per worker: enough to keep each busy, few enough that nothing piles up."""
 DUPLICATES_NAMED = 5
 """Files a duplicate's message names: a project sent by hundreds of units must not make each message list all."""
-MAX_STEM = 80
-"""Characters kept of a stem: 80 Chinese characters are 240 bytes in UTF-8, under the usual 255-byte limit."""
+STEM_BYTES = 200
+"""UTF-8 bytes kept of a stem: 66 Chinese characters; with a counter and the suffix the name stays under the
+255-byte limit, and the temporary file written beside it is cut to fit (``workbook.atomic``)."""
 
 
 @dataclass
@@ -143,17 +145,19 @@ def expand_inputs(inputs: Iterable[str | Path], *, exclude_dirs: Sequence[Path] 
 
 def safe_stem(stem: str) -> str:
     """A stem every file system accepts, whatever a unit typed into its file name."""
-    safe = FORBIDDEN.sub("_", stem).strip()[:MAX_STEM].rstrip(". ") or "工作簿"
+    safe = fit_name(FORBIDDEN.sub("_", stem).strip(), "", STEM_BYTES).rstrip(". ") or "工作簿"
     return "_" + safe if safe.split(".")[0].upper() in RESERVED else safe
 
 
-def output_paths(paths: Sequence[Path], outdir: Path, *, reserved: Iterable[Path] = ()) -> list[Path]:
+def output_paths(paths: Sequence[Path], outdir: Path, *, reserved: Iterable[Path] = (),
+                 password: str | None = None) -> list[Path]:
     """One output per input in ``outdir``: the input's stem made safe, a counter when two inputs (from
-    different folders) share it; compared without case, as on Windows and macOS."""
+    different folders) share it; compared without case, as on Windows and macOS.  The suffix is what the
+    content needs (.xlsm for a macro-enabled package, whatever the input is called)."""
     taken = {p.name.casefold() for p in reserved if p.resolve().parent == outdir.resolve()}
     out = []
     for path in paths:
-        stem, suffix = safe_stem(path.stem), ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+        stem, suffix = safe_stem(path.stem), _suffix(path, password)
         name, n = f"{stem}{suffix}", 1
         while name.casefold() in taken:
             n += 1
@@ -161,6 +165,14 @@ def output_paths(paths: Sequence[Path], outdir: Path, *, reserved: Iterable[Path
         taken.add(name.casefold())
         out.append(outdir / name)
     return out
+
+
+def _suffix(path: Path, password: str | None) -> str:
+    """``output_suffix``; for a file that cannot be read, what its name says (its worker reports why)."""
+    try:
+        return output_suffix(path, password)
+    except XlToolsError:
+        return ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
 
 
 def process_file(path: str, output: str | None = None, rule_set: str | None = None,

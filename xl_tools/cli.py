@@ -6,6 +6,7 @@ read or nothing in it is recognised (with a one-line reason, never a traceback).
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -41,18 +42,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except XlToolsError as exc:
             _fail(str(exc), kwargs.get("as_json", False))
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:
+                _fail(_internal(exc, kwargs.get("password")), kwargs.get("as_json", False))
+            from .outputs import too_long
+
+            _fail(too_long(Path(os.fsdecode(exc.filename)).name if exc.filename else ""), kwargs.get("as_json", False))
         except KeyboardInterrupt:  # Ctrl+C: every write is atomic, so nothing half-written is left behind
             click.echo("\n已中断（Ctrl+C）：原文件未改动，没有写完的结果文件不会留下。", err=True)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(EXIT_INTERRUPTED)  # not sys.exit: half-run library generators would print noise at exit
         except Exception as exc:  # the promise is: no traceback for a user, whatever happened
-            message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者"
-            if kwargs.get("password"):  # a library's message must not carry the password to the screen
-                message = message.replace(kwargs["password"], "******")
-            _fail(message, kwargs.get("as_json", False))
+            _fail(_internal(exc, kwargs.get("password")), kwargs.get("as_json", False))
 
     return wrapper
+
+
+def _internal(exc: Exception, password: str | None) -> str:
+    message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者"
+    return message.replace(password, "******") if password else message  # a library's message must not show it
 
 
 def _fail(message: str, as_json: bool) -> None:
@@ -132,7 +141,7 @@ def score(path: Path, rule_set: str | None, as_json: bool, password: str | None)
 @main.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="结果工作簿路径（默认：输入文件旁的 <文件名>_自评结果.xlsx）。")
+              help="结果工作簿路径（默认：输入文件旁的 <文件名>_自评结果.xlsx，启用宏的工作簿为 .xlsm）。")
 @rules_option
 @password_option
 @handle_errors
@@ -176,7 +185,7 @@ def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="结果文件路径（默认：输入文件旁的 <文件名>_重算.xlsx）。")
+              help="结果文件路径（默认：输入文件旁的 <文件名>_重算.xlsx，启用宏的工作簿为 .xlsm）。")
 @click.option("--in-place", is_flag=True, help="直接改写输入文件（先在旁边保存备份 <文件名>.bak.xlsx）。")
 @rules_option
 @password_option
@@ -193,10 +202,20 @@ def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | N
 
     if in_place and output:
         raise XlToolsError("--in-place 与 -o 只能选一个")
+    if in_place:
+        _warn_misnamed(path)
     done = recompute_file(path, output, rule_set, in_place=in_place, password=password)
     click.echo(f"写入 {len(done.changes)} 个单元格（公式及其计算结果）：{done.path}")
-    if in_place and done.changes:
-        click.echo(f"改写前的原文件已备份在同一文件夹：{path.stem}.bak{path.suffix}（已有备份时编号递增）")
+    if done.backup:
+        click.echo(f"改写前的原文件已备份在同一文件夹：{done.backup.name}")
+
+
+def _warn_misnamed(path: Path) -> None:
+    """--in-place keeps the file's name, even one that does not match its content: say so."""
+    from .outputs import misnamed_warning
+
+    if path.is_file() and (warning := misnamed_warning(path)):
+        click.echo(f"警告：{warning}", err=True)
 
 
 @main.command()
@@ -268,6 +287,8 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
 
     if in_place and output:
         raise XlToolsError("--in-place 与 -o 只能选一个")
+    if in_place:
+        _warn_misnamed(path)
     done = fill_file(path, source, output, overwrite=overwrite, in_place=in_place, rule_set=rule_set)
     plan = done.plan
     for title, items in (("未能对应的行", plan.unmatched), ("对应不唯一的行", plan.ambiguous),
@@ -279,6 +300,8 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
                 click.echo(f"  {item}")
     click.echo(f"填入 {len(plan.writes)} 个单元格，{plan.unchanged} 个与表中相同未改动"
                + (f"；已重新计算并写入：{done.path}" if done.path else "；没有需要写入的内容，未生成文件"))
+    if done.backup:
+        click.echo(f"改写前的原文件已备份在同一文件夹：{done.backup.name}")
 
 
 @main.command()
@@ -352,7 +375,7 @@ def batch(inputs: tuple[str, ...], jobs: int | None, timeout: float, do_recomput
     if do_recompute:
         assert outdir is not None
         outdir.mkdir(parents=True, exist_ok=True)
-        outputs: list[Path | None] = list(output_paths(paths, outdir, reserved=extra))
+        outputs: list[Path | None] = list(output_paths(paths, outdir, reserved=extra, password=password))
     else:
         outputs = [None] * len(paths)
     with _progress(len(paths)) as on_done:

@@ -18,7 +18,7 @@ from .core.matching import EXECUTED, CollectedRow, FillPlan, plan_fill
 from .core.model import ProjectForm
 from .core.values import normalise_text
 from .errors import XlToolsError
-from .outputs import checked_output
+from .outputs import checked_output, content_checked, derived, package_suffix
 from .reading.grid import cell_address
 from .reading.text import windows_text
 from .services import Evaluation, evaluate_file, read_book
@@ -170,23 +170,23 @@ class Filled:
     plan: FillPlan
     path: Path | None
     """The written workbook, None when there was nothing to write."""
+    backup: Path | None = None
+    """The workbook as it was, with --in-place when something was written."""
 
 
 def fill_file(path: str | Path, source: str | Path, out: str | Path | None = None, *, overwrite: bool = False,
               in_place: bool = False, rule_set: str | Path | None = None) -> Filled:
     """Write the collected values into the input cells, then recompute; conflicts are listed, not written."""
     from .recompute import apply
-    from .workbook.package import CellWrite, Package, save_in_place
+    from .workbook.in_place import save_in_place
+    from .workbook.package import CellWrite, Package
 
     path, source = Path(path), Path(source)
-    target = path if in_place else Path(out) if out else path.with_name(f"{path.stem}_已填报{path.suffix}")
-    if not in_place:
-        checked_output(target, [path], in_place_option=True)
-    plan = plan_fill(read_collection(source), evaluate_file(path, rule_set).forms, overwrite=overwrite)
-    if not plan.writes:
-        return Filled(plan, None)
+    if out and not in_place:
+        checked_output(Path(out), [path], in_place_option=True)
+    collected = read_collection(source)
 
-    def edit(pkg: Package) -> None:
+    def write(pkg: Package, plan: FillPlan) -> None:
         changes = []
         for sheet in dict.fromkeys(w.sheet for w in plan.writes):
             changes += pkg.set_cells(sheet, {w.cell: CellWrite(w.value, label=w.label)
@@ -195,10 +195,21 @@ def fill_file(path: str | Path, source: str | Path, out: str | Path | None = Non
             filled = pkg.save(Path(tmp) / f"filled{path.suffix}")
             apply(pkg, evaluate_file(filled, rule_set), earlier=changes)
 
+    def edit(pkg: Package) -> FillPlan:  # on what --in-place read, maybe read again after another's save
+        plan = plan_fill(collected, evaluate_file(pkg.path, rule_set).forms, overwrite=overwrite)
+        if plan.writes:
+            write(pkg, plan)
+        return plan
+
     if in_place:
-        save_in_place(path, edit)
-    else:
-        pkg = Package.open(path)
-        edit(pkg)
-        pkg.save(target)
+        saved = save_in_place(path, edit)
+        return Filled(saved.result, path if saved.result.writes else None, saved.backup)
+    plan = plan_fill(collected, evaluate_file(path, rule_set).forms, overwrite=overwrite)
+    if not plan.writes:
+        return Filled(plan, None)
+    suffix = package_suffix(path)
+    target = content_checked(Path(out), [path], suffix, in_place_option=True) if out else derived(path, "已填报", suffix)
+    pkg = Package.open(path)
+    write(pkg, plan)
+    pkg.save(target)
     return Filled(plan, target)

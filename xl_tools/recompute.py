@@ -24,11 +24,12 @@ from .core.rules import LABELS, RuleSet, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
 from .errors import XlToolsError
-from .outputs import checked_output
+from .outputs import checked_output, content_checked, derived, package_suffix
 from .reading.grid import cell_address, position
 from .reading.open import sniff, xlsx_for_writing
 from .services import Evaluation, evaluate_file
-from .workbook.package import Change, CellWrite, Package, save_in_place
+from .workbook.in_place import save_in_place
+from .workbook.package import Change, CellWrite, Package
 from .workbook.scratch import scratch_book
 from .workbook.sheet_names import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
                                    SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, summary_table)
@@ -45,6 +46,8 @@ class Recomputed:
     path: Path
     changes: list[Change]
 
+    backup: Path | None = None
+    """The workbook as it was, with ``in_place`` when something was written."""
 
 def _row(ref: str) -> int:
     return position(ref)[0]
@@ -353,9 +356,8 @@ def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False, earlier
     return changes
 
 
-def default_output(path: Path) -> Path:
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"  # an .xls input gives an .xlsx
-    return path.with_name(f"{path.stem}_重算{suffix}")
+def default_output(path: Path, suffix: str) -> Path:
+    return derived(path, "重算", suffix)
 
 
 def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
@@ -363,25 +365,38 @@ def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: st
     """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``).
 
     An .xls or encrypted input is first turned into a plain .xlsx (LibreOffice, or decryption in memory):
-    the result is always a new .xlsx, never written over such a file.
+    the result is always a new file, never written over such a file.  A new file is named for what its content
+    is (.xlsm for a macro-enabled package, whatever the input is called).
     """
     path = Path(path)
-    target = Path(out) if out else default_output(path)
-    if not in_place:
-        checked_output(target, [path], in_place_option=True)
+    if out and not in_place:
+        checked_output(Path(out), [path], in_place_option=True)
+    if in_place:
+        kind = sniff(path)
+        if kind.format != "xlsx" or kind.encrypted:
+            raise XlToolsError(f"{path.name} 是 .xls 或加密的工作簿，不能 --in-place 改写；请用 -o 写成新的 .xlsx")
+
+        def edit(pkg: Package) -> tuple[Evaluation, list[Change]]:  # on what was read, maybe read again
+            evaluation = evaluate_file(pkg.path, rule_set)
+            return evaluation, apply(pkg, evaluation, report=report)
+
+        saved = save_in_place(path, edit)
+        evaluation, changes = saved.result
+        evaluation.result.file = str(path)
+        return Recomputed(evaluation, path, changes, saved.backup)
     evaluation = evaluate_file(path, rule_set, password=password)
     kind = sniff(path)
     if kind.format != "xlsx" or kind.encrypted:
-        if in_place:
-            raise XlToolsError(f"{path.name} 是 .xls 或加密的工作簿，不能 --in-place 改写；请用 -o 写成新的 .xlsx")
         with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
             plain = Path(tmp) / "source.xlsx"
             plain.write_bytes(xlsx_for_writing(path, password=password).getvalue())
-            return _to_new_file(plain, target, evaluation, report)
-    if in_place:
-        changes = save_in_place(path, lambda pkg: apply(pkg, evaluation, report=report))
-        return Recomputed(evaluation, path, changes)
-    return _to_new_file(path, target, evaluation, report)
+            return _to_new_file(plain, _target(path, out, plain), evaluation, report)
+    return _to_new_file(path, _target(path, out, path), evaluation, report)
+
+
+def _target(path: Path, out: str | Path | None, content: Path) -> Path:
+    suffix = package_suffix(content)
+    return content_checked(Path(out), [path], suffix, in_place_option=True) if out else default_output(path, suffix)
 
 
 def _to_new_file(path: Path, target: Path, evaluation: Evaluation, report: bool) -> Recomputed:

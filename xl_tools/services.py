@@ -11,7 +11,7 @@ from .core.evaluate import evaluate, form_stated_settings
 from .core.findings import Finding
 from .core.model import FileResult, ProjectForm, SummaryForm, TargetForm
 from .errors import XlToolsError
-from .outputs import checked_output
+from .outputs import checked_output, content_checked, derived, output_suffix
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
 from .reading.open import open_workbook
@@ -80,15 +80,16 @@ def run_file(path: str | Path, out: str | Path | None = None, rule_set: str | Pa
     """The main job: score and check, then a result workbook next to the input with live score formulas
     (cached values included), 表11, 校验结果 and 变更记录; the input itself is left as it was.
 
-    The result is a plain .xlsx (.xlsm for an .xlsm): an .xls input is converted, an encrypted one is
-    written unencrypted.
+    The result is a plain .xlsx (.xlsm for a macro-enabled package, whatever the input is called): an .xls
+    input is converted, an encrypted one is written unencrypted.
     """
     from .recompute import recompute_file
 
     path = Path(path)
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
-    target = Path(out) if out else path.with_name(f"{path.stem}_自评结果{suffix}")
-    checked_output(target, [path], suffixes=(".xlsx", ".xlsm"))
+    if out:
+        checked_output(Path(out), [path])
+    suffix = output_suffix(path, password)
+    target = content_checked(Path(out), [path], suffix) if out else derived(path, "自评结果", suffix)
     done = recompute_file(path, target, rule_set, password=password, report=True)
     return done.evaluation.result, done.path
 

@@ -14,13 +14,12 @@ import itertools
 import os
 import posixpath
 import re
-import shutil
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, TypeVar
+from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 from openpyxl.formula.translate import Translator
@@ -34,8 +33,6 @@ from . import graft
 from .atomic import replace_atomically
 from .cell_write import CellValue, CellWrite
 from .save import FIXED_TIME
-
-T = TypeVar("T")
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -549,8 +546,10 @@ class Package:
         calc.set("fullCalcOnLoad", "1")
         self._dirty.add(_WORKBOOK)
 
-    def save(self, out_path: str | os.PathLike[str]) -> Path:
-        """Write the package atomically; parts keep their order, names, dates and compression."""
+    def save(self, out_path: str | os.PathLike[str], *,
+             install: Callable[[Path, Path], None] = os.replace) -> Path:
+        """Write the package atomically (``install`` puts the written file in place: ``in_place`` checks first
+        what it replaces); parts keep their order, names, dates and compression."""
         out = Path(out_path)
         self._replaced = self._replaced or bool(self._dirty)  # still "changed" after a save in between
         for part in self._dirty:
@@ -574,7 +573,7 @@ class Package:
                     zf.writestr(entry, self._parts[name])
 
         out.parent.mkdir(parents=True, exist_ok=True)
-        replace_atomically(out, write, mode_of=out if out.exists() else self.path)
+        replace_atomically(out, write, mode_of=out if out.exists() else self.path, install=install)
         return out
 
     # ------------------------------------------------------------------ parts
@@ -695,33 +694,3 @@ class Package:
         etree.SubElement(sheets, _m("sheet"), {"name": title, "sheetId": str(sheet_id), f"{{{_REL}}}id": rid})
         self._dirty.add(_WORKBOOK)
         self._sheet_parts[title] = part
-
-
-def backup_path(path: Path) -> Path:
-    """<name>.bak.xlsx next to the file, or a numbered one when an earlier backup is there (never overwritten)."""
-    names = itertools.chain([f"{path.stem}.bak{path.suffix}"],
-                            (f"{path.stem}.bak{n}{path.suffix}" for n in itertools.count(2)))
-    return next(p for p in (path.with_name(name) for name in names) if not p.exists())
-
-
-def save_in_place(path: str | os.PathLike[str], edit: Callable[[Package], T]) -> T:
-    """Run ``edit`` on the workbook and, if it changed anything, back the file up and replace it atomically.
-
-    A failure inside ``edit`` leaves the file as it was; a file saved by someone else meanwhile is not overwritten.
-    """
-    path = Path(path)
-    before = path.stat()
-    package = Package.open(path)
-    result = edit(package)
-    if package.changed:
-        now = path.stat()
-        if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
-            raise PackageError(f"{path.name} 在处理期间被其他程序修改，未写入；请重新运行")
-
-        def copy(fh: BinaryIO) -> None:
-            with open(path, "rb") as src:
-                shutil.copyfileobj(src, fh)
-
-        replace_atomically(backup_path(path), copy, mode_of=path)
-        package.save(path)
-    return result
