@@ -21,6 +21,7 @@ from lxml import etree
 from openpyxl import Workbook
 
 from xl_tools import services
+from xl_tools.core import formulas as fx
 from xl_tools.adapters.libreoffice import convert_many
 from xl_tools.recompute import recompute_file
 from xl_tools.samples.build import SAMPLES
@@ -354,3 +355,35 @@ def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None
         result = openpyxl.load_workbook(out, data_only=True)
         assert result.worksheets[0]["B13"].comment.text == "请按年度填写"
         assert isinstance(result.worksheets[0]["I19"].value, (int, float))  # the total, cached
+
+
+def test_a_total_over_300_indicators_stays_within_excels_255_arguments(tmp_path: Path) -> None:
+    """300 indicators of weight 0.3, ≥100 each: the odd ones done 50 (0.15 points), the even ones 100 (0.3);
+    the budget all spent (10 points).  Total by hand: 150 × 0.3 + 150 × 0.15 + 10 = 77.5."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    indicators = [{"name": f"服务对象满意度第{i}项", "target": "≥100", "actual": 50 if i % 2 else 100, "weight": 0.3,
+                   "unit": "人次"} for i in range(300)]
+    add_project_sheet(wb, "三百个指标", ProjectSpec(name="三百个指标的项目", year=2023,
+                                                 funds={"年度资金总额": (100, 100, 100)}, indicators=indicators))
+    out = recompute_file(save_stable(wb, tmp_path / "三百个指标.xlsx"), tmp_path / "out.xlsx").path
+    total = formula_cells(out)[("三百个指标", "I313")]
+    assert total.startswith("=ROUND(H6+SUM(") and total.count(",") < 255
+    assert mismatches(out, tmp_path) == []  # LibreOffice's total is the cached one
+    [recalculated] = convert_many([out], "xlsx", tmp_path / "again", task="重新计算")
+    assert openpyxl.load_workbook(recalculated, data_only=True)["三百个指标"]["I313"].value == 77.5
+
+
+def test_a_sum_of_600_scattered_cells_is_nested_within_255_arguments(tmp_path: Path) -> None:
+    """Every other cell of A1:A1200 holds its row number; the odd rows' sum by hand is 600² = 360000."""
+    refs = [f"A{row}" for row in range(1, 1201, 2)]
+    formula = fx.sum_of(refs)
+    assert all(len(call.split(",")) <= fx.MAX_ARGUMENTS for call in re.findall(r"SUM\(([^()]*)\)", formula))
+    wb = Workbook()
+    for row in range(1, 1201):
+        wb.active[f"A{row}"] = row
+    wb.active["C1"] = "=" + formula
+    source = tmp_path / "scattered.xlsx"
+    wb.save(source)
+    [recalculated] = convert_many([source], "xlsx", tmp_path / "recalculated", task="重新计算")
+    assert openpyxl.load_workbook(recalculated, data_only=True).active["C1"].value == 360000

@@ -9,6 +9,8 @@ from helper cells holding plain numbers.
 
 from __future__ import annotations
 
+import re
+
 from .rules import Settings
 from .scoring import EQUAL, POSITIVE, REVERSE
 from .values import Op
@@ -119,7 +121,7 @@ def execution_score(rate: str, weight: str, percent_cell: bool, knobs: Knobs) ->
 def total(exec_score: str | None, scores: list[str], rate: str | None, rate_is_percent_cell: bool,
           cap_cost: float | None, settings: Settings) -> str:
     """执行率得分 + Σ 指标得分, with the rule set's caps, rounded."""
-    parts = ([exec_score] if exec_score else []) + ([f"SUM({','.join(scores)})"] if scores else [])
+    parts = ([exec_score] if exec_score else []) + ([sum_of(scores)] if scores else [])
     expr = "+".join(parts) or "0"
     caps = sorted(settings["total.cap_by_execution_rate"], key=lambda c: c["below"])
     if caps and rate:
@@ -134,6 +136,32 @@ def total(exec_score: str | None, scores: list[str], rate: str | None, rate_is_p
 
 
 def grade(total_ref: str, settings: Settings) -> str:
+MAX_ARGUMENTS = 255
+"""Arguments one function call takes in Excel 2007 and later (LibreOffice gives #N/A past it)."""
+
+
+def sum_of(refs: list[str]) -> str:
+    """SUM of the cells.  Past ``MAX_ARGUMENTS`` cells, runs of adjacent cells of one column become ranges and
+    what is still too many is summed in nested chunks; under it the formula stays as earlier versions wrote it,
+    so a second run changes nothing."""
+    args = list(refs) if len(refs) <= MAX_ARGUMENTS else _runs(refs)
+    while len(args) > MAX_ARGUMENTS:
+        args = [f"SUM({','.join(args[i:i + MAX_ARGUMENTS])})" for i in range(0, len(args), MAX_ARGUMENTS)]
+    return f"SUM({','.join(args)})"
+
+
+def _runs(refs: list[str]) -> list[str]:
+    """"I5","I6","I7","I9" -> "I5:I7","I9": cells one below the other, in the order given, as one range."""
+    runs: list[list[tuple[str, int]]] = []
+    for ref in refs:
+        column, row = re.fullmatch(r"([A-Z]+)([0-9]+)", ref).groups()
+        if runs and runs[-1][-1] == (column, int(row) - 1):
+            runs[-1].append((column, int(row)))
+        else:
+            runs.append([(column, int(row))])
+    return [f"{run[0][0]}{run[0][1]}" + (f":{run[-1][0]}{run[-1][1]}" if len(run) > 1 else "") for run in runs]
+
+
     bands = sorted(settings["grades"], key=lambda g: -g["min"])
     nested = '""'
     for band in reversed(bands):
