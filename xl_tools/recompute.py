@@ -45,9 +45,9 @@ class Recomputed:
     evaluation: Evaluation
     path: Path
     changes: list[Change]
-
     backup: Path | None = None
     """The workbook as it was, with ``in_place`` when something was written."""
+
 
 def _row(ref: str) -> int:
     return position(ref)[0]

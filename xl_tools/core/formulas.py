@@ -135,7 +135,6 @@ def total(exec_score: str | None, scores: list[str], rate: str | None, rate_is_p
     return f"ROUND({expr},2)"
 
 
-def grade(total_ref: str, settings: Settings) -> str:
 MAX_ARGUMENTS = 255
 """Arguments one function call takes in Excel 2007 and later (LibreOffice gives #N/A past it)."""
 
@@ -162,6 +161,7 @@ def _runs(refs: list[str]) -> list[str]:
     return [f"{run[0][0]}{run[0][1]}" + (f":{run[-1][0]}{run[-1][1]}" if len(run) > 1 else "") for run in runs]
 
 
+def grade(total_ref: str, settings: Settings) -> str:
     bands = sorted(settings["grades"], key=lambda g: -g["min"])
     nested = '""'
     for band in reversed(bands):
