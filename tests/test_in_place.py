@@ -364,14 +364,15 @@ def test_a_251_byte_name_gives_outputs_backups_and_temporary_files_that_fit(tmp_
     name = "绩" * 82 + ".xlsx"
     assert len(name.encode()) == 251
     source = form(tmp_path / name)
-    for args in (["run"], ["recompute"], ["recompute", "--in-place"]):
+    for args in (["run"], ["recompute"], ["collect"], ["recompute", "--in-place"]):
         proc = xl(*args, source, cwd=tmp_path)
         no_traceback(proc)
         assert proc.returncode == 0, (args, proc.stderr)
     names = sorted(p.name for p in tmp_path.iterdir() if p.name != "plain_source.xlsx")
     assert all(len(n.encode()) <= NAME_MAX for n in names), names
-    # each stem cut on a character boundary to make room: the names take 255, 255 and 255 bytes
-    assert names == sorted([name, "绩" * 79 + "_自评结果.xlsx", "绩" * 81 + "_重算.xlsx", "绩" * 82 + ".bak.xlsx"])
+    # each stem cut on a character boundary to make room: every derived name takes 253 to 255 bytes
+    assert names == sorted([name, "绩" * 79 + "_自评结果.xlsx", "绩" * 81 + "_重算.xlsx", "绩" * 80 + "_采集表.xlsx",
+                            "绩" * 82 + ".bak.xlsx"])
     proc = xl("recompute", source, "-o", tmp_path / ("长" * 100 + ".xlsx"), cwd=tmp_path)
     no_traceback(proc)
     assert proc.returncode == 2 and "文件名或路径过长" in proc.stderr and "内部错误" not in proc.stderr

@@ -235,12 +235,13 @@ def new(targets_path: Path, output: Path | None, rule_set: str | None, show_all:
     示例：xl-tools new --from-targets 2023年项目支出绩效目标表.xlsx -o 2023年绩效自评.xlsx
     """
     from .core.model import FileResult
+    from .outputs import derived
     from .report import findings_text
     from .services import read_targets
     from .workbook.from_targets import build_from_targets
 
     read = read_targets(targets_path, rule_set, password=password)
-    default = targets_path.with_name(f"{targets_path.stem}_自评表.xlsx")
+    default = derived(targets_path, "自评表", ".xlsx")
     target = _output([targets_path], output, default, ".xlsx", "自评表")
     written = build_from_targets(read.targets, target, rule_set=read.rule_set, findings=read.findings)
     checked = FileResult(file=str(targets_path), rule_set=read.rule_set.name, rule_set_hash=read.rule_set.digest,
@@ -261,9 +262,10 @@ def collect(path: Path, output: Path | None, password: str | None) -> None:
     示例：xl-tools collect 2023年绩效自评.xlsx -o 采集表.xlsx
     """
     from .collection import write_collection
+    from .outputs import derived
     from .services import evaluate_file
 
-    target = _output([path], output, path.with_name(f"{path.stem}_采集表.xlsx"), ".xlsx", "采集表")
+    target = _output([path], output, derived(path, "采集表", ".xlsx"), ".xlsx", "采集表")
     written = write_collection(evaluate_file(path, password=password), path, target)
     click.echo(f"采集表已写入：{written}")
 
@@ -458,9 +460,10 @@ def report(path: Path, output: Path | None, rule_set: str | None, password: str 
     """
     from .adapters.docx_report import write_docx
     from .narrative import build_report, workbook_texts
+    from .outputs import derived
     from .services import evaluate_book, read_book
 
-    target = _output([path], output, path.with_name(f"{path.stem}_自评报告.docx"), ".docx", "报告")
+    target = _output([path], output, derived(path, "自评报告", ".docx"), ".docx", "报告")
     book = read_book(path, password=password)
     evaluation = evaluate_book(book, rule_set)
     written = write_docx(build_report(evaluation, workbook_texts(book, evaluation.forms)), target)
