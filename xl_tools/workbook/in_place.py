@@ -26,6 +26,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ ATTEMPTS = 3
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _CHUNK = 1 << 20
+_READ_PAUSE = 0.5
+"""Seconds to let a save in progress finish before the workbook is read again."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ def _read(target: Path, shown: Path) -> tuple[bytes, _Snapshot]:
             raise WorkbookReadError(f"文件不存在：{shown}") from None
         if (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, len(data), before.st_mtime_ns):
             return data, _Snapshot(len(data), before.st_mtime_ns, hashlib.sha256(data).digest())
+        time.sleep(_READ_PAUSE)
     raise PackageError(f"{shown.name} 正在被其他程序写入，无法读取完整内容；请等保存完成后重新运行")
 
 
