@@ -15,7 +15,7 @@ import xlwings as xw
 from xl_tools import ribbon, services
 from xl_tools.recompute import recompute_file
 
-from xlwings_payload import applied, payload
+from xlwings_payload import applied, payload, typed
 
 REPO = Path(__file__).resolve().parents[1]
 YUSHUI = REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx"  # seed 004 in the template, with a 参数 sheet
@@ -75,10 +75,11 @@ def test_check_lists_the_findings_with_links_and_alerts_the_counts() -> None:
     assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "校验结果"
     rows = actions[1]["values"]
     findings = services.score_file(YUSHUI).all_findings()  # the same service `xl-tools validate` uses
-    assert rows[0] == ["级别", "代码", "工作表", "单元格", "项目", "说明"] and len(rows) == len(findings) + 1
+    assert rows[0] == ["'级别", "'代码", "'工作表", "'单元格", "'项目", "'说明"]  # every text typed as text
+    assert len(rows) == len(findings) + 1
     # seed 004: 三联单印刷费 and IC卡制作费 have points summing to 100 (errors first)
-    assert [r[1] for r in rows[1:3]] == ["WEIGHT_TOTAL", "WEIGHT_TOTAL"]
-    assert rows[1][3] == '=HYPERLINK("#\'三联单印刷费\'!H13","H13")'
+    assert [r[1] for r in rows[1:3]] == ["'WEIGHT_TOTAL", "'WEIGHT_TOTAL"]
+    assert typed(rows[1][3]) == ("formula", 'HYPERLINK("#\'三联单印刷费\'!H13","H13")')
     alert = actions[-1]
     assert alert["func"] == "alert" and alert["args"][0].startswith("校验完成：错误 2 个")
 
@@ -169,7 +170,8 @@ def test_run_dispatches_by_button_id(tmp_path: Path) -> None:
     ribbon.run("summary", book)
     actions = book.json()["actions"]
     assert actions[0]["args"][1] == "表11" and actions[-1]["args"][0].startswith("已生成「表11」：9 个项目")
-    live_rows = next(a["values"] for a in actions if a["func"] == "setValues")[3:12]
+    live_rows = [[typed(v)[1] for v in row]
+                 for row in next(a["values"] for a in actions if a["func"] == "setValues")[3:12]]
     assert xl("summary", YUSHUI, "-o", tmp_path / "表11.xlsx", cwd=tmp_path).returncode == 0
     cli = openpyxl.load_workbook(tmp_path / "表11.xlsx")["表11"]
     cli_rows = [[c.value for c in row] for row in cli.iter_rows(min_row=4, max_row=12, max_col=9)]

@@ -55,14 +55,14 @@ def write_collection(evaluation: Evaluation, source: Path, out: Path) -> Path:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .workbook.save import save_stable
-    from .workbook.style import INPUT_FILL, LEFT, print_setup, put, widths
+    from .workbook.style import INPUT_FILL, LEFT, print_setup, put, set_value, widths
 
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
     widths(ws, {"A": 22, "B": 30, "C": 30, "D": 9, "E": 14, "F": 9, "G": 16, "H": 40, "I": 16, "J": 8})
     ws.merge_cells("A1:J1")
-    ws["A1"] = f"绩效自评完成值采集表（{source.name}）"
+    set_value(ws["A1"], f"绩效自评完成值采集表（{source.name}）")
     ws.merge_cells("A2:J2")
     ws["A2"] = ("请只填写黄色的「全年完成值」和「说明」两列：完成值写实际数（可带单位，如 30000人次、96%），"
                 "未达目标的写明偏差原因及改进措施。其余各列与「工作表」「单元格」两列用于回填，请勿改动或删行。")

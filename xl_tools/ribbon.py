@@ -83,17 +83,19 @@ def _counts(findings: list[Any]) -> str:
 
 
 def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
-    """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS)."""
+    """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS), written
+    as a formula because it is one (``CellWrite.formula``), while every text is written as text."""
     from .core.findings import errors_first
-    from .workbook.sheet_names import FINDINGS_HEADERS, finding_row
+    from .workbook.cell_write import CellWrite
+    from .workbook.sheet_names import FINDINGS_HEADERS, finding_row, link_location
 
     rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
     cell_column = FINDINGS_HEADERS.index("单元格")
     for f in sorted(findings, key=errors_first):
         row = finding_row(f)
-        if f.sheet in sheets and f.cell:
-            quoted = f.sheet.replace("'", "''").replace('"', '""')
-            row[cell_column] = f'=HYPERLINK("#\'{quoted}\'!{f.cell}","{f.cell}")'
+        if (location := link_location(f, sheets)) is not None:
+            text = location.replace('"', '""')  # inside a formula's string literal
+            row[cell_column] = CellWrite(f.cell, f'HYPERLINK("#{text}","{f.cell}")')
         rows.append(row)
     return rows
 

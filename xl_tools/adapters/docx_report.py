@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
+from ..core.safe_text import visible
 from ..errors import XlToolsError
 from ..narrative import Heading, Paragraph, Report, Table
 
@@ -41,21 +42,23 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
 def write_docx(report: Report, target: str | Path) -> Path:
-    """Write the report to ``target`` whole (a partial file is never left under the final name)."""
+    """Write the report to ``target`` whole (a partial file is never left under the final name).  Every text
+    goes through ``core.safe_text.visible``: a name from a workbook may hold a character XML cannot carry,
+    which python-docx refuses."""
     target = Path(target)
     doc = Document()
     _page_setup(doc)
     _styles(doc)
-    doc.add_paragraph(report.title, style=TITLE_STYLE)
+    doc.add_paragraph(visible(report.title), style=TITLE_STYLE)
     for block in report.blocks:
         if isinstance(block, Heading):
-            doc.add_paragraph(block.text, style=HEADING_STYLES.get(block.level, HEADING_STYLES[2]))
+            doc.add_paragraph(visible(block.text), style=HEADING_STYLES.get(block.level, HEADING_STYLES[2]))
         elif isinstance(block, Paragraph):
-            doc.add_paragraph(block.text, style=BODY_STYLE)
+            doc.add_paragraph(visible(block.text), style=BODY_STYLE)
         elif isinstance(block, Table):
             _table(doc, block)
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = report.title, "xl_tools", "xl_tools"
+    props.title, props.author, props.last_modified_by = visible(report.title), "xl_tools", "xl_tools"
     props.comments = "由 xl-tools report 根据绩效自评表生成"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.part")
@@ -176,8 +179,8 @@ def _heading_look(style: BaseStyle, size: Pt, *, before: Pt, after: Pt) -> None:
 
 
 def _table(doc: DocumentObject, block: Table) -> None:
-    doc.add_paragraph(block.caption, style=CAPTION_STYLE)
-    note = doc.add_paragraph(block.note)
+    doc.add_paragraph(visible(block.caption), style=CAPTION_STYLE)
+    note = doc.add_paragraph(visible(block.note))
     note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     note.paragraph_format.keep_with_next = True  # caption, unit and table move to a new page together
     for run in note.runs:
@@ -200,7 +203,7 @@ def _table(doc: DocumentObject, block: Table) -> None:
                                    else WD_ALIGN_PARAGRAPH.CENTER)
             paragraph.paragraph_format.line_spacing = 1.15
             paragraph.paragraph_format.keep_with_next = r < len(rows) - 1
-            run = paragraph.add_run(value)
+            run = paragraph.add_run(visible(value))
             run.font.size = TABLE_SIZE
             run.font.bold = bold
     if widths:

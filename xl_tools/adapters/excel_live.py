@@ -4,6 +4,12 @@ Running a macro clears Excel's own undo history, so every button first keeps
 what it is about to overwrite (value and, where Excel can tell, formula) in a
 hidden sheet; ``undo`` puts it back.  Only the cells a button owns are
 written; nothing written is read back.
+
+Excel parses whatever is set through Range.Value as typed input: "=…" becomes a
+formula, "2023-12" a date, a 21-digit 项目编码 the number 1.23E+20.  So every
+text goes in as Excel's own way of typing text, a leading apostrophe (kept as
+the cell's PrefixCharacter, not in its value), and the toolkit's formulas only
+as formulas (``CellWrite.formula``), never recognised by their "=".
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..core.safe_text import visible
 from ..reading.grid import Grid, position
 from ..workbook.cell_write import CellWrite
 
@@ -30,7 +37,7 @@ class LiveWorkbook:
         return [s.name for s in self.book.sheets]
 
     def write(self, sheet: str, writes: Mapping[str, CellWrite], button: str) -> int:
-        """Write the cells (formulas with their leading "="), keeping the old contents for undo."""
+        """Write the cells (texts as text, formulas as formulas), keeping the old contents for undo."""
         target = self.book.sheets[sheet]
         grid = self.grids.get(sheet)
         for ref, write in writes.items():
@@ -40,11 +47,12 @@ class LiveWorkbook:
             if write.formula is not None:
                 rng.formula = "=" + write.formula
             else:
-                rng.value = write.value
+                rng.value = excel_value(write.value)
         return len(writes)
 
     def put_sheet(self, title: str, rows: Sequence[Sequence[Any]]) -> Any:
-        """A toolkit-owned sheet (校验结果, 表11, 参数) written whole in one call; replaced if it exists."""
+        """A toolkit-owned sheet (校验结果, 表11, 参数) written whole in one call; replaced if it exists.  A cell
+        is a value (texts written as text) or a ``CellWrite`` with a formula."""
         if title in self.sheet_names():
             sheet = self.book.sheets[title]
             sheet.clear_contents()
@@ -52,7 +60,7 @@ class LiveWorkbook:
             sheet = self.book.sheets.add(title, after=self.book.sheets[len(self.book.sheets) - 1])
         width = max((len(r) for r in rows), default=1)
         if rows:
-            sheet.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
+            sheet.range("A1").value = [[excel_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
         return sheet
 
     def save_snapshot(self) -> None:
@@ -81,6 +89,17 @@ class LiveWorkbook:
         return None if answer is None else answer == "ok"
 
 
+def excel_value(value: Any) -> Any:
+    """What Range.Value is given for a cell: a text with the leading apostrophe that makes Excel keep it as
+    typed (characters XML cannot carry shown as visible signs), a ``CellWrite`` with a formula as that formula,
+    anything else (numbers, None) as it is."""
+    if isinstance(value, CellWrite):
+        return "=" + value.formula if value.formula is not None else excel_value(value.value)
+    if isinstance(value, str):
+        return "'" + visible(value) if value else ""
+    return value
+
+
 def _formula(rng: Any) -> str | None:
     """The cell's formula when Excel can tell (COM); None on the remote interpreter."""
     try:
@@ -102,7 +121,7 @@ def restore(book: Any) -> int:
         if formula:
             rng.formula = formula
         else:
-            rng.value = None if value == "" else value  # an empty cell comes back as "": clear it, not a text
+            rng.value = None if value == "" else excel_value(value)  # an empty cell comes back as "": cleared
         restored += 1
     snapshot.delete()
     return restored

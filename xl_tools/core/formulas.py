@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .rules import Settings
+from .safe_text import visible
 from .scoring import EQUAL, POSITIVE, REVERSE
 from .values import Op
 
@@ -170,14 +171,16 @@ def grade(total_ref: str, settings: Settings) -> str:
 
 
 def literal(value: object) -> str | None:
-    """``value`` as a formula literal, or None when a formula cannot hold it (long or multi-line text)."""
+    """``value`` as a formula literal, or None when a formula cannot hold it (long or multi-line text, or a
+    character XML cannot carry: a formula is stored as XML text, where it cannot be escaped)."""
     if value is None:
         return '""'
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return num(value)
-    if isinstance(value, str) and len(value) <= 255 and not any(ch in value for ch in "\r\n"):
+    if isinstance(value, str) and len(value) <= 255 and not any(ch in value for ch in "\r\n") \
+            and visible(value) == value:
         return '"' + value.replace('"', '""') + '"'
     return None
 

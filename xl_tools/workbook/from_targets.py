@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ..core.findings import Finding
+from ..core.safe_text import visible
 from ..core.model import RawCell, TargetForm
 from ..core.rules import RuleSet
 from ..core.values import parse_number
@@ -26,11 +27,12 @@ _RESERVED = {"history"}  # Excel keeps this name for itself
 
 def sheet_titles(names: list[str]) -> list[str]:
     """Sheet names obeying Excel's rules (≤ 31 characters, none of : \\ / ? * [ ], not blank, no leading or
-    trailing apostrophe, unique ignoring case), as close to the project names as they allow."""
+    trailing apostrophe, unique ignoring case, characters XML cannot carry shown as visible signs), as close to
+    the project names as they allow."""
     titles: list[str] = []
     taken: set[str] = set()
     for i, name in enumerate(names, start=1):
-        base = _FORBIDDEN.sub("", name or "").strip().strip("'") or f"项目{i}"
+        base = _FORBIDDEN.sub("", visible(name or "")).strip().strip("'") or f"项目{i}"
         if base.casefold() in _RESERVED:
             base = f"{base}项目"
         title, n = base[:MAX_TITLE], 1

@@ -91,18 +91,45 @@ class StyleMap:
         return len(parent) - 1
 
     def _collection(self, tag: str) -> etree._Element:
-        found = self.target.find(_m(tag))
-        if found is not None:
-            return found
-        created = self.target.makeelement(_m(tag), {"count": "0"})
-        later = [self.target.find(_m(t)) for t in _ORDER[_ORDER.index(tag) + 1:]]
-        anchor = next((el for el in later if el is not None), None)
-        if anchor is None:
-            self.target.append(created)
-        else:
-            anchor.addprevious(created)
-        self.changed = True
-        return created
+        found, created = _collection(self.target, tag)
+        self.changed = self.changed or created
+        return found
+
+
+def _collection(styles: etree._Element, tag: str) -> tuple[etree._Element, bool]:
+    """A child collection of <styleSheet> (cellXfs, fonts, ...), created in schema order if missing."""
+    found = styles.find(_m(tag))
+    if found is not None:
+        return found, False
+    created = styles.makeelement(_m(tag), {"count": "0"})
+    later = [styles.find(_m(t)) for t in _ORDER[_ORDER.index(tag) + 1:]]
+    anchor = next((el for el in later if el is not None), None)
+    if anchor is None:
+        styles.append(created)
+    else:
+        anchor.addprevious(created)
+    return created, True
+
+
+def quote_prefixed(styles: etree._Element, index: int) -> tuple[int, bool]:
+    """The index of cell format ``index`` with quotePrefix set, which keeps a formula-like text a text when a
+    user edits the cell in Excel; the format is added when the styles lack it.  Returns (index, whether added)."""
+    xfs, added = _collection(styles, "cellXfs")
+    if not len(xfs):  # no formats at all: first the default one, which cells without a format keep
+        etree.SubElement(xfs, _m("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0", xfId="0")
+        added = True
+    index = index if index < len(xfs) else 0
+    if xfs[index].get("quotePrefix") in ("1", "true"):
+        return index, added
+    xf = etree.fromstring(etree.tostring(xfs[index]))
+    xf.set("quotePrefix", "1")
+    wanted = _key(xf)
+    found = next((i for i, el in enumerate(xfs) if _key(el) == wanted), None)
+    if found is not None:
+        return found, added
+    xfs.append(xf)
+    xfs.set("count", str(len(xfs)))
+    return len(xfs) - 1, True
 
 
 def restyle(sheet: etree._Element, styles: StyleMap) -> None:

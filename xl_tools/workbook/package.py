@@ -9,6 +9,7 @@ prefixes and Excel's extension attributes (mc:Ignorable, x14ac:dyDescent).
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import os
@@ -25,6 +26,7 @@ from lxml import etree
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter
 
+from ..core.safe_text import cell_text
 from ..errors import WorkbookReadError, XlToolsError
 from ..reading.grid import position
 from ..reading.ooxml import sheet_parts
@@ -48,7 +50,6 @@ _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 # CT_Workbook children that come before calcPr
 _BEFORE_CALC = {f"{{{_MAIN}}}{tag}" for tag in ("sheets", "functionGroups", "externalReferences", "definedNames")}
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -86,9 +87,8 @@ def _position(ref: str) -> tuple[int, int] | None:
 
 
 def _escape(text: str) -> str:
-    """OOXML's _xHHHH_ escapes: for characters XML cannot carry, and for literal escape-like text."""
-    text = _ESCAPED.sub(lambda m: "_x005F" + m[0], text)
-    return _NOT_XML.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+    """A literal escape-like text ("_x0001_") kept literal with OOXML's own escape of its underscore."""
+    return _ESCAPED.sub(lambda m: "_x005F" + m[0], text)
 
 
 def _unescape(text: str) -> str:
@@ -103,13 +103,15 @@ def _same(a: CellValue, b: CellValue) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _encode(value: CellValue) -> tuple[str, str]:
-    """(cell type, text of <v>) for a value that is not None."""
+def _encode(value: CellValue) -> tuple[str, str, bool]:
+    """(cell type, text of <v>, whether the text must be marked as text) for a value that is not None; a text
+    as ``core.safe_text`` decides (what XML cannot carry shown visibly, formula-like starts marked)."""
     if isinstance(value, bool):
-        return "b", "1" if value else "0"
+        return "b", "1" if value else "0", False
     if isinstance(value, (int, float)):
-        return "n", repr(value)
-    return "str", _escape(str(value))
+        return "n", repr(value), False
+    text, marked = cell_text(str(value))
+    return "str", _escape(text), marked
 
 
 def _check_title(title: str) -> None:
@@ -281,8 +283,14 @@ class _Sheet:
             dim.set("ref", f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
 
 
-def _fill(c: etree._Element, write: CellWrite) -> None:
-    """Put a value/formula into a cell, keeping its style and any extLst."""
+QuotedStyle = Callable[[str | None], str | None]
+"""A cell format (a cell's ``s``; None for the default) -> the same with quotePrefix (None: the package has no
+styles, a string type alone must do)."""
+
+
+def _fill(c: etree._Element, write: CellWrite, quoted: QuotedStyle) -> None:
+    """Put a value/formula into a cell, keeping its style and any extLst; a formula-like text is marked as
+    text in the cell format (quotePrefix), as Excel marks '=x."""
     for child in c.findall(_m("f")) + c.findall(_m("v")) + c.findall(_m("is")):
         c.remove(child)
     for attr in ("t", "cm", "vm"):  # cell and value metadata belong to the old content
@@ -292,8 +300,10 @@ def _fill(c: etree._Element, write: CellWrite) -> None:
         children.append(c.makeelement(_m("f"), {}))
         children[-1].text = write.formula
     if write.value is not None:
-        kind, text = _encode(write.value)
+        kind, text, marked = _encode(write.value)
         if kind == "str" and write.formula is None:
+            if marked and (style := quoted(c.get("s"))) is not None:
+                c.set("s", style)
             c.set("t", "inlineStr")
             children.append(c.makeelement(_m("is"), {}))
             t = etree.SubElement(children[-1], _m("t"))
@@ -328,24 +338,32 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
     return int(text) if re.fullmatch(r"-?\d+", text.strip()) else float(text)
 
 
-def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]]) -> None:
+def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quoted: QuotedStyle) -> None:
     """Rows of plain values under the sheet's last row, serialised as text and parsed once (a change log of
-    a 500-project workbook has tens of thousands of cells: one element at a time costs seconds)."""
+    a 500-project workbook has tens of thousands of cells: one element at a time costs seconds); formula-like
+    texts (an old formula kept as "=SUM(…)") marked as text."""
     data = sheet.find(_m("sheetData"))
     first = max((int(r.get("r") or 0) for r in data.iterfind(_m("row"))), default=0) + 1
     width = max((len(values) for values in rows), default=1)
     letters = [get_column_letter(col) for col in range(1, width + 1)]
+
+    @functools.cache
+    def quote() -> str:  # the format of a marked text, added to the styles at the first one
+        style = quoted(None)
+        return f' s="{style}"' if style is not None else ""
+
     text = []
     for r, values in enumerate(rows, start=first):
         text.append(f'<row r="{r}">')
         for letter, value in zip(letters, values):
             if value is None:
                 continue
-            kind, body = _encode(value)
+            kind, body, marked = _encode(value)
             body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             if kind == "str":
                 space = ' xml:space="preserve"' if body != body.strip() else ""
-                text.append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{body}</t></is></c>')
+                style = quote() if marked else ""
+                text.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{body}</t></is></c>')
             elif kind == "n":
                 text.append(f'<c r="{letter}{r}"><v>{body}</v></c>')
             else:
@@ -417,13 +435,30 @@ class Package:
                 raise PackageError(f"{self.path.name} 工作表「{sheet}」的 {key} 属于数组公式区域 {array}，不能单独修改")
             if c is not None:
                 ws.unshare(c)
-            _fill(c if c is not None else ws.cell(key, row, col, write.style_of), write)
+            _fill(c if c is not None else ws.cell(key, row, col, write.style_of), write, self._quoted_style)
             changes.append(Change(sheet, key, old, new, write.label))
         if changes:
             self._dirty.add(self._sheet_parts[sheet])
         if any(ch.old.formula is not None or ch.new.formula is not None for ch in changes):
             self._drop_calc_chain()  # a chain not matching the formulas makes Excel "repair" the file
         return changes
+
+    def _quoted_style(self, style: str | None) -> str | None:
+        if style in self._quoted_styles:
+            return self._quoted_styles[style]
+        part = next(iter(self._targets(_WORKBOOK, f"{_REL}/styles")), None)
+        if part is None or part not in self._parts:
+            return None
+        index, added = graft.quote_prefixed(self._xml(part), int(style or 0))
+        if added:
+            self._dirty.add(part)
+        self._quoted_styles[style] = str(index)
+        return str(index)
+
+    @functools.cached_property
+    def _quoted_styles(self) -> dict[str | None, str]:
+        """Cell format -> its quotePrefix twin, as found or added (a form may hold many texts like "-")."""
+        return {}
 
     def replace_sheet(self, title: str, rows: Sequence[Sequence[CellValue]], *,
                       widths: Mapping[str, float] | None = None) -> None:
@@ -451,7 +486,7 @@ class Package:
             graft.inline_strings(root, list(_parse(source[strings_part]).iterfind(_m("si"))))
         self._restyle(root, source)
         if rows_below:
-            _append_rows(root, rows_below)
+            _append_rows(root, rows_below, self._quoted_style)
         xml = _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
         existing = next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
         if existing is None:

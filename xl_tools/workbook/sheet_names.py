@@ -3,6 +3,8 @@ them (the ribbon writes the same sheets through xlwings and must stay cheap to i
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +22,21 @@ FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说
 FINDINGS_WIDTHS = [7, 24, 22, 9, 30, 80]
 FILE_HEADER, FILE_WIDTH = "文件", 36
 """The first column of a 校验结果 over many workbooks (``batch``)."""
+
+
+_CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}(:[A-Z]{1,3}[1-9][0-9]{0,6})?")
+
+
+def link_location(finding: Finding, sheets: Collection[str]) -> str | None:
+    """Where a 校验结果 link to the finding's cell goes ('项目 1'!H13, the sheet quoted as in any reference the
+    toolkit writes); None when the finding names no cell of one of ``sheets``, or a sheet no link can carry."""
+    from ..core.formulas import sheet_ref
+    from ..core.safe_text import visible
+
+    sheet, cell = finding.sheet, finding.cell
+    if not (sheet and cell and sheet in sheets and visible(sheet) == sheet and _CELL.fullmatch(cell)):
+        return None
+    return sheet_ref(sheet, cell)
 
 
 def finding_row(finding: Finding) -> list[object]:

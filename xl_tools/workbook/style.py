@@ -5,6 +5,8 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.safe_text import cell_text
+
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -23,10 +25,16 @@ LEVEL_FILL = {
 
 
 def set_value(cell, value: object) -> None:
-    """Write a value; a text starting with "=" ("=100%") stays text, as Excel keeps '=100%."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    """Write a value into an openpyxl cell (normal or write-only), texts as ``core.safe_text`` decides: characters
+    XML cannot carry shown as visible signs, and a text Excel would take for a formula ("=cmd|…", "+1+1",
+    "=100%") stored as a string with quotePrefix, as Excel keeps '=100%, so that editing it keeps it text."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    text, marked = cell_text(value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would make "=…" a formula and "#N/A" an error value
+    if marked:
         cell.quotePrefix = True
 
 

@@ -16,8 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.findings import Finding, errors_first
 from ..core.model import ProjectResult
 from .sheet_names import (FILE_HEADER, FILE_WIDTH, FINDINGS_HEADERS, FINDINGS_SHEET, FINDINGS_WIDTHS, SUMMARY_FIRST_ROW,
-                          SUMMARY_HEADERS, SUMMARY_SHEET, finding_row, summary_table)
-from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, cell_style, print_setup, put, widths
+                          SUMMARY_HEADERS, SUMMARY_SHEET, finding_row, link_location, summary_table)
+from .style import CENTER, FONT, LEFT, LEVEL_FILL, TITLE_FONT, cell_style, print_setup, put, set_value, widths
 
 LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
 
@@ -97,10 +97,9 @@ def add_findings_sheet(wb: Workbook, findings: list[Finding], title: str = FINDI
         for col, value in zip(cols, finding_row(f)):
             put(ws, f"{col}{r}", value, align=LEFT)
         ws[f"A{r}"].fill = LEVEL_FILL[f.level.value]
-        if f.sheet and f.cell and f.sheet in sheets:
-            quoted = f.sheet.replace("'", "''")
+        if (location := link_location(f, sheets)) is not None:
             # a link inside the workbook (a location, not a relationship: it survives being grafted)
-            ws[f"{cell_col}{r}"].hyperlink = Hyperlink(ref=f"{cell_col}{r}", location=f"'{quoted}'!{f.cell}")
+            ws[f"{cell_col}{r}"].hyperlink = Hyperlink(ref=f"{cell_col}{r}", location=location)
             ws[f"{cell_col}{r}"].font = LINK_FONT
     _findings_sheet_setup(ws, cols[-1], len(findings))
     return ws
@@ -142,8 +141,9 @@ def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path, tabl
 
 
 def _styled(ws: Any, value: object, style: NamedStyle) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value)
-    cell.style = style
+    cell = WriteOnlyCell(ws)
+    cell.style = style  # first: setting a named style resets the quotePrefix a formula-like text needs
+    set_value(cell, value)
     return cell
 
 
@@ -169,7 +169,7 @@ def add_changes_sheet(wb: Workbook, *, count: int, rule_set: str, rule_set_hash:
     bureau can re-check a submission.  No date or time: the same input and rule set give the same sheet."""
     ws = _replace(wb, title)
     widths(ws, {"A": 26, "B": 9, "C": 36, "D": 16, "E": 20, "F": 30, "G": 9})
-    ws["A1"] = change_log_title(rule_set, rule_set_hash, count)
+    set_value(ws["A1"], change_log_title(rule_set, rule_set_hash, count))
     for col, label in zip("ABCDEFG", CHANGES_HEADERS):
         put(ws, f"{col}2", label, header=True)
     ws.freeze_panes = "A3"
