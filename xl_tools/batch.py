@@ -23,7 +23,7 @@ from typing import Any
 from .core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level, make
 from .core.model import FileResult, ProjectResult
 from .core.matching import name_key
-from .errors import XlToolsError
+from .errors import XlToolsError, failure_reason
 from .outputs import fit_name, output_suffix
 from .summarise import Gathered, figures_only
 from .workbook.atomic import discard_partial
@@ -359,16 +359,36 @@ def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -
     return rows
 
 
+def writable(outcome: FileOutcome) -> None:
+    """Raise unless the rows a file adds to 表11 and 校验结果 hold only what the sheet writers take and cannot
+    fail on (``CellWrite`` says what that is: texts, finite numbers, booleans, blanks)."""
+    from .workbook.cell_write import CellWrite
+    from .workbook.sheet_names import finding_row, summary_table
+
+    rows = summary_table(outcome.projects)[0] + [finding_row(f) for f in outcome.findings]
+    for value in itertools.chain.from_iterable(rows):
+        CellWrite(value)
+
+
 def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchReport:
-    """Findings of every file, skipped files and duplicates, and the 表11 over all files, in input order."""
+    """Findings of every file, skipped files and duplicates, and the 表11 over all files, in input order.
+
+    A file whose data fails here, in the parent (or in the values its rows would be written with), is
+    skipped like an unreadable one: it costs that file, named with the reason, not the batch's outputs.
+    """
     report = BatchReport(labels_for(paths), list(outcomes))
-    for label, outcome in zip(report.labels, outcomes):
-        if not outcome.ok:
-            report.rows.append((label, report.gathered.skip(label, outcome.error or "未知原因")))
-            continue
-        report.rows += [(label, f) for f in outcome.findings]
-        report.rows += [(label, f) for f in report.gathered.add(label, outcome.projects, outcome.year)]
-    duplicates = duplicate_projects(report.labels, outcomes)
+    for i, (label, outcome) in enumerate(zip(report.labels, outcomes)):
+        if outcome.ok:
+            try:
+                writable(outcome)
+                added = report.gathered.add(label, outcome.projects, outcome.year)
+            except Exception as exc:
+                outcome = report.outcomes[i] = FileOutcome(outcome.path, error=failure_reason(exc))
+            else:
+                report.rows += [(label, f) for f in outcome.findings + added]
+                continue
+        report.rows.append((label, report.gathered.skip(label, outcome.error or "未知原因")))
+    duplicates = duplicate_projects(report.labels, report.outcomes)
     report.rows += duplicates
     report.gathered.findings += [f for _, f in duplicates]
     return report

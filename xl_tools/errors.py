@@ -17,3 +17,9 @@ class RuleSetError(XlToolsError):
 
 class WriteError(XlToolsError):
     """A result cannot be written (folder missing or read-only, file open in Excel, disk full)."""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What a user is told when one file or one sheet could not be handled and the others go on: the
+    toolkit's own message, or the library's marked as an internal error."""
+    return str(exc) if isinstance(exc, XlToolsError) else f"处理时出现内部错误（{type(exc).__name__}: {exc}）"

@@ -12,18 +12,19 @@ file is left byte for byte (``workbook.package``); 变更记录 lists the change
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core import formulas as fx
 from .core.crosscheck import matching_project
 from .core.evaluate import is_cost
+from .core.findings import Finding, make
 from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryRowForm
 from .core.rules import LABELS, RuleSet, Settings
 from .core.scoring import REVERSE
 from .core.values import Kind, parse_value
-from .errors import XlToolsError
+from .errors import XlToolsError, failure_reason
 from .outputs import checked_output, content_checked, derived, package_suffix
 from .reading.grid import cell_address, position
 from .reading.open import sniff, xlsx_for_writing
@@ -277,19 +278,39 @@ class Plan:
     """Sheet -> cell -> content, the tables' cells and the rows of a 表11 of the workbook's own."""
     tables: dict[int, TableCells]
     """By id() of the project result: a sheet may hold several tables."""
+    skipped: list[Finding] = field(default_factory=list)
+    """Sheets left as they are because planning one of their tables failed (SHEET_SKIPPED)."""
 
 
 def plan(evaluation: Evaluation, params: dict[str, str], *, skip: set[str] = frozenset()) -> Plan:
-    """Formulas and cached values for every table and every matching 表11 row (sheets in ``skip`` left out)."""
+    """Formulas and cached values for every table and every matching 表11 row (sheets in ``skip`` left out).
+    A table whose data breaks the planning leaves its whole sheet unwritten, reported; the others go on."""
     writes: dict[str, dict[str, CellWrite]] = {}
     tables: dict[int, TableCells] = {}
+    failed: dict[str, Finding] = {}
     for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
-        cells, tables[id(project)] = _table_writes(form, project, _knobs(settings, params))
+        try:
+            cells, tables[id(project)] = _table_writes(form, project, _knobs(settings, params))
+        except Exception as exc:
+            failed.setdefault(form.sheet, skipped_sheet(form.sheet, exc))
+            continue
         writes.setdefault(form.sheet, {}).update(cells)
+    tables = _not_on(failed, tables, evaluation)
     for sheet, cells in _summary_writes(evaluation, tables).items():
         if sheet not in skip:
             writes.setdefault(sheet, {}).update(cells)
-    return Plan({sheet: cells for sheet, cells in writes.items() if cells}, tables)
+    return Plan({sheet: cells for sheet, cells in writes.items() if cells and sheet not in failed}, tables,
+                list(failed.values()))
+
+
+def skipped_sheet(sheet: str, exc: Exception) -> Finding:
+    return make("SHEET_SKIPPED", sheet=sheet, reason=failure_reason(exc))
+
+
+def _not_on(sheets: Collection[str], tables: dict[int, TableCells], evaluation: Evaluation) -> dict[int, TableCells]:
+    """The tables not on ``sheets`` (nothing links to the helper cells of a sheet left unwritten)."""
+    on = {id(p) for p in evaluation.result.projects if p.sheet in sheets}
+    return {key: cells for key, cells in tables.items() if key not in on}
 
 
 def _knobs(settings: Settings, cells: dict[str, str]) -> fx.Knobs:
@@ -335,18 +356,39 @@ def _write_summary_sheet(pkg: Package, evaluation: Evaluation, tables: dict[int,
     pkg.set_cells(title, writes)
 
 
+def _set_or_skip(pkg: Package, sheet: str, writes: dict[str, CellWrite], changes: list[Change],
+                 failed: dict[str, Finding]) -> None:
+    try:
+        changes += pkg.set_cells(sheet, writes)  # all or nothing
+    except Exception as exc:
+        failed[sheet] = skipped_sheet(sheet, exc)
+
+
 def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False, earlier: list[Change] = ()) -> list[Change]:
     """Formulas and cached values into every table and 表11 of the workbook; with ``report`` (the run
     command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录), after
     the ``earlier`` changes of the same run (values filled in)."""
     changes: list[Change] = list(earlier)
     ours = {s.sheet for s in evaluation.summaries if _is_toolkit_summary(pkg, s.sheet)}
-    planned = plan(evaluation, _params_cells(pkg, evaluation), skip=ours if report else set())  # run: ours anew
-    for sheet, writes in planned.writes.items():
-        changes += pkg.set_cells(sheet, writes)
+    skip = ours if report else set()  # run: ours anew
+    planned = plan(evaluation, _params_cells(pkg, evaluation), skip=skip)
+    tables = planned.tables
+    failed = {f.sheet: f for f in planned.skipped}
+    table_sheets = {form.sheet for form in evaluation.forms}
+    for sheet, writes in planned.writes.items():  # one sheet that cannot be written costs that sheet
+        if sheet in table_sheets:
+            _set_or_skip(pkg, sheet, writes, changes, failed)
+    if failed:  # a 表11 row then shows its values instead of following an unwritten sheet
+        tables = _not_on(failed, tables, evaluation)
+        summary_rows = {sheet: w for sheet, w in _summary_writes(evaluation, tables).items() if sheet not in skip}
+    else:
+        summary_rows = {sheet: w for sheet, w in planned.writes.items() if sheet not in table_sheets}
+    for sheet, writes in summary_rows.items():
+        _set_or_skip(pkg, sheet, writes, changes, failed)
+    evaluation.result.findings += failed.values()
     if report:
         users_own = SUMMARY_SHEET in pkg.sheet_names() and SUMMARY_SHEET not in ours
-        _write_summary_sheet(pkg, evaluation, planned.tables, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
+        _write_summary_sheet(pkg, evaluation, tables, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
         findings = evaluation.result.all_findings()
         sheets = pkg.sheet_names()
         pkg.put_sheet(FINDINGS_SHEET, scratch_book(lambda wb: add_findings_sheet(wb, findings, link_to=sheets)))

@@ -129,6 +129,7 @@ def _recompute(live: Any, evaluation: Any, name: str) -> int:
     from .recompute import plan
 
     planned = plan(evaluation, _params(live, evaluation))
+    evaluation.result.findings += planned.skipped  # a table that could not be planned is counted and left as it is
     written = 0
     for i, (sheet, writes) in enumerate(planned.writes.items(), start=1):
         live.status(f"绩效自评工具：正在写入「{sheet}」（{i}/{len(planned.writes)}）……")

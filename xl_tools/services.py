@@ -8,9 +8,9 @@ from pathlib import Path
 from .core import rules
 from .core.crosscheck import check_summaries
 from .core.evaluate import evaluate, form_stated_settings
-from .core.findings import Finding
+from .core.findings import Finding, make
 from .core.model import FileResult, ProjectForm, SummaryForm, TargetForm
-from .errors import XlToolsError
+from .errors import XlToolsError, failure_reason
 from .outputs import checked_output, content_checked, derived, output_suffix
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
@@ -51,18 +51,25 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,
                                            named_in_params=rule_set is None and found.rule_set is not None,
                                            params=found.params)
-    projects, table_settings = [], []
+    forms, projects, table_settings, skipped = [], [], [], []
     for form in found.forms:
-        settings = rules.for_table(file_settings, form.layout, form_stated_settings(form))
+        try:  # one table's data breaking the engine costs that table, reported against its sheet
+            settings = rules.for_table(file_settings, form.layout, form_stated_settings(form))
+            project = evaluate(form, settings)
+            project.settings_overrides = {k: v for k, v in settings.to_dict().items()
+                                          if settings.sources[k] != file_settings.sources[k]}
+        except Exception as exc:
+            skipped.append(make("SHEET_SKIPPED", sheet=form.sheet, reason=failure_reason(exc)))
+            continue
+        forms.append(form)
         table_settings.append(settings)
-        project = evaluate(form, settings)
-        project.settings_overrides = {k: v for k, v in settings.to_dict().items()
-                                      if settings.sources[k] != file_settings.sources[k]}
         projects.append(project)
-    findings = found.findings + check_summaries(found.summaries, projects)
+    if not forms:
+        raise XlToolsError(f"{Path(book.path).name} 中的表格都未能处理：{'；'.join(f.message for f in skipped[:3])}")
+    findings = found.findings + skipped + check_summaries(found.summaries, projects)
     result = FileResult(file=str(book.path), rule_set=chosen.name, rule_set_hash=chosen.digest,
                         settings=file_settings.to_dict(), projects=projects, findings=findings)
-    return Evaluation(result, found.forms, table_settings, found.summaries)
+    return Evaluation(result, forms, table_settings, found.summaries)
 
 
 def evaluate_file(path: str | Path, rule_set: str | Path | None = None, *,

@@ -11,7 +11,7 @@ from pathlib import Path
 from .core.crosscheck import projects_beyond_department
 from .core.findings import Finding, make
 from .core.model import ProjectResult
-from .errors import XlToolsError
+from .errors import XlToolsError, failure_reason
 from .services import evaluate_file
 
 DEPARTMENT_SHEET = "表10"
@@ -39,18 +39,19 @@ class Gathered:
 
     def add(self, file: str, projects: list[ProjectResult], year: int | None = None) -> list[Finding]:
         """The tables of one already-evaluated workbook (``batch`` scores in worker processes, so it must not
-        re-read); returns the cross-check findings it added."""
-        start = len(self.findings)
+        re-read); returns the cross-check findings it added.  All or nothing: if anything of the file fails,
+        nothing of it is kept, and the caller lists the file as skipped."""
         found = [figures_only(p) for p in projects if p.type == "project"]
+        budget_sum = sum(p.budget or 0 for p in found)
+        departments = [(file, figures_only(p), budget_sum) for p in projects if p.type == "department"]
+        beyond = [f for _, dept, _ in departments
+                  if found and (f := projects_beyond_department(budget_sum, dept, dept.sheet, None))]
         self.projects += found
         self.files += [file] * len(found)
         self.year = self.year or year
-        budget_sum = sum(p.budget or 0 for p in found)
-        for dept in (figures_only(p) for p in projects if p.type == "department"):
-            self.departments.append((file, dept, budget_sum))
-            if found and (beyond := projects_beyond_department(budget_sum, dept, dept.sheet, None)):
-                self.findings.append(beyond)
-        return self.findings[start:]
+        self.departments += departments
+        self.findings += beyond
+        return beyond
 
     def skip(self, file: str, reason: str) -> Finding:
         """A workbook that could not be read: listed in 校验结果, the others are still summarised."""
@@ -60,14 +61,15 @@ class Gathered:
 
 
 def gather(paths: list[Path], rule_set: str | Path | None = None) -> Gathered:
+    """Every file's tables; a file that fails in any way (unreadable, or a failure on its data) is listed as
+    skipped, naming it and the reason, and the others are still gathered."""
     out = Gathered()
     for path in paths:
         try:
             evaluation = evaluate_file(path, rule_set)
-        except XlToolsError as exc:
-            out.skip(path.name, str(exc))
-            continue
-        out.add(path.name, evaluation.result.projects, next((f.year for f in evaluation.forms if f.year), None))
+            out.add(path.name, evaluation.result.projects, next((f.year for f in evaluation.forms if f.year), None))
+        except Exception as exc:
+            out.skip(path.name, failure_reason(exc))
     if not out.projects and not out.departments:
         raise XlToolsError("没有读到任何项目表；" + "；".join(f.message for f in out.findings))
     return out

@@ -61,6 +61,8 @@ _TYPES = [
     # warnings
     FindingType("FILE_SKIPPED", Level.ERROR, "文件未能汇总",
                 "{sheet} 未能读取，没有汇总进来：{reason}"),
+    FindingType("SHEET_SKIPPED", Level.ERROR, "工作表未能处理",
+                "工作表「{sheet}」未能处理，已跳过（其余工作表照常处理）：{reason}"),
     FindingType("DUPLICATE_PROJECT", Level.WARNING, "项目在多个文件中重复",
                 "项目「{name}」（{key}）同时出现在 {files} 中；同一项目可能重复报送，汇总时会重复计入，请核对"),
     FindingType("LEVEL1_SPLIT", Level.WARNING, "一级指标分值与建议不同",

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from ..core.findings import Finding, make
 from ..core.model import ProjectForm, SummaryForm, TargetForm
+from ..errors import failure_reason
 from ..reading.grid import Grid, WorkbookGrid
 from . import compact, export, hierarchical, params, summary, targets, template
 from .labels import find_cells, unit_in
@@ -49,32 +50,40 @@ def read_tables(grid: Grid) -> list[ProjectForm]:
 
 
 def detect(book: WorkbookGrid) -> Detected:
+    """Every sheet read by the first layout that knows it; a sheet whose data breaks a reader is reported
+    (SHEET_SKIPPED) and the others are still read."""
     found = Detected()
     for grid in book.sheets:
-        if grid.is_empty():
-            found.findings.append(make("SHEET_EMPTY", sheet=grid.name))
+        try:
+            sheet = _read_sheet(grid)
+        except Exception as exc:
+            found.findings.append(make("SHEET_SKIPPED", sheet=grid.name, reason=failure_reason(exc)))
             continue
-        if params.is_params_sheet(grid):
-            overrides, rule_set, problems = params.read(grid)
-            found.params.update(overrides)
-            found.rule_set = found.rule_set or rule_set
-            found.findings.extend(problems)
-            continue
-        if _is_toolkit_output(grid):
-            continue
-        found_targets = targets.read(grid)
-        if found_targets:
-            found.targets.extend(found_targets)
-            continue
-        forms = read_tables(grid)
-        if forms:
-            found.forms.extend(forms)
-            found.findings.extend(sheet_findings(grid, forms))
-            continue
-        tables = summary.read(grid)
-        if tables:
-            found.summaries.extend(tables)
-            found.findings.extend(sheet_findings(grid, []))
-            continue
+        found.forms += sheet.forms
+        found.summaries += sheet.summaries
+        found.targets += sheet.targets
+        found.params.update(sheet.params)
+        found.rule_set = found.rule_set or sheet.rule_set
+        found.findings += sheet.findings
+    return found
+
+
+def _read_sheet(grid: Grid) -> Detected:
+    found = Detected()
+    if grid.is_empty():
+        found.findings.append(make("SHEET_EMPTY", sheet=grid.name))
+    elif params.is_params_sheet(grid):
+        found.params, found.rule_set, found.findings = params.read(grid)
+    elif _is_toolkit_output(grid):
+        pass
+    elif found_targets := targets.read(grid):
+        found.targets = found_targets
+    elif forms := read_tables(grid):
+        found.forms = forms
+        found.findings = sheet_findings(grid, forms)
+    elif tables := summary.read(grid):
+        found.summaries = tables
+        found.findings = sheet_findings(grid, [])
+    else:
         found.findings.append(make("SHEET_UNRECOGNISED", sheet=grid.name, cell="A1"))
     return found

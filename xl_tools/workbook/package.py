@@ -419,7 +419,23 @@ class Package:
         return CellContent(None, None) if c is None else CellContent(_value(c, self._shared_strings), ws.formula(c))
 
     def set_cells(self, sheet: str, writes: Mapping[str, CellWrite]) -> list[Change]:
-        """Write the cells; the ones already holding the same content are left alone and not reported."""
+        """Write the cells; the ones already holding the same content are left alone and not reported.
+
+        All or nothing on a sheet not yet edited since it was read or saved: if one cell cannot be written
+        (inside an array formula, or any failure) the sheet is left as it was, for the caller to report it and
+        go on with the others.
+        """
+        part = self._sheet_parts.get(sheet)
+        untouched = part not in self._dirty
+        try:
+            return self._set_cells(sheet, writes)
+        except Exception:
+            if untouched:  # its bytes are as read: parsed again on next use
+                self._trees.pop(part, None)
+                self._sheets.pop(sheet, None)
+            raise
+
+    def _set_cells(self, sheet: str, writes: Mapping[str, CellWrite]) -> list[Change]:
         ws = self._sheet(sheet)
         changes = []
         # in sheet order, so each new cell lands after its row's last one (no search for its place)
