@@ -40,6 +40,8 @@ READER_ONLY = {
     "MERGED_ACROSS_INDICATORS",  # one merged value cell read by several indicators
     "FILE_SKIPPED",  # summarise: a file of a many-file 表11 that cannot be read (tests/test_workflow.py)
     "DUPLICATE_PROJECT",  # batch: one project in two files (tests/test_batch.py)
+    "FILE_UNREADABLE",  # cli --json: a file that cannot be read (tests/test_bombs.py)
+    "FILE_REFUSED",  # cli --json: a file past the reading guard's limits (tests/test_bombs.py)
     "MAIL_SETTING_IGNORED",  # layouts.params: an email.* row a workbook may not set (tests/test_email.py)
     "SHEET_SKIPPED",  # detect, services, recompute: one sheet's data breaks a step (tests/test_one_bad_file.py)
 }

@@ -26,6 +26,7 @@ from .core.matching import name_key
 from .errors import XlToolsError, failure_reason
 from .outputs import fit_name, output_suffix
 from .summarise import Gathered, figures_only
+from .adapters.memory_limit import DEFAULT_MAX_MEMORY
 from .workbook.atomic import discard_partial
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls")
@@ -193,6 +194,9 @@ def process_file(path: str, output: str | None = None, rule_set: str | None = No
                                "请等文件写完后重新运行")
     except XlToolsError as exc:
         return FileOutcome(path, error=str(exc))
+    except MemoryError:  # the worker's cap (adapters.memory_limit): this file asked for more than a form can need
+        return FileOutcome(path, error=f"{Path(path).name} 处理时内存超过上限（--max-memory），已中止；"
+                                       "文件可能被故意构造，请向报送单位索取原文件；其余文件照常处理")
     except Exception as exc:  # a corrupt file can break any library: it must not stop the batch
         message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）"
         return FileOutcome(path, error=message.replace(password, "******") if password else message)
@@ -207,14 +211,17 @@ def _stamp(path: str) -> tuple[int, int]:
 
 def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: int = 1,
               rule_set: str | None = None, password: str | None = None, scheduler: str | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT) -> Iterator[tuple[int, FileOutcome]]:
+              timeout: float | None = DEFAULT_TIMEOUT,
+              max_memory: int = DEFAULT_MAX_MEMORY) -> Iterator[tuple[int, FileOutcome]]:
     """(input index, outcome) of every file as it finishes, in worker processes of this machine, or on the
     Dask cluster whose ``scheduler`` address is given.
 
     Only a few files per worker are handed out at a time, so nothing grows with the number of files but the
     outcomes.  Each file runs under ``timeout`` seconds, and a worker that hangs or dies (a crash in a C
     library, memory exhausted) costs that one file, reported, not the batch.  Locally the hung worker is
-    stopped; on Dask, which cannot stop a running task, the batch only stops waiting for it.
+    stopped; on Dask, which cannot stop a running task, the batch only stops waiting for it.  Each local
+    worker is capped at ``max_memory`` bytes (``adapters.memory_limit``), so a file that still manages to grow
+    past every limit of the package guard costs itself; a Dask cluster keeps its own memory limits.
     """
     args = [(str(p), str(o) if o else None, rule_set, password) for p, o in zip(paths, outputs)]
     running: dict[Future, int] = {}
@@ -228,7 +235,7 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
                     return executor.submit(process_file, *a)
             else:
                 slots = max(1, min(jobs, len(args)))
-                pool = stack.enter_context(_worker_pool(slots))
+                pool = stack.enter_context(_worker_pool(slots, max_memory))
                 limit = None  # pebble stops the worker itself
 
                 def submit(a: tuple) -> Future:
@@ -251,7 +258,7 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
                     i = running.pop(future)
                     deadlines.pop(future, None)
                     if future in done:
-                        outcome = _outcome(future, args[i][0], timeout)
+                        outcome = _outcome(future, args[i][0], timeout, max_memory)
                     else:
                         future.cancel()
                         outcome = _timed_out(args[i][0], timeout)
@@ -265,12 +272,15 @@ def run_files(paths: Sequence[Path], outputs: Sequence[Path | None], *, jobs: in
 
 
 @contextlib.contextmanager
-def _worker_pool(workers: int) -> Iterator[Any]:
+def _worker_pool(workers: int, max_memory: int) -> Iterator[Any]:
     """pebble's process pool (concurrent.futures futures, plus a time limit per task and a dead worker failing
-    only its own task); stopped at once, abandoning the files in flight, if the batch itself is interrupted."""
+    only its own task), each worker under a memory cap; stopped at once, abandoning the files in flight, if the
+    batch itself is interrupted."""
     import pebble
 
-    pool = pebble.ProcessPool(max_workers=workers)
+    from .adapters.memory_limit import limit_memory
+
+    pool = pebble.ProcessPool(max_workers=workers, initializer=limit_memory, initargs=(max_memory,))
     try:
         yield pool
     except BaseException:
@@ -281,7 +291,7 @@ def _worker_pool(workers: int) -> Iterator[Any]:
         pool.join()
 
 
-def _outcome(future: Future, path: str, timeout: float | None) -> FileOutcome:
+def _outcome(future: Future, path: str, timeout: float | None, max_memory: int) -> FileOutcome:
     from pebble import ProcessExpired
 
     try:
@@ -290,9 +300,14 @@ def _outcome(future: Future, path: str, timeout: float | None) -> FileOutcome:
         return _timed_out(path, timeout)
     except ProcessExpired as exc:
         return FileOutcome(path, error=f"{Path(path).name} 处理时工作进程意外退出（退出码 {exc.exitcode}，"
-                                       "可能是文件损坏导致读取库崩溃，或内存不足）；其余文件照常处理")
+                                       f"可能是文件损坏导致读取库崩溃，或内存超过每个进程 {_size(max_memory)} 的上限"
+                                       "（--max-memory））；其余文件照常处理")
     except Exception as exc:  # a Dask worker lost, or an outcome that could not be sent back
         return FileOutcome(path, error=f"{Path(path).name} 处理时工作进程出错（{type(exc).__name__}: {exc}）")
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**30:g} GB" if size >= 2**30 else f"{size / 2**20:g} MB"
 
 
 def _timed_out(path: str, timeout: float | None) -> FileOutcome:

@@ -27,6 +27,27 @@ EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 rules_option = click.option(
     "--rules", "rule_set", metavar="NAME|FILE",
     help="规则集：内置名称（xl-tools rules list 查看）或自己的 .toml 文件；不指定时用工作簿参数表或默认规则集。")
+class _MemorySize(click.ParamType):
+    """A size as users write it: 2G, 1.5GB, 1500M, 1500 (MB)."""
+
+    name = "size"
+    _UNITS = {"": 2**20, "M": 2**20, "MB": 2**20, "G": 2**30, "GB": 2**30}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper()
+        number = text.rstrip("BGM")
+        try:
+            size = int(float(number) * self._UNITS[text[len(number):]])
+        except (ValueError, KeyError):
+            self.fail(f"「{value}」不是内存大小；请写成 2G、1500M 这样的形式", param, ctx)
+        if size < 256 * 2**20:
+            self.fail(f"内存上限 {value} 太小：一个工作进程至少需要 256M", param, ctx)
+        return size
+
+
+MEMORY_SIZE = _MemorySize()
 json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）。")
 password_option = click.option(
     "--password", metavar="密码", envvar=PASSWORD_ENV,
@@ -41,7 +62,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except XlToolsError as exc:
-            _fail(str(exc), kwargs.get("as_json", False))
+            _fail(str(exc), kwargs.get("as_json", False), exc.code)
         except OSError as exc:
             if exc.errno != errno.ENAMETOOLONG:
                 _fail(_internal(exc, kwargs.get("password")), kwargs.get("as_json", False))
@@ -53,6 +74,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(EXIT_INTERRUPTED)  # not sys.exit: half-run library generators would print noise at exit
+        except MemoryError:
+            _fail("处理时内存不足，已停止（文件可能过大或被故意构造）；请关闭其他程序后重试，或向报送单位索取原文件",
+                  kwargs.get("as_json", False))
         except Exception as exc:  # the promise is: no traceback for a user, whatever happened
             _fail(_internal(exc, kwargs.get("password")), kwargs.get("as_json", False))
 
@@ -64,9 +88,12 @@ def _internal(exc: Exception, password: str | None) -> str:
     return message.replace(password, "******") if password else message  # a library's message must not show it
 
 
-def _fail(message: str, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({"error": message}, ensure_ascii=False))
+def _fail(message: str, as_json: bool, code: str | None = None) -> None:
+    if as_json:  # the reason as a finding too, when it is a catalogued one (a file refused, unreadable)
+        from .core.findings import CATALOGUE, make
+
+        found = [make(code, reason=message).to_dict()] if code in CATALOGUE else []
+        click.echo(json.dumps({"error": message, "findings": found}, ensure_ascii=False))
     click.echo(f"错误：{message}", err=True)
     sys.exit(EXIT_UNREADABLE)
 
@@ -343,6 +370,9 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
               help="把全部文件的校验结果写入一个工作簿（.xlsx，首列为文件），读不了的文件也列在其中。")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               help="重算结果的输出文件夹（用 --recompute 时必须给出；其中的文件不会被当作输入）。")
+@click.option("--max-memory", type=MEMORY_SIZE, default="2G", show_default=True, metavar="大小",
+              help="每个工作进程的内存上限（如 2G、1500M）：处理时超过上限的文件列入校验结果，其余照常处理"
+                   "（Linux 与 Windows 上由系统强制；Dask 集群按其自身的内存设置）。")
 @click.option("--scheduler", metavar="ADDRESS",
               help="在 Dask 集群上处理（调度器地址，如 tcp://10.0.0.5:8786；文件须放在各节点都能访问的共享存储上；"
                    "需 pip install \"xl_tools[dask]\"）。")
@@ -350,8 +380,8 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
 @password_option
 @handle_errors
 def batch(inputs: tuple[str, ...], jobs: int | None, timeout: float, do_recompute: bool, summary_path: Path | None,
-          findings_path: Path | None, outdir: Path | None, scheduler: str | None, rule_set: str | None,
-          password: str | None) -> None:
+          findings_path: Path | None, outdir: Path | None, max_memory: int, scheduler: str | None,
+          rule_set: str | None, password: str | None) -> None:
     """批量处理成百上千个工作簿：文件夹（含子文件夹）、通配符或文件，多进程并行，带进度条。
 
     某个文件读不了（损坏、加密、不是工作簿）时照常处理其余文件，该文件列入校验结果（FILE_SKIPPED）；
@@ -382,7 +412,7 @@ def batch(inputs: tuple[str, ...], jobs: int | None, timeout: float, do_recomput
         outputs = [None] * len(paths)
     with _progress(len(paths)) as on_done:
         report = run_batch(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rule_set, password=password,
-                           scheduler=scheduler, timeout=timeout, on_done=on_done)
+                           scheduler=scheduler, timeout=timeout, max_memory=max_memory, on_done=on_done)
     if summary_path:
         click.echo(f"表11 已写入：{write_summary(report.gathered, summary_path)}")
     if findings_path:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from .adapters import libreoffice
 from .errors import WorkbookReadError, XlToolsError
-from .reading.open import password_protected, sniff
+from .reading.limits import check_file_size
+from .reading.open import check_before_handing_over, password_protected, sniff
+from .reading.package_guard import check_directory, check_ods
 
 FORMATS = ("pdf", "xlsx", "ods")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -53,22 +55,38 @@ def convert_files(paths: Sequence[str | Path], to: str, outdir: str | Path | Non
 
 
 def _problem(src: Path) -> str | None:
-    """Why LibreOffice cannot convert ``src`` unattended, or None."""
+    """Why LibreOffice cannot convert ``src`` unattended, or None.  What LibreOffice is given is measured first,
+    as a read would measure it: a file the toolkit would refuse to read is not handed to another program."""
     try:
         kind = sniff(src)
     except WorkbookReadError as exc:
-        return None if _is_ods(src) else str(exc)
+        return _ods_problem(src) if _is_ods(src) else str(exc)
     if kind.encrypted and password_protected(src):
         return f"{src.name} 设有打开密码，LibreOffice 无人值守时无法打开；请在 Excel/WPS 中取消密码后再转换"
+    try:
+        check_before_handing_over(src)
+    except WorkbookReadError as exc:
+        return str(exc)
     return None
 
 
 def _is_ods(path: Path) -> bool:
     try:
+        with open(path, "rb") as fh:
+            check_directory(fh, path.name)
         with zipfile.ZipFile(path) as zf:
             return zf.read("mimetype").strip() == _ODS_MIMETYPE
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, KeyError, OSError, WorkbookReadError):
         return False
+
+
+def _ods_problem(path: Path) -> str | None:
+    try:
+        check_file_size(path, path.stat().st_size)
+        check_ods(path.read_bytes(), path.name)
+    except WorkbookReadError as exc:
+        return str(exc)
+    return None
 
 
 def _targets(ready: list[Path], inputs: list[Path], to: str, outdir: Path | None) -> dict[Path, Path]:

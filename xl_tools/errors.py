@@ -6,9 +6,14 @@ from __future__ import annotations
 class XlToolsError(Exception):
     """Base of every error the toolkit raises on purpose; ``str()`` is the user message."""
 
+    code: str | None = None
+    """The catalogued finding (core.findings) that stands for it in ``--json`` output, where there is one."""
+
 
 class WorkbookReadError(XlToolsError):
     """The file cannot be read as a workbook (missing, corrupt, wrong format)."""
+
+    code = "FILE_UNREADABLE"
 
 
 class RuleSetError(XlToolsError):

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import XlToolsError
+from .memory_limit import LIBREOFFICE_MAX_MEMORY, child_limit
 
 CONVERT_TIMEOUT = 120  # seconds; a form converts in 2–5 s, the first start of a fresh profile included
 PER_FILE_TIMEOUT = 30  # seconds added per file of a batch
@@ -93,8 +94,10 @@ def convert_many(sources: Sequence[Path], fmt: str, outdir: Path, *, task: str, 
         copies = [Path(shutil.copyfile(src, inputs / f"{i}{_ascii_suffix(src)}")) for i, src in enumerate(sources)]
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--convert-to", fmt, "--outdir", str(outdir), *map(str, copies)]
+        # capped: a file the guard let through still cannot take the machine
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env={**os.environ, **_fontconfig(Path(tmp))}, start_new_session=os.name == "posix")
+                                env={**os.environ, **_fontconfig(Path(tmp))}, start_new_session=os.name == "posix",
+                                preexec_fn=child_limit(LIBREOFFICE_MAX_MEMORY))
         try:
             proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:

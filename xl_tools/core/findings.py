@@ -58,6 +58,8 @@ _TYPES = [
                 "{field}是 Excel 错误值 {error}（{meaning}），无法计算；请修正该单元格的公式，或直接填写数值"),
     FindingType("FORMULA_NOT_CACHED", Level.ERROR, "公式没有计算结果",
                 "{field}所在单元格是公式但没有保存计算结果；请在 Excel/WPS 中打开后保存，或用 LibreOffice 重新计算"),
+    FindingType("FILE_UNREADABLE", Level.ERROR, "文件无法读取", "{reason}"),
+    FindingType("FILE_REFUSED", Level.ERROR, "文件超出读取上限", "{reason}"),
     # warnings
     FindingType("FILE_SKIPPED", Level.ERROR, "文件未能汇总",
                 "{sheet} 未能读取，没有汇总进来：{reason}"),

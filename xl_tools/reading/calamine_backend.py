@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
+from .limits import check_merged, check_used_range
 
 
 def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
@@ -23,7 +24,7 @@ def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
     path = Path(path)
     try:
         return _read(path, data)
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, WorkbookReadError):
         raise
     except BaseException as exc:  # calamine's Rust panics arrive as BaseException (pyo3 PanicException)
         raise WorkbookReadError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取（{type(exc).__name__}）") from exc
@@ -41,12 +42,15 @@ def _read(path: Path, data: bytes | None) -> WorkbookGrid:
             continue
         sheet = wb.get_sheet_by_name(meta.name)
         top, left = sheet.start or (0, 0)
+        # an .xls is not measured before calamine reads it: its dense range is, before it becomes Python lists
+        check_used_range(path.name, meta.name, top + sheet.height, left + sheet.width)
+        merged = [CellRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
+        check_merged(path.name, meta.name, merged)
         values = {}
         for r, row in enumerate(sheet.to_python(skip_empty_area=True)):  # rows from ``start``, not from A1
             for c, value in enumerate(row):
                 if value != "" and value is not None:
                     values[(top + r + 1, left + c + 1)] = _plain(value)
-        merged = [CellRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
         grids.append(Grid(name=meta.name, values=values, formats=None, formulas=None, merged=merged,
                           hidden=str(meta.visible).rsplit(".", 1)[-1] != "Visible"))
     wb.close()

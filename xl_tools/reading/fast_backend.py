@@ -26,7 +26,7 @@ from ..errors import WorkbookReadError
 from . import calamine_backend
 from .grid import CellRange, WorkbookGrid, position
 from .ooxml import NS_MAIN
-from .package_guard import Entries
+from .package_guard import Entries, xml_failure
 
 # ECMA-376 Part 1, 18.8.30: the number formats an xf may name by id alone (spelled as openpyxl spells them)
 BUILTIN_FORMATS = {
@@ -80,7 +80,7 @@ def read_workbook(path: str | Path, data: bytes | None, details: dict[str, Sheet
     except (KeyError, ValueError) as exc:
         raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
     except etree.XMLSyntaxError as exc:
-        raise WorkbookReadError(f"{path.name} 的内部 XML 已损坏，无法读取（{type(exc).__name__}）") from exc
+        raise xml_failure(exc, path.name) from exc
     for grid in book.sheets:
         found = details.get(grid.name, SheetDetails())
         grid.values.update(found.errors)

@@ -55,7 +55,7 @@ MAX_FILE_BYTES = 200 * 2**20
 MAX_XLS_BYTES = 50 * 1024 * 1024
 
 ADVICE = "请删除表格以外多余的行列（或把自评表复制到新工作簿）后再试"
-_NOT_A_FORM = "这不像正常的自评表（可能已损坏或被故意构造），未读取；请向报送单位索取原文件，或在 Excel/WPS 中打开后另存为新文件再试"
+_NOT_A_FORM = "这不像正常的自评表（可能已损坏或被故意构造）；请向报送单位索取原文件，或在 Excel/WPS 中打开后另存为新文件再试"
 
 
 class LimitError(WorkbookReadError):
@@ -66,24 +66,24 @@ class LimitError(WorkbookReadError):
 
 def refuse(file_name: str, what: str, advice: str = _NOT_A_FORM) -> LimitError:
     """The one-line refusal: the file, what in it is too large, what to do."""
-    return LimitError(f"{file_name} {what}；{advice}")
+    return LimitError(f"{file_name} {what}，未读取；{advice}")
 
 
 def check_file_size(path: Path, size: int) -> None:
     if size > MAX_FILE_BYTES:
-        raise refuse(path.name, f"过大（{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB），未读取", ADVICE)
+        raise refuse(path.name, f"过大（{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）", ADVICE)
 
 
 def check_xls_size(path: Path, size: int) -> None:
     if size > MAX_XLS_BYTES:
-        raise refuse(path.name, f"过大（{size / 2**20:.0f} MB，.xls 上限 {MAX_XLS_BYTES // 2**20} MB），未读取", ADVICE)
+        raise refuse(path.name, f"过大（{size / 2**20:.0f} MB，.xls 上限 {MAX_XLS_BYTES // 2**20} MB）", ADVICE)
 
 
 def check_used_range(file_name: str, sheet: str, rows: int, cols: int) -> None:
     """Refuse a sheet whose used range (from A1 to its last row and column) passes the limit."""
     if rows * cols > MAX_SHEET_CELLS:
         raise refuse(file_name, f"的工作表「{sheet}」使用范围过大（至 {_address(rows, cols)}，"
-                                f"约 {rows * cols:,} 个单元格，上限 {MAX_SHEET_CELLS:,}），未读取", ADVICE)
+                                f"约 {rows * cols:,} 个单元格，上限 {MAX_SHEET_CELLS:,}）", ADVICE)
 
 
 def check_merged(file_name: str, sheet: str, merged: list[CellRange]) -> None:
@@ -92,7 +92,7 @@ def check_merged(file_name: str, sheet: str, merged: list[CellRange]) -> None:
     if area > MAX_MERGED_CELLS:
         widest = max(merged, key=lambda m: (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1))
         raise refuse(file_name, f"的工作表「{sheet}」合并单元格覆盖 {area:,} 个单元格（如 {widest.address}，"
-                                f"上限 {MAX_MERGED_CELLS:,}），未读取", "请取消表格以外多余的合并单元格后再试")
+                                f"上限 {MAX_MERGED_CELLS:,}）", "请取消表格以外多余的合并单元格后再试")
 
 
 def _address(rows: int, cols: int) -> str:

@@ -56,6 +56,8 @@ _ALL_ROWS = etree.XPath("count(.//*[local-name()='row'])")
 _PLAIN_ROWS = etree.XPath("count(m:row)", namespaces=_NS)
 _PLAIN_REFS = etree.XPath("m:row/m:c/@r", namespaces=_NS)
 """Cells as Excel, WPS and openpyxl write them: ``<row><c r="B2">``; anything else is walked element by element."""
+_WALKED = ("{*}sheetData", "{*}row", "{*}c", "{*}mergeCell")
+"""The elements ``_Walker`` looks at; a stream reports only these."""
 _MERGE_REFS = etree.XPath("//*[local-name()='mergeCell']/@ref")
 _REFS = re.compile(r"(?:[A-Za-z]+[0-9]+\n)*[A-Za-z]+[0-9]+")
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
@@ -351,7 +353,7 @@ def sheet_shape(root: Any, file_name: str) -> SheetShape:
 def check_shape(shape: SheetShape, file_name: str, sheet: str) -> None:
     if shape.cells > limits.MAX_CELL_ELEMENTS:
         raise limits.refuse(file_name, f"的工作表「{sheet}」有 {shape.cells:,} 个单元格元素（上限 "
-                                       f"{limits.MAX_CELL_ELEMENTS:,}），未读取")
+                                       f"{limits.MAX_CELL_ELEMENTS:,}）")
     limits.check_used_range(file_name, sheet, shape.rows, shape.cols)
     limits.check_merged(file_name, sheet, shape.merged)
 
@@ -396,15 +398,23 @@ def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None
             total += shape.rows * shape.cols
             if total > limits.MAX_BOOK_CELLS:
                 raise limits.refuse(file_name, f"各工作表使用范围合计约 {total:,} 个单元格（上限 "
-                                               f"{limits.MAX_BOOK_CELLS:,}），未读取", limits.ADVICE)
+                                               f"{limits.MAX_BOOK_CELLS:,}）", limits.ADVICE)
             if on_sheet is not None:
                 on_sheet(sheet, root)
         entries.verify_rest()
     except etree.XMLSyntaxError as exc:
-        raise WorkbookReadError(f"{file_name} 的内部 XML 已损坏，无法读取（{type(exc).__name__}）") from exc
+        raise xml_failure(exc, file_name) from exc
     except KeyError as exc:
         raise WorkbookReadError(f"{file_name} 已损坏或格式不正确，缺少部件 {exc}") from exc
     return CheckedPackage(entries, parts, shapes)
+
+
+def xml_failure(exc: Exception, file_name: str) -> Exception:
+    """What a failed parse means: libxml2 reports running out of memory (a capped worker) as a syntax error."""
+    log = getattr(exc, "error_log", None) or []
+    if "memory" in str(exc).lower() or any(entry.type_name == "ERR_NO_MEMORY" for entry in log):
+        return MemoryError(str(exc))
+    return WorkbookReadError(f"{file_name} 的内部 XML 已损坏，无法读取（{type(exc).__name__}）")
 
 
 def _measure_sheet(entries: Entries, part: str, sheet: str) -> tuple[Any, SheetShape]:
@@ -412,7 +422,7 @@ def _measure_sheet(entries: Entries, part: str, sheet: str) -> tuple[Any, SheetS
     size = entries.size(part)
     if size > limits.MAX_SHEET_XML_BYTES:
         raise limits.refuse(file_name, f"的工作表「{sheet}」过大（表格数据 {_mb(size)}，上限 "
-                                       f"{_mb(limits.MAX_SHEET_XML_BYTES)}），未读取", limits.ADVICE)
+                                       f"{_mb(limits.MAX_SHEET_XML_BYTES)}）", limits.ADVICE)
     if size > STREAM_ABOVE:
         shape, data = _stream_sheet(entries, part, sheet)
         return etree.fromstring(data, _parser()), shape
@@ -423,7 +433,8 @@ def _measure_sheet(entries: Entries, part: str, sheet: str) -> tuple[Any, SheetS
 def _stream_sheet(entries: Entries, part: str, sheet: str) -> tuple[SheetShape, bytes]:
     """A large sheet measured while it inflates and parses, given up at the first limit it passes."""
     walker = _Walker(entries.file_name)
-    parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=True)
+    parser = etree.XMLPullParser(events=("start", "end"), tag=_WALKED, resolve_entities=False, no_network=True,
+                                 huge_tree=True)
     kept = []
     for chunk in entries.chunks(part):
         kept.append(chunk)
@@ -502,7 +513,7 @@ def check_shared_strings(data: bytes, file_name: str) -> None:
     actual = len(_SHARED_STRING.findall(data))
     if max(declared, actual) > limits.MAX_SHARED_STRINGS:
         raise limits.refuse(file_name, f"的共享文本表声明或包含 {max(declared, actual):,} 条文本"
-                                       f"（上限 {limits.MAX_SHARED_STRINGS:,}），未读取")
+                                       f"（上限 {limits.MAX_SHARED_STRINGS:,}）")
 
 
 def _declared_count(data: bytes) -> int:
@@ -524,4 +535,50 @@ def _check_styles(entries: Entries) -> None:
     count = len(_CELL_FORMAT.findall(entries.read(name, limits.MAX_XML_PART_BYTES)))
     if count > limits.MAX_CELL_FORMATS:
         raise limits.refuse(entries.file_name, f"的样式表有 {count:,} 个单元格格式（Excel 的上限是 "
-                                               f"{limits.MAX_CELL_FORMATS:,}），未读取")
+                                               f"{limits.MAX_CELL_FORMATS:,}）")
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_CELLS = (f"{{{_TABLE}}}table-row", f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell")
+
+
+def check_ods(content: bytes, file_name: str) -> None:
+    """An OpenDocument spreadsheet measured before LibreOffice opens it: its parts as any package's, and the
+    cells its repeat counts ask for (one cell with a value, repeated over 16,384 columns of a row repeated a
+    million times, is 17 billion cells to LibreOffice)."""
+    entries = Entries(content, file_name)
+    name = entries.find("content.xml")
+    if name is not None:
+        if entries.size(name) > limits.MAX_SHEET_XML_BYTES:
+            raise limits.refuse(file_name, f"的表格内容有 {_mb(entries.size(name))}（上限 "
+                                           f"{_mb(limits.MAX_SHEET_XML_BYTES)}）", limits.ADVICE)
+        parser = etree.XMLPullParser(events=("start", "end"), tag=_ODS_CELLS, resolve_entities=False,
+                                     no_network=True, huge_tree=True)
+        filled = row_filled = 0
+        try:
+            for chunk in entries.chunks(name):
+                parser.feed(chunk)
+                for kind, el in parser.read_events():
+                    if el.tag == _ODS_CELLS[0]:
+                        if kind == "start":
+                            row_filled = 0
+                        else:
+                            filled += _repeat(el, "number-rows-repeated") * row_filled
+                            el.clear()
+                    elif kind == "end":
+                        if len(el) or el.get(f"{{{_OFFICE}}}value-type"):
+                            row_filled += _repeat(el, "number-columns-repeated")
+                        el.clear()
+                    if filled > limits.MAX_BOOK_CELLS or row_filled > limits.MAX_BOOK_CELLS:
+                        raise limits.refuse(file_name, f"的重复单元格展开后超过 {limits.MAX_BOOK_CELLS:,} 个有内容的"
+                                                       "单元格", limits.ADVICE)
+            parser.close()
+        except etree.XMLSyntaxError as exc:
+            raise xml_failure(exc, file_name) from exc
+    entries.verify_rest()
+
+
+def _repeat(el: Any, attribute: str) -> int:
+    text = (el.get(f"{{{_TABLE}}}{attribute}") or "1").strip()
+    return int(text) if text.isdigit() and text.isascii() else 1

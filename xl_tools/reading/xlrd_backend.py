@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
-from .limits import check_used_range
+from .limits import check_merged, check_used_range
 
 
 def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
@@ -43,12 +43,14 @@ def _grids(book: Any, file_name: str) -> list[Grid]:
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
         check_used_range(file_name, sheet.name, sheet.nrows, sheet.ncols)
-        grids.append(_grid(book, sheet, names.get(index, {})))
+        merged = [CellRange(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
+        check_merged(file_name, sheet.name, merged)
+        grids.append(_grid(book, sheet, names.get(index, {}), merged))
         book.unload_sheet(index)
     return grids
 
 
-def _grid(book: Any, sheet: Any, names: dict[str, CellRange]) -> Grid:
+def _grid(book: Any, sheet: Any, names: dict[str, CellRange], merged: list[CellRange]) -> Grid:
     import xlrd
 
     values: dict[tuple[int, int], Any] = {}
@@ -62,7 +64,6 @@ def _grid(book: Any, sheet: Any, names: dict[str, CellRange]) -> Grid:
             fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
             if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE) and fmt and fmt.format_str != "General":
                 formats[(r + 1, c + 1)] = fmt.format_str
-    merged = [CellRange(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
     return Grid(name=sheet.name, values=values, formats=formats, formulas=None, merged=merged,
                 hidden=sheet.visibility != 0,
                 hidden_rows={r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden},

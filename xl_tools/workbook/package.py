@@ -29,7 +29,9 @@ from openpyxl.utils.cell import get_column_letter
 from ..core.safe_text import cell_text
 from ..errors import WorkbookReadError, XlToolsError
 from ..reading.grid import position
+from ..reading.limits import check_file_size
 from ..reading.ooxml import sheet_parts
+from ..reading.package_guard import Entries, check_shared_strings, check_sheet_root
 from ..reading.open import sniff
 from . import graft
 from .atomic import replace_atomically
@@ -379,10 +381,10 @@ def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quo
 class Package:
     """An .xlsx/.xlsm held as its zip parts; the parts edited are parsed, all others stay bytes."""
 
-    def __init__(self, path: Path, zf: zipfile.ZipFile) -> None:
+    def __init__(self, path: Path, zf: zipfile.ZipFile, entries: Entries) -> None:
         self.path = path
         self._infos = [info for info in zf.infolist() if not info.is_dir()]
-        self._parts = {info.filename: zf.read(info) for info in self._infos}
+        self._parts = {info.filename: entries.read(info.filename) for info in self._infos}  # each counted
         self._comment = zf.comment
         self._sheet_parts = dict(sheet_parts(zf))
         self._trees: dict[str, etree._Element] = {}
@@ -400,8 +402,11 @@ class Package:
             raise PackageError(f"{path.name} 是 .xls 或加密的工作簿，不能直接修改；"
                                "请在 Excel/WPS 中另存为不加密的 .xlsx 后再运行")
         try:
-            with zipfile.ZipFile(path) as zf:
-                return cls(path, zf)
+            check_file_size(path, path.stat().st_size)
+            content = path.read_bytes()
+            entries = Entries(content, path.name)  # every part is copied: every part is measured
+            with zipfile.ZipFile(io.BytesIO(content)) as zf:
+                return cls(path, zf, entries)
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, SyntaxError) as exc:
             raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法修改（{type(exc).__name__}）") from exc
 
@@ -642,7 +647,9 @@ class Package:
             if part not in self._parts or self._content_type(part) != _WORKSHEET_TYPE:
                 raise PackageError(f"{self.path.name} 中的「{name}」不是可写入单元格的工作表")
             try:
-                self._sheets[name] = _Sheet(self._xml(part))
+                root = self._xml(part)
+                check_sheet_root(root, self.path.name, name)  # the index below holds every cell
+                self._sheets[name] = _Sheet(root)
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise WorkbookReadError(f"{self.path.name} 工作表「{name}」已损坏，无法修改") from exc
         return self._sheets[name]
@@ -656,6 +663,8 @@ class Package:
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
             part = next(iter(self._targets(_WORKBOOK, f"{_REL}/sharedStrings")), None)
+            if part in self._parts:
+                check_shared_strings(self._parts[part], self.path.name)
             root = _parse(self._parts[part]) if part in self._parts else None
             self._strings = [] if root is None else [_rich_text(si) for si in root.iterfind(_m("si"))]
         return self._strings
