@@ -26,7 +26,7 @@ from ..errors import WorkbookReadError
 from . import calamine_backend
 from .grid import CellRange, WorkbookGrid, position
 from .ooxml import NS_MAIN
-from .package_guard import Entries, xml_failure
+from .package_guard import CheckedPackage, xml_failure
 
 # ECMA-376 Part 1, 18.8.30: the number formats an xf may name by id alone (spelled as openpyxl spells them)
 BUILTIN_FORMATS = {
@@ -68,15 +68,16 @@ class SheetDetails:
 
 
 def read_workbook(path: str | Path, data: bytes | None, details: dict[str, SheetDetails],
-                  entries: Entries) -> WorkbookGrid:
+                  checked: CheckedPackage) -> WorkbookGrid:
     """Read an .xlsx/.xlsm file (or its ``data``) that ``reading.open`` has sniffed and measured: ``details``
-    were taken from each sheet's XML as the guard parsed it (``sheet_details``), ``entries`` are its checked
-    parts."""
+    were taken from each sheet's XML as the guard parsed it (``sheet_details``), ``checked`` is the package as
+    the guard left it (its parts checked, its workbook part parsed)."""
     path = Path(path)
     book = calamine_backend.read_workbook(path, data)
     try:
-        formats = _cell_formats(entries.read("xl/styles.xml") if "xl/styles.xml" in entries.names() else None)
-        defined = _defined_names(entries.read("xl/workbook.xml"))
+        entries = checked.entries
+        formats = _cell_formats(entries.read("xl/styles.xml") if "xl/styles.xml" in entries else None)
+        defined = _defined_names(checked.workbook)
     except (KeyError, ValueError) as exc:
         raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法读取（{type(exc).__name__}）") from exc
     except etree.XMLSyntaxError as exc:
@@ -167,13 +168,12 @@ def _position(ref: str) -> tuple[int, int]:
     return rc
 
 
-def _defined_names(workbook: bytes) -> dict[str, dict[str, CellRange]]:
+def _defined_names(root) -> dict[str, dict[str, CellRange]]:
     """Sheet name -> the defined names pointing into it (as openpyxl assigns them: by destination).
 
     Excel's own names (_xlnm.Print_Area and kin) are left out, as openpyxl keeps them apart.
     """
     result: dict[str, dict[str, CellRange]] = {}
-    root = _parse(workbook)
     for el in root.iterfind(f"{NS_MAIN}definedNames/{NS_MAIN}definedName"):
         name = el.get("name") or ""
         if not name or name.startswith("_xlnm."):

@@ -131,8 +131,8 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
         details = {}
         checked = check_workbook(content, source.path.name,
                                  on_sheet=lambda sheet, root: details.__setitem__(sheet, sheet_details(root)))
-        return read_xlsx_fast(source.path, content, details, checked.entries)
-    check_workbook(content, source.path.name)
+        return read_xlsx_fast(source.path, content, details, checked)
+    check_workbook(content, source.path.name, every_part=reader == "openpyxl")
     if reader == "calamine":
         from .calamine_backend import read_workbook as read_bare
 
@@ -142,7 +142,7 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
     return read_xlsx(source.path, content)
 
 
-def check_before_handing_over(path: str | Path, password: str | None = None) -> Kind:
+def check_before_handing_over(path: str | Path, password: str | None = None) -> None:
     """The checks a read would make, for a file about to be given to another program (LibreOffice): it must
     not ask that program for more than the toolkit would read itself."""
     from .package_guard import check_workbook
@@ -151,8 +151,7 @@ def check_before_handing_over(path: str | Path, password: str | None = None) -> 
     if source.format == "xls":
         check_xls_size(source.path, len(source.data) if source.data is not None else source.path.stat().st_size)
     else:
-        check_workbook(source.content(), source.path.name)
-    return sniff(path)
+        check_workbook(source.content(), source.path.name, every_part=True)
 
 
 def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.BytesIO:
@@ -167,7 +166,7 @@ def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.Byt
     source = load(path, password)
     if source.format == "xlsx":
         content = source.content()
-        check_workbook(content, source.path.name)
+        check_workbook(content, source.path.name, every_part=True)
         return io.BytesIO(content)
     from ..adapters.libreoffice import convert
 

@@ -37,7 +37,7 @@ from lxml import etree
 from ..errors import WorkbookReadError
 from . import limits
 from .grid import CellRange
-from .ooxml import relationship_id, sheet_parts
+from . import ooxml
 
 STREAM_ABOVE = 4 * 2**20
 """Sheet parts larger than this are measured while they inflate, so a runaway sheet costs a few MB to refuse."""
@@ -51,18 +51,12 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _OFFICE_DOCUMENT = "/relationships/officeDocument"
 _XL = "xl/"
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-_ALL_CELLS = etree.XPath("count(.//*[local-name()='c'])")
-_ALL_ROWS = etree.XPath("count(.//*[local-name()='row'])")
-_PLAIN_ROWS = etree.XPath("count(m:row)", namespaces=_NS)
-_PLAIN_REFS = etree.XPath("m:row/m:c/@r", namespaces=_NS)
-"""Cells as Excel, WPS and openpyxl write them: ``<row><c r="B2">``; anything else is walked element by element."""
+_MERGES = "{*}mergeCells/{*}mergeCell"
 _WALKED = ("{*}sheetData", "{*}row", "{*}c", "{*}mergeCell")
 """The elements ``_Walker`` looks at; a stream reports only these."""
-_MERGE_REFS = etree.XPath("//*[local-name()='mergeCell']/@ref")
-_REFS = re.compile(r"(?:[A-Za-z]+[0-9]+\n)*[A-Za-z]+[0-9]+")
+_NO_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
-_DIGITS = re.compile(r"[0-9]+")
-_LETTERS = re.compile(r"[A-Za-z]+")
 _ELEMENT = r"<(?:[A-Za-z_][\w.-]*:)?%s[\s/>]"
 _SHARED_STRING = re.compile((_ELEMENT % "si").encode())
 _CELL_FORMAT = re.compile((_ELEMENT % "xf").encode())
@@ -117,13 +111,13 @@ class Entries:
         if len(infos) > limits.MAX_PARTS:
             raise _too_many(file_name, len(infos))
         self._infos: dict[str, zipfile.ZipInfo] = {}
-        keys: dict[str, str] = {}
+        self._by_key: dict[str, str] = {}
         for info in infos:
             key = _key(info.filename)
-            if key in keys:
-                raise limits.refuse(file_name, f"中有两个同名部件（{keys[key]}、{info.filename}），"
+            if key in self._by_key:
+                raise limits.refuse(file_name, f"中有两个同名部件（{self._by_key[key]}、{info.filename}），"
                                                "不同的程序会读到不同的内容")
-            keys[key] = info.filename
+            self._by_key[key] = info.filename
             self._infos[info.filename] = info
         self._check_declared()
 
@@ -151,10 +145,12 @@ class Entries:
     def names(self) -> list[str]:
         return list(self._infos)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._infos
+
     def find(self, name: str) -> str | None:
         """The part calamine would open for ``name`` (case and ``\\`` ignored), or None."""
-        key = _key(name)
-        return next((n for n in self._infos if _key(n) == key), None)
+        return self._by_key.get(_key(name))
 
     def size(self, name: str) -> int:
         return self._infos[name].file_size
@@ -243,7 +239,8 @@ class SheetShape:
     rows: int = 0
     cols: int = 0
     cells: int = 0
-    merged: list[CellRange] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    """The ``ref`` of every mergeCell, as written."""
 
 
 class _Walker:
@@ -268,7 +265,7 @@ class _Walker:
             elif kind == "end" and self._state == 1:
                 self._state = 2
         elif name == "mergeCell" and kind == "start":
-            self.shape.merged.append(merge_range(self.file_name, el.get("ref")))
+            self.shape.merges.append(el.get("ref") or "")
         elif self._state == 1 and name == "row":
             if kind == "start":
                 r = el.get("r")
@@ -292,7 +289,8 @@ class _Walker:
 
 def cell_position(file_name: str, ref: str) -> tuple[int, int]:
     """(row, column), 1-based, of a cell address as calamine parses it (letters of either case, then digits);
-    anything else is refused rather than guessed."""
+    anything else is refused rather than guessed.  (An address of letters and digits in another order makes
+    calamine and openpyxl give up on the file by themselves: the shortcut of ``sheet_shape`` lets it pass.)"""
     match = _REF.fullmatch(ref)
     if match is None:
         raise WorkbookReadError(f"{file_name} 已损坏：单元格地址「{ref[:20]}」无效；请在 Excel/WPS 中打开后另存为新文件再试")
@@ -322,32 +320,33 @@ def merge_range(file_name: str, ref: str | None) -> CellRange:
 
 
 def sheet_shape(root: Any, file_name: str) -> SheetShape:
-    """The shape of a parsed sheet: XPath for the usual ``<row><c r=…>`` layout, the event walk otherwise."""
-    data = next(root.iter("{*}sheetData"), None)
-    cells = int(_ALL_CELLS(data)) if data is not None else 0
-    if cells > limits.MAX_CELL_ELEMENTS:
-        return SheetShape(cells=cells)
-    if data is None or (cells and (data.tag.rpartition("}")[0][1:] != _NS["m"]
-                                   or _ALL_ROWS(data) != _PLAIN_ROWS(data))):
-        walker = _Walker(file_name)
-        for kind, el in etree.iterwalk(root, events=("start", "end")):
-            walker.event(kind, el)
-        return walker.shape
-    refs = _PLAIN_REFS(data)
-    if len(refs) != cells:  # a cell without an address, or one nested elsewhere
-        walker = _Walker(file_name)
-        for kind, el in etree.iterwalk(root, events=("start", "end")):
-            walker.event(kind, el)
-        return walker.shape
-    shape = SheetShape(cells=cells, merged=[merge_range(file_name, ref) for ref in _MERGE_REFS(root)])
+    """The shape of a parsed sheet.  When every cell element, whatever its prefix, has an address (Excel, WPS,
+    LibreOffice and openpyxl write nothing else), the addresses alone place the cells, and one pass over them
+    and two string translations measure them; anything else is walked element by element as the readers walk
+    it.  Merged ranges are those openpyxl expands (the worksheet's mergeCells): calamine's own list is measured
+    by the backend before a grid is built from it."""
+    data = root.find("{*}sheetData")
+    if data is None:
+        data = next(root.iter("{*}sheetData"), None)
+    refs = [el.get("r") for el in data.iter("{*}c")] if data is not None else []
+    if None in refs:  # a cell without an address: its place depends on its neighbours
+        return _walked(root, file_name)
+    shape = SheetShape(cells=len(refs), merges=[el.get("ref") or "" for el in root.iterfind(_MERGES)])
     if refs:
         joined = "\n".join(refs)
-        if _REFS.fullmatch(joined) is None:
-            for ref in refs:
-                cell_position(file_name, ref)  # names the first bad one
-        shape.rows = max(map(int, _DIGITS.findall(joined)))
-        shape.cols = max(_column(letters) for letters in set(_LETTERS.findall(joined)))
+        if joined.translate(_NO_LETTERS).translate(_NO_DIGITS) != "\n" * (len(refs) - 1):
+            for ref in refs:  # something but ASCII letters and digits ("A-1", "Ａ1"): the first one is named
+                cell_position(file_name, ref)
+        shape.rows = max(map(int, joined.translate(_NO_LETTERS).split()), default=0)
+        shape.cols = max(map(_column, set(joined.translate(_NO_DIGITS).split())), default=0)
     return shape
+
+
+def _walked(root: Any, file_name: str) -> SheetShape:
+    walker = _Walker(file_name)
+    for kind, el in etree.iterwalk(root, events=("start", "end"), tag=_WALKED):
+        walker.event(kind, el)
+    return walker.shape
 
 
 def check_shape(shape: SheetShape, file_name: str, sheet: str) -> None:
@@ -355,7 +354,19 @@ def check_shape(shape: SheetShape, file_name: str, sheet: str) -> None:
         raise limits.refuse(file_name, f"的工作表「{sheet}」有 {shape.cells:,} 个单元格元素（上限 "
                                        f"{limits.MAX_CELL_ELEMENTS:,}）")
     limits.check_used_range(file_name, sheet, shape.rows, shape.cols)
-    limits.check_merged(file_name, sheet, shape.merged)
+    if shape.merges and len(shape.merges) * _largest_merge_bound(shape.merges) > limits.MAX_MERGED_CELLS:
+        limits.check_merged(file_name, sheet, [merge_range(file_name, ref) for ref in shape.merges])
+
+
+def _largest_merge_bound(refs: list[str]) -> int:
+    """Rows × columns of the furthest corner any merge reaches: no merge covers more (the exact areas are only
+    added up when this bound times their number passes the limit)."""
+    joined = "\n".join(refs).replace(":", "\n")
+    digits = joined.translate(_NO_LETTERS).split()
+    letters = joined.translate(_NO_DIGITS).split()
+    if not digits or not letters:
+        return limits.MAX_MERGED_CELLS + 1  # malformed: measured exactly, which names it
+    return max(map(int, digits)) * max(map(_column, set(letters)))
 
 
 def check_sheet_root(root: Any, file_name: str, sheet: str) -> SheetShape:
@@ -372,26 +383,32 @@ class CheckedPackage:
     entries: Entries
     sheets: list[tuple[str, str]]
     shapes: dict[str, SheetShape]
+    workbook: Any
+    """xl/workbook.xml, parsed (its defined names are the fast reader's)."""
 
 
 SheetHandler = Callable[[str, Any], None]
 
 
-def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None = None) -> CheckedPackage:
+def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None = None, *,
+                   every_part: bool = False) -> CheckedPackage:
     """Measure every part a reader of this .xlsx/.xlsm may touch, before any of them is read.
 
     ``on_sheet(name, root)`` receives each sheet's parsed XML once it has passed, so the fast reader
-    gets its formats and formulas without a second parse; the tree is not kept.
+    gets its formats and formulas without a second parse; the tree is not kept.  calamine reads the
+    relationships, workbook, shared strings, styles and sheets, all measured here; ``every_part`` also
+    inflates the rest (themes, pictures, macros) for a reader that opens them (openpyxl, LibreOffice).
     """
     entries = Entries(content, file_name)
     try:
-        parts = _sheets_as_calamine_finds_them(entries)
+        workbook = _xml(entries, ooxml.WORKBOOK)
+        parts = _sheets_as_calamine_finds_them(entries, workbook)
         _check_shared_strings(entries)
         _check_styles(entries)
         shapes: dict[str, SheetShape] = {}
         total = 0
         for sheet, part in parts:
-            if part not in entries.names():
+            if part not in entries:
                 continue
             root, shape = _measure_sheet(entries, part, sheet)
             shapes[sheet] = shape
@@ -401,12 +418,13 @@ def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None
                                                f"{limits.MAX_BOOK_CELLS:,}）", limits.ADVICE)
             if on_sheet is not None:
                 on_sheet(sheet, root)
-        entries.verify_rest()
+        if every_part:
+            entries.verify_rest()
     except etree.XMLSyntaxError as exc:
         raise xml_failure(exc, file_name) from exc
     except KeyError as exc:
         raise WorkbookReadError(f"{file_name} 已损坏或格式不正确，缺少部件 {exc}") from exc
-    return CheckedPackage(entries, parts, shapes)
+    return CheckedPackage(entries, parts, shapes, workbook)
 
 
 def xml_failure(exc: Exception, file_name: str) -> Exception:
@@ -447,55 +465,41 @@ def _stream_sheet(entries: Entries, part: str, sheet: str) -> tuple[SheetShape, 
                     del el.getparent()[0]
         shape = walker.shape
         if (shape.cells > limits.MAX_CELL_ELEMENTS or shape.rows * shape.cols > limits.MAX_SHEET_CELLS
-                or len(shape.merged) > limits.MAX_MERGED_CELLS):
+                or len(shape.merges) > limits.MAX_MERGED_CELLS):
             check_shape(shape, entries.file_name, sheet)
     parser.close()
     check_shape(walker.shape, entries.file_name, sheet)
     return walker.shape, b"".join(kept)
 
 
-def _sheets_as_calamine_finds_them(entries: Entries) -> list[tuple[str, str]]:
-    """This reader's sheet parts (``ooxml.sheet_parts``), refused unless calamine would read the same parts:
-    its workbook folder comes from _rels/.rels and its targets are joined without normalising."""
+def _sheets_as_calamine_finds_them(entries: Entries, workbook: Any) -> list[tuple[str, str]]:
+    """This reader's sheet parts (as ``ooxml.sheet_parts`` resolves them), refused unless calamine would read the
+    same parts: its workbook folder comes from _rels/.rels and its targets are joined without normalising."""
     file_name = entries.file_name
-    parts = sheet_parts(_Reader(entries))
     package_rels = entries.find("_rels/.rels")
     folder = _XL
     if package_rels is not None:
-        root = etree.fromstring(entries.read(package_rels, limits.MAX_XML_PART_BYTES), _parser())
-        targets = [el.get("Target") or "" for el in root.iter("{*}Relationship")
-                   if (el.get("Type") or "").endswith(_OFFICE_DOCUMENT)]
-        if targets:
-            target = targets[-1]
+        documents = [el.get("Target") or "" for el in _xml(entries, package_rels).iter("{*}Relationship")
+                     if (el.get("Type") or "").endswith(_OFFICE_DOCUMENT)]
+        if documents:
+            target = documents[-1]
             folder = target[:target.rfind("/") + 1].removeprefix("/") if "/" in target else ""
     if _key(folder) != _XL:
         raise limits.refuse(file_name, f"的工作簿部件不在 xl/ 中（{folder or '根目录'}），结构不规范")
-    rels = etree.fromstring(entries.read(entries.find("xl/_rels/workbook.xml.rels") or "xl/_rels/workbook.xml.rels",
-                                         limits.MAX_XML_PART_BYTES), _parser())
-    ids = [el.get("Id") for el in rels.iter("{*}Relationship")]
-    if len(ids) != len(set(ids)):
+    pairs = ooxml.relationships(_xml(entries, ooxml.WORKBOOK_RELS))
+    if len(pairs) != len({rid for rid, _ in pairs}):
         raise limits.refuse(file_name, "的工作簿关系中有重复的编号，结构不规范")
-    targets = {el.get("Id"): el.get("Target") or "" for el in rels.iter("{*}Relationship")}
-    workbook = etree.fromstring(entries.read("xl/workbook.xml", limits.MAX_XML_PART_BYTES), _parser())
-    theirs = []
-    for el in workbook.iter("{*}sheet"):
-        target = targets.get(relationship_id(el), "")
-        theirs.append(target.removeprefix("/") if target.startswith("/") else folder + target)
-    ours = [part for _, part in parts]
-    if [_key(p) for p in theirs] != [_key(p) for p in ours] or any(
-            entries.find(p) not in (None, p) for p in ours):
+    named = ooxml.sheet_targets(workbook, dict(pairs))
+    parts = [(name, ooxml.resolved(target)) for name, target in named]
+    theirs = [target.removeprefix("/") if target.startswith("/") else folder + target for _, target in named]
+    if any(_key(a) != _key(b) or entries.find(a) not in (None, a) for (_, a), b in zip(parts, theirs)):
         raise limits.refuse(file_name, "的工作表位置写法不规范（不同的程序会读到不同的工作表）")
     return parts
 
 
-class _Reader:
-    """``ZipFile.read`` over checked entries, with the size limit of a small XML part."""
-
-    def __init__(self, entries: Entries) -> None:
-        self._entries = entries
-
-    def read(self, name: str) -> bytes:
-        return self._entries.read(name, limits.MAX_XML_PART_BYTES)
+def _xml(entries: Entries, name: str) -> Any:
+    """A small part parsed (KeyError if the package lacks it)."""
+    return etree.fromstring(entries.read(name, limits.MAX_XML_PART_BYTES), _parser())
 
 
 def _check_shared_strings(entries: Entries) -> None:
