@@ -14,6 +14,10 @@ project).  For each it times, as the median of ``--repeat`` runs:
 - LibreOffice's forced recalculation of the file (one headless conversion, private profile; run once);
 and the peak Python memory (tracemalloc) of the in-process stages.
 
+The reading guard's own cost (``reading.package_guard``): the default read as it is, and the same read with the
+guard's checks switched off (the parts still inflated and parsed once, as the reader needs them), so their
+difference is what the limits cost.
+
 Then 2,000 single-project workbooks in mixed layouts (``workloads.py``: the template, the budget system's
 export, the hierarchical form and a 表12, each one project of a bundled sample): validate+score in one
 process and as ``batch`` on two worker processes, next to python-calamine's bare read of the same files in
@@ -26,6 +30,7 @@ Usage: python bench/run.py [--repeat 3] [--sizes 20,500] [--files 2000] [--no-li
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -36,12 +41,16 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+from unittest import mock
 
 from openpyxl import Workbook
 
 from xl_tools import batch, services
 from xl_tools.adapters import libreoffice
+from xl_tools.reading import package_guard
+from xl_tools.reading.ooxml import sheet_parts
+from xl_tools.reading.open import open_workbook
 from xl_tools.recompute import recompute_file
 from xl_tools.samples.yushui import DEPARTMENT, PROJECTS, unit_of
 from xl_tools.workbook.package import CellWrite, Package
@@ -82,6 +91,27 @@ def timed(stage: Callable[[], object], repeat: int, *, memory: bool = True) -> t
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return statistics.median(times), peak / 2**20
+
+
+@contextlib.contextmanager
+def guard_switched_off() -> Iterator[None]:
+    """The default reader with every check of the guard replaced by nothing: the parts are still inflated (once,
+    as the reader uses them) and each sheet parsed once; what is left out is the measuring."""
+    guard = package_guard
+    with contextlib.ExitStack() as stack:
+        for owner, name, stand_in in [
+                (guard, "sheet_shape", lambda *a: guard.SheetShape()), (guard, "check_shape", lambda *a: None),
+                (guard, "_check_shared_strings", lambda *a: None), (guard, "_check_styles", lambda *a: None),
+                (guard, "check_directory", lambda *a: None), (guard.Entries, "_check_declared", lambda self: None),
+                (guard, "_sheets_as_calamine_finds_them", lambda entries, workbook: sheet_parts(entries))]:
+            stack.enter_context(mock.patch.object(owner, name, stand_in))
+        yield
+
+
+def read_unguarded(paths: list[Path]) -> None:
+    with guard_switched_off():
+        for path in paths:
+            open_workbook(path)
 
 
 def calamine_bare(path: Path) -> None:
@@ -187,6 +217,8 @@ def main() -> None:
             evaluation = services.evaluate_file(book)
             stages: list[tuple[str, Callable[[], object], int]] = [
                 ("toolkit score (default reader: calamine + XML)", lambda: services.score_file(book), args.repeat),
+                ("default read (the guard included)", lambda: open_workbook(book), args.repeat),
+                ("default read, the guard's checks switched off", lambda: read_unguarded([book]), args.repeat),
                 ("toolkit score (openpyxl reader)",
                  lambda: services.evaluate_book(services.read_book(book, "openpyxl")), args.repeat),
                 ("toolkit score (bare calamine reader)",
@@ -211,6 +243,8 @@ def main() -> None:
             workload = f"{args.files} files"
             measure(workload, [
                 ("toolkit validate+score, one process", lambda: [services.score_file(p) for p in paths], 1),
+                ("default read (the guard included)", lambda: [open_workbook(p) for p in paths], 1),
+                ("default read, the guard's checks switched off", lambda: read_unguarded(paths), 1),
                 ("toolkit batch (2 worker processes)", lambda: batch.run_batch(paths, [None] * len(paths), jobs=2), 1),
                 ("python-calamine bare read", lambda: calamine_bare_each(paths), 1),
                 ("python-calamine bare read, 2 processes", lambda: calamine_bare_parallel(paths, 2), 1),
@@ -241,6 +275,14 @@ def main() -> None:
                   file=sys.stderr)
         print(f"{workload}: the batch is {times[(workload, 'toolkit batch (2 worker processes)')] / times[(workload, 'python-calamine bare read, 2 processes')]:.1f}x "
               "the bare calamine read on 2 processes", file=sys.stderr)
+    for workload in [f"{size} projects" for size in (int(s) for s in args.sizes.split(",") if s)] + (
+            [f"{args.files} files"] if args.files else []):
+        guarded = times[(workload, "default read (the guard included)")]
+        bare_read = times[(workload, "default read, the guard's checks switched off")]
+        scored = times[(workload, "toolkit validate+score, one process" if "files" in workload
+                        else "toolkit score (default reader: calamine + XML)")]
+        print(f"{workload}: the guard costs {100 * (guarded - bare_read) / guarded:.1f}% of the read, "
+              f"{100 * (guarded - bare_read) / scored:.1f}% of validate+score", file=sys.stderr)
     call = times[("ribbon button", "校验权重 button call (process: import, book, validate, actions)")]
     bare = times[("ribbon button", "python -c 'import xlwings' (process)")]
     print(f"ribbon button: a call is {call / bare:.2f}x the bare xlwings import", file=sys.stderr)

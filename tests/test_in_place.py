@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import signal
 import stat
-import struct
 import subprocess
 import sys
 import textwrap

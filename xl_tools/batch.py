@@ -198,7 +198,7 @@ def process_file(path: str, output: str | None = None, rule_set: str | None = No
         return FileOutcome(path, error=f"{Path(path).name} 处理时内存超过上限（--max-memory），已中止；"
                                        "文件可能被故意构造，请向报送单位索取原文件；其余文件照常处理")
     except Exception as exc:  # a corrupt file can break any library: it must not stop the batch
-        message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）"
+        message = failure_reason(exc)
         return FileOutcome(path, error=message.replace(password, "******") if password else message)
     return FileOutcome.of(path, evaluation.result, next((f.year for f in evaluation.forms if f.year), None), written)
 

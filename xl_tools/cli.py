@@ -17,7 +17,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .errors import XlToolsError
+from .errors import XlToolsError, failure_reason
 from .reading.decrypt import PASSWORD_ENV
 
 EXIT_FINDINGS = 1
@@ -84,7 +84,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _internal(exc: Exception, password: str | None) -> str:
-    message = f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把文件和这条信息发给维护者"
+    message = f"{failure_reason(exc)}；请把文件和这条信息发给维护者"
     return message.replace(password, "******") if password else message  # a library's message must not show it
 
 

@@ -44,7 +44,7 @@ def button(name: str) -> Callable[[Button], Button]:
         @functools.wraps(func)
         def wrapper(book: Any = None, *args: Any, **kwargs: Any) -> Any:
             from .adapters.excel_live import LiveWorkbook
-            from .errors import XlToolsError
+            from .errors import XlToolsError, failure_reason
 
             live = LiveWorkbook(_caller(book), {})
             live.status("绩效自评工具：正在处理……")
@@ -53,8 +53,7 @@ def button(name: str) -> Callable[[Button], Button]:
             except XlToolsError as exc:
                 live.alert(str(exc), critical=True)
             except Exception as exc:  # never a traceback dialog in front of a finance officer
-                live.alert(f"处理时出现内部错误（{type(exc).__name__}: {exc}）；请把工作簿和这条信息发给维护者",
-                           critical=True)
+                live.alert(f"{failure_reason(exc)}；请把工作簿和这条信息发给维护者", critical=True)
             finally:
                 live.status(False)
             return None
@@ -206,11 +205,12 @@ def summary(live: Any) -> None:
 
 def _beside(book: Any, suffix: str) -> Path:
     from .errors import XlToolsError
+    from .outputs import fit_name
 
     full = Path(book.fullname)
     if not full.parent.exists() or str(full.parent) in ("", "."):
         raise XlToolsError("请先保存工作簿：输出文件写在工作簿旁边")
-    return full.with_name(f"{full.stem}{suffix}")
+    return full.with_name(fit_name(full.stem, suffix))
 
 
 @button("collect")

@@ -9,7 +9,6 @@ body, 黑体 headings), so a user who edits the report keeps them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from docx import Document
@@ -24,8 +23,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
 from ..core.safe_text import visible
-from ..errors import XlToolsError
 from ..narrative import Heading, Paragraph, Report, Table
+from ..workbook.atomic import replace_atomically
 
 LATIN = "Times New Roman"
 BODY_FONT = "宋体"
@@ -61,13 +60,7 @@ def write_docx(report: Report, target: str | Path) -> Path:
     props.title, props.author, props.last_modified_by = visible(report.title), "xl_tools", "xl_tools"
     props.comments = "由 xl-tools report 根据绩效自评表生成"
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        doc.save(str(partial))
-        os.replace(partial, target)
-    except PermissionError:
-        partial.unlink(missing_ok=True)
-        raise XlToolsError(f"无法写入 {target}（文件可能正在 Word/WPS 中打开）；请关闭后重试，或用 -o 指定另一个文件名") from None
+    replace_atomically(target, doc.save)  # the toolkit's one way to write a file: whole, names within the limit
     return target
 
 

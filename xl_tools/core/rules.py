@@ -130,11 +130,12 @@ def _schema() -> dict[str, Any]:
     return _flatten(raw)
 
 
-def load_rule_set(name_or_path: str | Path = DEFAULT_NAME) -> RuleSet:
-    """Load a shipped rule set by name, or a user's .toml file by path."""
+def load_rule_set(name_or_path: str | Path = DEFAULT_NAME, *, builtin_only: bool = False) -> RuleSet:
+    """Load a shipped rule set by name, or a user's .toml file by path.  ``builtin_only`` for a name that came
+    from a workbook: never a file, not even one in the current folder that happens to bear the name."""
     text: str | None
     ref = str(name_or_path)
-    if ref.endswith(".toml") or Path(ref).exists():
+    if not builtin_only and (ref.endswith(".toml") or Path(ref).exists()):
         path = Path(ref)
         try:
             text = path.read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ from ..adapters.smtp import Delivery, Server, SmtpError, deliver
 from ..core.findings import Finding, Level, has_errors
 from ..core.safe_text import one_line
 from ..errors import XlToolsError
+from ..outputs import fit_name
 from ..layouts.params import MAIL_KEYS, PARAMS_SHEET, mail_settings
 from ..reading.grid import WorkbookGrid
 from ..services import Evaluation, evaluate_book, read_book
@@ -239,7 +240,7 @@ def _pdfs(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
         for c, result in zip(batch, convert_files([c.path for c in batch], "pdf", folder / str(i))):
             if result.output is None:
                 raise XlToolsError(f"未能生成 {c.path.name} 的 PDF：{result.error}；可以不加 --attach-pdf 发送")
-            made[c.path] = Attachment(f"{c.path.stem}.pdf", result.output.read_bytes())
+            made[c.path] = Attachment(fit_name(c.path.stem, ".pdf"), result.output.read_bytes())
     return made
 
 
@@ -249,7 +250,7 @@ def _reports(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]
 
     made = {}
     for i, c in enumerate(checked):
-        name = f"{c.path.stem}_自评报告.docx"
+        name = fit_name(c.path.stem, "_自评报告.docx")
         written = write_docx(build_report(c.evaluation, workbook_texts(c.book, c.evaluation.forms)),
                              folder / str(i) / name)
         made[c.path] = Attachment(name, written.read_bytes())

@@ -152,7 +152,7 @@ def params_rows(rule_set: rules.RuleSet) -> list[list[object]]:
         ["C 列为规则集的取值；需要在本工作簿中改用其他取值时，填在 D 列（留空则用 C 列）。"
          "E 列说明改动何时生效：公式直接读取的，得分立即更新；其余的需重新运行 xl-tools recompute。"],
         ["设置项", "名称", "规则集取值", "本工作簿取值", "改动后"],
-        [RULE_SET_KEY, "规则集（内置名称或 .toml 文件）", rule_set.name, None, RERUN],
+        [RULE_SET_KEY, "规则集（内置规则集的名称，xl-tools rules list 可查看）", rule_set.name, None, RERUN],
         *([key, rules.LABELS[key], rules.setting_to_text(key, rule_set.values[key]), None,
            LIVE if key in LIVE_SETTINGS else RERUN] for key in sorted(rule_set.values)),
         *([f"{MAIL_PREFIX}{key}", label, None, None, "发送邮件（xl-tools email）时使用"] for key, label in MAIL_ROWS),
