@@ -116,3 +116,29 @@ def test_bare_calamine_places_a_sheet_that_does_not_start_at_a1(tmp_path: Path) 
     errors = {rc for rc, v in full.values.items() if isinstance(v, str) and v.startswith("#")}
     assert bare.values == {rc: v for rc, v in full.values.items() if rc not in errors}  # errors: calamine's loss
     assert bare.value(6, 3) == "满意度"
+
+
+def test_details_from_the_guards_cells_equal_the_searched_ones() -> None:
+    """The fast reader takes formats, formulas, errors and hidden rows from the cells the guard already found;
+    on every bundled workbook that gives exactly what its own search of the tree gives."""
+    import zipfile
+
+    from lxml import etree
+
+    from xl_tools.reading.fast_backend import sheet_details
+    from xl_tools.reading.ooxml import sheet_parts
+    from xl_tools.reading.package_guard import sheet_shape
+
+    books = sorted((REPO / "workbooks").glob("*.xlsx")) + sorted((REPO / "templates").glob("*.xls[xm]"))
+    compared = 0
+    for path in books:
+        with zipfile.ZipFile(path) as zf:
+            for _, part in sheet_parts(zf):
+                root = etree.fromstring(zf.read(part))
+                shape = sheet_shape(root, path.name)
+                assert shape.elements is not None
+                searched, found = sheet_details(root), sheet_details(root, shape)
+                assert (found.styles, found.formulas, found.errors, found.hidden_rows) == (
+                    searched.styles, searched.formulas, searched.errors, searched.hidden_rows), (path.name, part)
+                compared += bool(searched.styles or searched.formulas)
+    assert compared >= 20

@@ -20,6 +20,7 @@ from .core.values import normalise_text
 from .errors import XlToolsError
 from .outputs import checked_output, content_checked, derived, package_suffix
 from .reading.grid import cell_address
+from .reading.limits import check_file_size
 from .reading.text import windows_text
 from .services import Evaluation, evaluate_file, read_book
 
@@ -154,6 +155,7 @@ def _csv_value(text: str) -> object:
 
 
 def _csv_rows(path: Path):
+    check_file_size(path, path.stat().st_size)  # read whole: bounded like a workbook
     text = windows_text(path.read_bytes())  # Excel saves CSV in the system code page on Chinese Windows
     if text is None:
         raise XlToolsError(f"{path.name} 的编码无法识别；请另存为 UTF-8 编码的 CSV")

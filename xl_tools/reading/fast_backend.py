@@ -26,7 +26,7 @@ from ..errors import WorkbookReadError
 from . import calamine_backend
 from .grid import CellRange, WorkbookGrid, position
 from .ooxml import NS_MAIN
-from .package_guard import CheckedPackage, xml_failure
+from .package_guard import CheckedPackage, SheetShape, xml_failure
 
 # ECMA-376 Part 1, 18.8.30: the number formats an xf may name by id alone (spelled as openpyxl spells them)
 BUILTIN_FORMATS = {
@@ -52,6 +52,8 @@ _DETAILED = etree.XPath("m:row[@hidden='1' or @hidden='true']"
                         " | m:row/m:c[(@s != '0' and (not(@t) or @t='n' or @t='d') and m:v) or m:f or @t='e']",
                         namespaces=_NS)
 """Rows and cells the grid needs more of than calamine gives, in document order."""
+_FORMULA_REFS = etree.XPath(".//m:c[m:f]/@r", namespaces=_NS, smart_strings=False)
+_HIDDEN_ROWS = etree.XPath("m:row[@hidden='1' or @hidden='true']", namespaces=_NS)
 _AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,\s()]+))!(\$?[A-Za-z]{1,3}\$?\d+)(?::(\$?[A-Za-z]{1,3}\$?\d+))?")
 
 
@@ -113,12 +115,17 @@ def _cell_formats(styles: bytes | None) -> dict[int, str]:
     return result
 
 
-def sheet_details(root) -> SheetDetails:
-    """What the grid needs of one sheet's parsed XML beyond calamine's values."""
-    found = SheetDetails()
+def sheet_details(root, shape: SheetShape | None = None) -> SheetDetails:
+    """What the grid needs of one sheet's parsed XML beyond calamine's values.  ``shape`` is the guard's view
+    of the sheet: when it kept the cells with their addresses, one pass over them replaces a search."""
     sheet_data = root.find(_SHEET_DATA)
     if sheet_data is None:
-        return found
+        return SheetDetails()
+    if shape is not None and shape.elements is not None:
+        hidden = _HIDDEN_ROWS(sheet_data)
+        if all(row.get("r") for row in hidden):  # else a hidden row's number must be counted: the walk below
+            return _from_cells(sheet_data, shape.elements, shape.refs, hidden)
+    found = SheetDetails()
     # Excel, WPS, openpyxl and LibreOffice all write every row's and cell's address: one XPath picks the few
     # elements that matter (formatted numbers, formulas, errors, hidden rows) without visiting the others
     for el in _DETAILED(sheet_data):
@@ -126,9 +133,25 @@ def sheet_details(root) -> SheetDetails:
         if ref is None:  # a writer that leaves out optional addresses: positions must be counted
             return _walk_rows(sheet_data, SheetDetails())
         if el.tag == _ROW:
-            found.hidden_rows.add(int(ref))
+            if ref.isdigit():  # a row address calamine would not take either makes no hidden row
+                found.hidden_rows.add(int(ref))
         else:
             _note_cell(found, el, _position(ref))
+    return found
+
+
+def _from_cells(sheet_data, cells: list, refs: list[str], hidden: list) -> SheetDetails:
+    """The details from every cell at hand, each with its address: cheaper than any search over the tree."""
+    found = SheetDetails(formulas={_position(ref) for ref in _FORMULA_REFS(sheet_data)},
+                         hidden_rows={int(r) for row in hidden if (r := row.get("r")).isdigit()})
+    for el, ref in zip(cells, refs):
+        kind = el.get("t")
+        if kind == "e":
+            found.errors[_position(ref)] = el.findtext(_VALUE) or "#N/A"
+        elif kind in _NUMERIC:
+            style = el.get("s")
+            if style and style != "0" and el.find(_VALUE) is not None:
+                found.styles[_position(ref)] = int(style)
     return found
 
 

@@ -130,7 +130,7 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
 
         details = {}
         checked = check_workbook(content, source.path.name,
-                                 on_sheet=lambda sheet, root: details.__setitem__(sheet, sheet_details(root)))
+                                 on_sheet=lambda sheet, root, shape: details.__setitem__(sheet, sheet_details(root, shape)))
         return read_xlsx_fast(source.path, content, details, checked)
     check_workbook(content, source.path.name, every_part=reader == "openpyxl")
     if reader == "calamine":
