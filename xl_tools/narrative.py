@@ -20,6 +20,7 @@ from .core.model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResu
 from .core.rounding import excel_round, fmt_number
 from .core.values import normalise_text
 from .layouts.labels import as_written, find_cells, norm_label, value_after_label
+from .layouts.vocabulary import words
 from .reading.grid import Grid, WorkbookGrid, address_row_col
 
 if TYPE_CHECKING:
@@ -91,9 +92,6 @@ class WorkbookTexts:
 
 # ------------------------------------------------------------------ texts the core does not read
 
-_UNIT_LABELS = ("主管部门", "项目主管部门", "部门名称", "单位名称", "实施单位")
-# the adjusted goal first (the export's 全年（调整）绩效目标, read without its brackets), then the year's goal
-_GOAL_LABELS = ("全年绩效目标", "预期目标", "年初设定目标", "年初绩效目标")
 _CODE_PREFIX = re.compile(r"^\d+\s*[-－—]\s*")  # the export writes "094-重庆市渝中区医疗保障局"
 
 
@@ -108,9 +106,10 @@ def workbook_texts(book: WorkbookGrid, forms: list[ProjectForm]) -> WorkbookText
             continue
         head = range(form.first_row, _first_indicator_row(form))
         if unit is None:
-            for r, c in find_cells(grid, _UNIT_LABELS, head):
+            units = words().labels("labels", "report_units")
+            for r, c in find_cells(grid, units, head):
                 text = _CODE_PREFIX.sub("", as_written(value_after_label(grid, r, c).value))
-                if text and norm_label(text) not in _UNIT_LABELS:
+                if text and norm_label(text) not in units:
                     unit = text
                     break
         goals.append(_goal(grid, head))
@@ -124,14 +123,15 @@ def _first_indicator_row(form: ProjectForm) -> int:
 
 def _goal(grid: Grid, head: range) -> str | None:
     """The text written under the first goal label found (the goal row sits right below its label)."""
-    for label in _GOAL_LABELS:
+    goals = words().labels("labels", "goals")  # the adjusted goal (全年（调整）绩效目标) first
+    for label in goals:
         for r, c in find_cells(grid, (label,), head):
             merge = grid.merge_of(r, c)
             below = (merge.max_row if merge else r) + 1
             if below not in head:
                 continue
             text = _clean(grid.value(below, c))
-            if text and norm_label(text) not in _GOAL_LABELS:
+            if text and norm_label(text) not in goals:
                 return text
     return None
 

@@ -11,13 +11,12 @@ from ..core.model import FundsForm, FundsRow, ProjectForm, RawCell
 from ..reading.grid import Grid, cell_address
 from .stacking import spans, tables
 from .labels import as_written, find_cells, is_blank, money_unit_in, norm_label, raw, value_after_label, year_in
-from .tables import FUNDS_COLUMNS, PART_FUNDS_LABELS, TOTAL_FUNDS_LABELS, locate_indicator_table, read_indicators
+from .tables import locate_indicator_table, read_indicators
+from .vocabulary import words
 
 TABLE12 = "table12"
 TABLE10 = "table10"
 REQUIRED = ("name", "weight", "target", "actual")
-PROJECT_ANCHORS = ("专项名称", "项目名称")
-DEPARTMENT_ANCHORS = ("部门名称", "单位名称")
 
 
 def _looks_like_amount(value: object) -> bool:
@@ -33,12 +32,13 @@ def _amount_under(grid: Grid, header: tuple[int, int], rows: range) -> tuple[Raw
     last_col = merge.max_col if merge else hc
     total = RawCell(None)
     parts: list[FundsRow] = []
+    total_labels, part_labels = words().labels("funds_rows", "total"), words().labels("funds_rows", "parts")
     for r in range(hr + 1, min(hr + 4, rows.stop)):
         label = norm_label(grid.value(r, hc))
-        if label in TOTAL_FUNDS_LABELS or label in PART_FUNDS_LABELS:
+        if label in total_labels or label in part_labels:
             value = next((raw(grid, r, c) for c in range(hc + 1, last_col + 1)
                           if not is_blank(grid.value(r, c))), RawCell(None, cell_address(r, hc + 1)))
-            if label in TOTAL_FUNDS_LABELS:
+            if label in total_labels:
                 total = value
             else:
                 parts.append(FundsRow(label=label, budget=value))
@@ -49,8 +49,9 @@ def _amount_under(grid: Grid, header: tuple[int, int], rows: range) -> tuple[Raw
 
 def _funds(grid: Grid, rows: range) -> FundsForm:
     funds = FundsForm()
-    budget_cells = find_cells(grid, FUNDS_COLUMNS["budget"], rows)
-    executed_cells = find_cells(grid, FUNDS_COLUMNS["executed"], rows)
+    columns = words().columns("funds_columns")
+    budget_cells = find_cells(grid, columns["budget"], rows)
+    executed_cells = find_cells(grid, columns["executed"], rows)
     if not budget_cells:
         return funds
     budget, budget_parts = _amount_under(grid, budget_cells[0], rows)
@@ -67,7 +68,7 @@ def _funds(grid: Grid, rows: range) -> FundsForm:
 
 def read(grid: Grid) -> list[ProjectForm]:
     forms = []
-    for table in tables(grid, PROJECT_ANCHORS, REQUIRED):
+    for table in tables(grid, words().labels("anchors", "compact_project"), REQUIRED):
         if "op" in table.cols or "level1" in table.cols:  # export / hierarchical forms
             continue
         form = table.new_form(TABLE12, funds=_funds(grid, range(table.anchor_row, table.header_row)))
@@ -82,8 +83,9 @@ def read_department(grid: Grid) -> list[ProjectForm]:
     """表10: the unit as a whole; its indicator table is optional."""
     forms = []
     # a 表12 stacked under the 表10 ends it, so the spans are cut at either kind of table
-    for anchor_row, anchor_col, rows in spans(grid, DEPARTMENT_ANCHORS + PROJECT_ANCHORS):
-        if not find_cells(grid, DEPARTMENT_ANCHORS, range(anchor_row, anchor_row + 1)):
+    department = words().labels("anchors", "department")
+    for anchor_row, anchor_col, rows in spans(grid, department + words().labels("anchors", "compact_project")):
+        if not find_cells(grid, department, range(anchor_row, anchor_row + 1)):
             continue
         head = range(anchor_row, rows.stop)
         funds = _funds(grid, head)
@@ -95,7 +97,7 @@ def read_department(grid: Grid) -> list[ProjectForm]:
                            name_cell=name.cell or cell_address(anchor_row, anchor_col),
                            year=year_in(grid, range(max(1, rows.start - 3), rows.stop)), first_row=rows.start,
                            last_row=rows.stop - 1, funds=funds)
-        score_cells = find_cells(grid, ("自评得分", "自评总分"), range(anchor_row, anchor_row + 1))
+        score_cells = find_cells(grid, words().labels("labels", "claimed_total"), range(anchor_row, anchor_row + 1))
         if score_cells:
             form.claimed_total = value_after_label(grid, *score_cells[0])
         table = locate_indicator_table(grid, rows, REQUIRED)

@@ -12,6 +12,7 @@ from ..reading.grid import Grid, cell_address
 from .labels import find_cells, money_unit_in, value_after_label
 from .stacking import tables
 from .tables import read_funds_block
+from .vocabulary import words
 
 LAYOUT = "export"
 NAME_LIMIT_BYTES = 20  # the export cuts 二级项目 indicator names at 20 GBK bytes (seed 000)
@@ -20,12 +21,12 @@ REQUIRED = ("name", "op", "target", "actual", "weight")
 
 def read(grid: Grid) -> list[ProjectForm]:
     forms = []
-    for table in tables(grid, ("项目名称",), REQUIRED):
+    for table in tables(grid, words().labels("anchors", "project"), REQUIRED):
         head_rows = table.head_rows
         form = table.new_form(LAYOUT, name_limit_bytes=NAME_LIMIT_BYTES)
         if "部门整体" in table.title or (form.name or "").endswith("整体"):
             form.type = "department"
-        code_cells = find_cells(grid, ("项目编码",), head_rows)
+        code_cells = find_cells(grid, words().labels("labels", "project_code"), head_rows)
         if code_cells:
             form.code = normalise_text(value_after_label(grid, *code_cells[0]).value) or None
         funds_found = read_funds_block(grid, head_rows)
@@ -33,7 +34,7 @@ def read(grid: Grid) -> list[ProjectForm]:
             form.funds = funds_found[0]
             unit = money_unit_in(grid, head_rows)
             form.funds.money_unit, form.funds.money_unit_source = unit or ("元", "一体化系统导出表以元为单位")
-        total_cells = find_cells(grid, ("自评总分", "自评得分"), head_rows)
+        total_cells = find_cells(grid, words().labels("labels", "claimed_total"), head_rows)
         if total_cells:
             form.claimed_total = value_after_label(grid, *total_cells[0])
         elif table.row_total is not None:  # no 自评总分 label: the 总分/合计 row states the claim

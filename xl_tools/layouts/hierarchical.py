@@ -14,6 +14,7 @@ from ..reading.grid import Grid
 from .labels import money_unit_in
 from .stacking import tables
 from .tables import read_funds_block
+from .vocabulary import words
 
 LAYOUT = "hierarchical"
 REQUIRED = ("level1", "level2", "name", "target", "actual", "weight")
@@ -21,7 +22,7 @@ REQUIRED = ("level1", "level2", "name", "target", "actual", "weight")
 
 def read(grid: Grid) -> list[ProjectForm]:
     forms = []
-    for table in tables(grid, ("项目名称",), REQUIRED):
+    for table in tables(grid, words().labels("anchors", "project"), REQUIRED):
         head_rows = table.head_rows
         form = table.new_form(LAYOUT)
         if "部门整体" in table.title:

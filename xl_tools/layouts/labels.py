@@ -173,14 +173,14 @@ def year_in(grid: Grid, rows: range) -> int | None:
     return None
 
 
-UNIT_LABELS = ("实施单位", "主管部门", "项目主管部门", "单位名称", "部门名称", "填报单位")
-"""In order of preference: the unit that spent the money, else the department above it."""
 _LEADING_CODE = re.compile(r"^\d+\s*[-－—_ ]\s*")
 
 
 def unit_in(grid: Grid, rows: range) -> str | None:
     """The unit a table names ("094-重庆市渝中区医疗保障局" reads as 重庆市渝中区医疗保障局)."""
-    for label in UNIT_LABELS:
+    from .vocabulary import words  # vocabulary normalises its words with this module's norm_label
+
+    for label in words().labels("labels", "units"):  # in order of preference: who spent, else the department
         for r, c in find_cells(grid, (label,), rows):
             text = as_written(value_after_label(grid, r, c).value)
             if text:

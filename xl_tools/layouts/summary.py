@@ -6,30 +6,21 @@ from ..core.model import SummaryForm, SummaryRowForm
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
 from .labels import find_header_row, is_blank, money_unit_in, norm_label, raw
-from .tables import TOTAL_ROW_LABELS
-
-SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": ("项目名称",),
-    "budget": ("预算数", "全年预算数"),
-    "executed": ("执行数", "全年执行数"),
-    "score": ("自评得分", "得分", "自评总分"),
-    "code": ("项目编码",),
-}
-
+from .vocabulary import words
 
 def read(grid: Grid) -> list[SummaryForm]:
-    found = find_header_row(grid, ("name", "budget", "executed", "score"), SUMMARY_COLUMNS,
+    found = find_header_row(grid, ("name", "budget", "executed", "score"), words().columns("summary_columns"),
                             range(1, min(grid.max_row, 30) + 1))
     if found is None:
         return []
     header, cols = found
     rows: list[SummaryRowForm] = []
+    totals = words().labels("indicator_rows", "total")
     for r in range(header + 1, grid.max_row + 1):
         name = grid.value(r, cols["name"])
         if is_blank(name):
             continue
-        if norm_label(name) in TOTAL_ROW_LABELS or any(
-                norm_label(grid.value(r, c)) in TOTAL_ROW_LABELS for c in range(1, cols["name"])):
+        if norm_label(name) in totals or any(norm_label(grid.value(r, c)) in totals for c in range(1, cols["name"])):
             continue
         code = grid.value(r, cols["code"]) if "code" in cols else None
         rows.append(SummaryRowForm(

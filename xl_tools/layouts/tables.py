@@ -1,8 +1,8 @@
 """The parts every project layout shares: the indicator table and the funds block.
 
 Layouts differ in their header words and in where tables start and stop; the
-column synonyms and row rules here are read by all of them, so a new layout
-is mostly a new anchor and a new set of expected headers.
+row rules here are read by all of them, with the words of vocabulary.toml, so a
+new layout is mostly a new anchor and a new set of expected headers.
 """
 
 from __future__ import annotations
@@ -11,37 +11,7 @@ from ..core.model import FundsForm, FundsRow, IndicatorForm, RawCell
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
 from .labels import as_written, find_header_row, is_blank, norm_label, raw
-
-INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("指标名称", "三级指标", "绩效指标名称"),
-    "unit": ("计量单位", "单位"),
-    "op": ("指标性质", "指标方向", "比较符"),
-    "target": ("指标值", "年度指标值", "年度目标值", "目标值", "预期指标值"),
-    "actual": ("全年完成值", "实际完成值", "全年实际完成值", "完成值", "实际值"),
-    "deviation": ("偏离度",),
-    "coefficient": ("得分系数",),
-    "weight": ("指标权重", "分值", "权重"),
-    "score": ("指标得分", "自评得分", "得分"),
-    "ratio": ("完成比例",),
-    "core": ("是否核心指标",),
-    "explanation": ("说明", "偏差原因分析及改进措施", "未完成原因和改进措施", "偏差原因及改进措施", "偏差原因分析"),
-}
-TOTAL_ROW_LABELS = ("合计", "总分", "总计", "得分合计")
-END_ROW_LABELS = ("说明", "填报人", "单位负责人签字", "填报日期")
-
-FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "budget_start": ("年初预算数", "年初预算"),
-    "budget": ("全年预算数", "全年调整预算数", "调整后预算数", "全年预算"),
-    "executed": ("全年执行数", "全年执行", "执行数"),
-    "exec_weight": ("执行率权重", "分值", "权重"),
-    "exec_rate": ("执行率",),
-    "exec_score": ("执行率得分", "得分"),
-}
-TOTAL_FUNDS_LABELS = ("年度总金额", "年度资金总额", "资金总额", "总量", "合计")
-PART_FUNDS_LABELS = ("财政拨款", "当年财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金")
-
+from .vocabulary import words
 
 def grid_blank(grid: Grid, row: int, col: int) -> bool:
     return is_blank(grid.value(row, col))
@@ -67,15 +37,16 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
     claimed_total: RawCell | None = None
     last = header_row
     name_col = cols["name"]
+    total_labels, end_labels = words().labels("indicator_rows", "total"), words().labels("indicator_rows", "end")
     label_cols = [cols[k] for k in ("level1", "level2", "name") if k in cols]
     for r in range(header_row + 1, end_row + 1):
         labels = [norm_label(grid.value(r, c)) for c in range(1, max(label_cols) + 1)]
-        if any(lbl in TOTAL_ROW_LABELS for lbl in labels):
+        if any(lbl in total_labels for lbl in labels):
             if "score" in cols:
                 claimed_total = raw(grid, r, cols["score"])
             last = r
             continue
-        if any(lbl.partition(":")[0] in END_ROW_LABELS for lbl in labels):  # "填报人：　联系电话：…" ends it too
+        if any(lbl.partition(":")[0] in end_labels for lbl in labels):  # "填报人：　联系电话：…" ends it too
             break
         name = grid.value(r, name_col)
         if is_blank(name):
@@ -107,25 +78,26 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
 
 def locate_indicator_table(grid: Grid, rows: range, required: tuple[str, ...]
                            ) -> tuple[int, dict[str, int]] | None:
-    return find_header_row(grid, required, INDICATOR_COLUMNS, rows)
+    return find_header_row(grid, required, words().columns("indicator_columns"), rows)
 
 
 def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
     """A funds block with a header row (年初预算数 / 全年预算数 / 全年执行数 …) and labelled rows."""
-    found = find_header_row(grid, ("budget", "executed"), FUNDS_COLUMNS, rows)
+    found = find_header_row(grid, ("budget", "executed"), words().columns("funds_columns"), rows)
     if found is None:
         return None
     header, cols = found
     funds = FundsForm()
     first_amount_col = min(cols[k] for k in ("budget_start", "budget", "executed") if k in cols)
     last = header
+    total_labels, part_labels = words().labels("funds_rows", "total"), words().labels("funds_rows", "parts")
     for r in range(header + 1, rows.stop):
         label = row_label(grid, r, first_amount_col)
         if label is None:
             break
         text = label[0]
-        is_total = text in TOTAL_FUNDS_LABELS
-        is_part = text in PART_FUNDS_LABELS
+        is_total = text in total_labels
+        is_part = text in part_labels
         amounts = {k: raw(grid, r, cols[k]) for k in ("budget_start", "budget", "executed") if k in cols}
         # a text merged across the amount columns (the 年度总体目标 row below the block) is no amount
         if not is_total and not is_part and all(v.blank or not grid.is_merge_anchor_or_plain(r, cols[k])

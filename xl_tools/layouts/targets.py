@@ -16,29 +16,17 @@ from ..reading.grid import Grid
 from .labels import as_written, find_cells, value_after_label, year_in
 from .stacking import spans
 from .tables import locate_indicator_table, read_indicators
+from .vocabulary import words
 
 LAYOUT = "targets"
-ANCHORS = ("项目名称",)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "unit": ("编制单位",),
-    "department": ("业务主管部门", "主管部门"),
-    "exec_weight": ("预算执行率权重", "执行率权重"),
-    "category": ("项目分类",),
-    "budget": ("当年预算", "当年预算数", "年度预算"),
-    "own": ("本级安排",),
-    "upper": ("上级补助",),
-    "overview": ("项目概述",),
-    "basis": ("立项依据",),
-    "goal": ("当年绩效目标", "年度绩效目标"),
-}
-MARKERS = ("预算执行率权重", "当年预算", "本级安排", "项目概述", "立项依据", "当年绩效目标", "年度绩效目标")
 _CODE = re.compile(r"^\s*([0-9A-Za-z]{10,})\s*[-－—–]\s*(.+)$", re.S)
 
 
 def is_targets_sheet(grid: Grid) -> bool:
     """An indicator table with targets and weights but no 完成值, under a 项目名称 label, with a field only a
     target table has (checked first: one pass over the values, where the header search costs many)."""
-    if not find_cells(grid, MARKERS) or not find_cells(grid, ANCHORS):
+    if not find_cells(grid, words().labels("target_markers", "labels")) or not find_cells(
+            grid, words().labels("anchors", "project")):
         return False
     found = locate_indicator_table(grid, range(1, grid.max_row + 1), ("name", "target", "weight"))
     return found is not None and "actual" not in found[1]
@@ -49,7 +37,7 @@ def read(grid: Grid) -> list[TargetForm]:
         return []
     year = year_in(grid, range(1, grid.max_row + 1)) or _title_year(grid)
     targets = []
-    for row, col, rows in spans(grid, ANCHORS):
+    for row, col, rows in spans(grid, words().labels("anchors", "project")):
         target = _read_block(grid, row, col, rows)
         if target is not None:
             target.year = year
@@ -74,7 +62,8 @@ def _read_block(grid: Grid, row: int, col: int, rows: range) -> TargetForm | Non
     written = as_written(name_cell.value) if name_cell.value is not None else ""
     match = _CODE.match(written)
     code, name = (match[1], match[2]) if match else (None, written)
-    fields = {key: _field(grid, labels, range(rows.start, header)) for key, labels in FIELDS.items()}
+    fields = {key: _field(grid, labels, range(rows.start, header))
+              for key, labels in words().columns("target_fields").items()}
     unit = _text(fields["unit"])
     indicators, _claimed, last = read_indicators(grid, header, cols, rows.stop - 1)
     return TargetForm(

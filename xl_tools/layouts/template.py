@@ -10,7 +10,8 @@ from ..core.model import ProjectForm
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
 from .labels import as_written, header_map, money_unit_in, raw, year_in
-from .tables import INDICATOR_COLUMNS, read_funds_block, read_indicators
+from .tables import read_funds_block, read_indicators
+from .vocabulary import words
 
 LAYOUT = "template"
 TITLE = "XL_TITLE"
@@ -59,7 +60,7 @@ def read(grid: Grid) -> list[ProjectForm]:
         if nm in names:
             setattr(form.funds, key, at(nm))
             form.out_cells[key] = at(nm).cell
-    cols = header_map(grid, table_rng.min_row, INDICATOR_COLUMNS)
+    cols = header_map(grid, table_rng.min_row, words().columns("indicator_columns"))
     if "name" not in cols:  # the name no longer points at the indicator header: read the sheet by its labels
         return []
     form.has_levels = "level1" in cols
