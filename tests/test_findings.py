@@ -734,3 +734,46 @@ def test_summary_cells_with_no_usable_value(form_of) -> None:
 def test_catalogue_codes_all_have_a_test() -> None:
     assert READER_ONLY <= set(CATALOGUE)
     assert COVERED == set(CATALOGUE) - READER_ONLY
+
+
+@covers("UNSCORABLE")
+def test_a_table_without_money_or_weights_is_not_scored(form_of) -> None:
+    """No 0.00 / 差 for a form whose budget cannot be read, nor for one without any weight."""
+    no_money = run(form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget="一百万元"))
+    expect(no_money.findings, "UNSCORABLE", Level.ERROR, "项目", "B3", "缺少全年预算数", "不按 0 分计")
+    assert (no_money.total, no_money.grade) == (None, None)
+    no_weights = run(form_of([("服务人数", 100, 100, None, {"unit": "人", "op": "≥"}),
+                              ("覆盖率", 98, 98, None, {"unit": "%", "op": "≥"})]))
+    expect(no_weights.findings, "UNSCORABLE", Level.ERROR, "项目", "B3", "缺少指标分值（权重）")
+    assert (no_weights.total, no_weights.grade) == (None, None)
+    # one weight missing among others is WEIGHT_INVALID on that row, and the table is still scored
+    one_missing = run(form_of([("服务人数", 100, 100, None, {"unit": "人", "op": "≥"}),
+                               ("覆盖率", 98, 98, 90, {"unit": "%", "op": "≥"})]))
+    assert cells_of(one_missing.findings, "UNSCORABLE") == [] and one_missing.total == 100
+
+
+@covers("CLAIMED_EXEC_SCORE_DIFF", "OVERSPENT_FULL_MARKS")
+def test_the_published_execution_score_is_checked(form_of) -> None:
+    # 90 of 100 spent: 10 × 90% = 9, the form claims 10
+    form = form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget=100, executed=90)
+    form.funds.exec_score = RawCell(10, "G7")
+    expect(run(form).findings, "CLAIMED_EXEC_SCORE_DIFF", Level.WARNING, "项目", "G7", "填报执行率得分 10",
+           "按规则计算为 9", "执行率 90% × 分值 10")
+    # 120 of 100 spent and full marks claimed: the rule caps at 100% (so no difference), but it is flagged
+    over = form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget=100, executed=120)
+    over.funds.exec_score = RawCell("10分", "G7")
+    result = run(over)
+    expect(result.findings, "OVERSPENT_FULL_MARKS", Level.WARNING, "项目", "G7", "全年执行数 120 万元超过预算数 100 万元",
+           "满分 10")
+    assert cells_of(result.findings, "CLAIMED_EXEC_SCORE_DIFF") == []
+
+
+@covers("CLAIMED_TOTAL_NOT_SUM")
+def test_a_published_total_that_is_not_the_sum_of_its_rows(form_of) -> None:
+    # rows claim 40 + 45, the execution score 10: 95, the form's 总分 says 100
+    form = form_of([("服务人数", 100, 100, 45, {"unit": "人", "op": "≥", "claimed_score": 40}),
+                    ("覆盖率", 98, 98, 45, {"unit": "%", "op": "≥", "claimed_score": 45})],
+                   budget=100, executed=100, claimed_total=100)
+    form.funds.exec_score = RawCell(10, "G7")
+    expect(run(form).findings, "CLAIMED_TOTAL_NOT_SUM", Level.WARNING, "项目", "I3", "填报自评总分 100",
+           "各指标得分之和为 95")

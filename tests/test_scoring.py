@@ -349,9 +349,10 @@ def test_budget_missing_is_a_finding_not_a_crash(form_of, settings_of, budget) -
     result = evaluate(form_of(FULL, budget=budget, executed=50), settings_of())
     assert result.execution_rate is None
     assert result.execution_score == 0.0
-    assert result.total == 90.0  # 0 + 90
+    assert (result.total, result.grade) == (None, None)  # no budget, no score: never 0.00 / 差 (issue 14)
     missing = [f for f in result.findings if f.code == "BUDGET_MISSING"]
     assert len(missing) == 1 and missing[0].level is Level.ERROR and "全年预算数" in missing[0].message
+    assert [f.code for f in result.findings if f.code == "UNSCORABLE"] == ["UNSCORABLE"]
 
 
 # ---------------------------------------------------------------- totals and grades

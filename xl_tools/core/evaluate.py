@@ -264,7 +264,10 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
     for p in parsed:
         p.result = score_indicator(ctx, p, settings)
     indicator_score, total, grade = None, None, None
-    if form.has_indicator_table and parsed:
+    missing = _missing_for_a_score(form, parsed, budget, exec_weight, denominator)
+    if missing:
+        ctx.add("UNSCORABLE", missing=missing[0], advice=missing[1])
+    elif form.has_indicator_table and parsed:
         indicator_score, total = _total(ctx, parsed, rate, exec_score if exec_weight else 0.0, settings)
         grade = scoring.grade(total, settings)
     claimed_total = _points(ctx, form.claimed_total, "自评得分")
@@ -281,6 +284,23 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
     validate_project(ctx.add, form, parsed, result, settings)
     result.findings = ctx.findings
     return result
+
+
+def _missing_for_a_score(form: ProjectForm, parsed: list[Parsed], budget: float | None, exec_weight: float,
+                         denominator: str) -> tuple[str, str] | None:
+    """(what is missing, what to do) when a table that was read cannot be scored: without the budget the
+    execution score, without any weight the indicator scores mean nothing, and 0.00 / 差 would be a false
+    verdict."""
+    if not form.has_indicator_table or not parsed:
+        return None
+    missing, advice = [], []
+    if exec_weight and not budget:
+        missing.append(denominator)
+        advice.append(f"请填写{denominator}（表中金额无法识别时，见上一条问题）")
+    if all(p.weight is None for p in parsed):
+        missing.append("指标分值（权重）")
+        advice.append("请在表中填写各指标分值，或用 --labels 指明分值所在的列")
+    return ("、".join(missing), "；".join(advice)) if missing else None
 
 
 def _total(ctx: _Ctx, parsed: list[Parsed], rate: float | None, exec_score: float,

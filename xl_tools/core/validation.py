@@ -10,8 +10,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Callable
 
-from .model import ProjectForm, ProjectResult
-from .rounding import fmt_number as _fmt
+from .model import ProjectForm, ProjectResult, RawCell
+from .rounding import excel_round, fmt_number as _fmt
 from .rules import Settings
 from .scoring import beats_target
 from .values import Kind, Op, normalise_text, parse_number
@@ -201,8 +201,35 @@ def _is_year(digits: str) -> bool:
 
 
 def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, settings: Settings) -> None:
-    if result.claimed_total is None or result.total is None:
+    """The form's own figures against the rules and against each other: what real forms most often get wrong."""
+    tolerance = settings["claims.tolerance"]
+    claimed_exec = _claimed_number(form.funds.exec_score)
+    if claimed_exec is not None and result.execution_score is not None and result.execution_rate is not None \
+            and _beyond(claimed_exec - result.execution_score, tolerance):
+        add("CLAIMED_EXEC_SCORE_DIFF", form.funds.exec_score.cell, claimed=_fmt(claimed_exec),
+            computed=_fmt(result.execution_score), rate=_fmt(result.execution_rate),
+            weight=_fmt(result.execution_weight))
+    if claimed_exec is not None and result.budget and result.executed is not None \
+            and result.executed - result.budget > settings["execution.overspend_tolerance"] \
+            and not _beyond(claimed_exec - result.execution_weight, tolerance):
+        add("OVERSPENT_FULL_MARKS", form.funds.exec_score.cell, executed=_fmt(result.executed),
+            budget=_fmt(result.budget), claimed=_fmt(claimed_exec))
+    if result.claimed_total is None:
         return
-    if _beyond(result.claimed_total - result.total, settings["claims.tolerance"]):
+    if result.total is not None and _beyond(result.claimed_total - result.total, tolerance):
         add("CLAIMED_TOTAL_DIFF", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
             computed=_fmt(result.total))
+    row_scores = [i.claimed_score for i in result.indicators]
+    exec_part_known = claimed_exec is not None or not result.execution_weight  # 表12 has no execution score
+    if row_scores and all(s is not None for s in row_scores) and exec_part_known:
+        parts = excel_round(sum(row_scores) + (claimed_exec or 0.0), 2)
+        if _beyond(result.claimed_total - parts, tolerance):
+            add("CLAIMED_TOTAL_NOT_SUM", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
+                parts=_fmt(parts))
+
+
+def _claimed_number(raw: RawCell) -> float | None:
+    """A score the form states, when it is a number (its other problems are reported where it is read)."""
+    if raw.blank or isinstance(raw.value, bool):
+        return None
+    return parse_number(raw.value, number_format=raw.number_format).number
