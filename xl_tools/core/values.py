@@ -87,7 +87,7 @@ _OP_PREFIXES: dict[str, Op] = {
     **dict.fromkeys(("≤", "≦", "⩽", "<=", "=<", "≯", "不高于", "不超过", "不大于", "不多于",
                      "小于等于", "小于或等于"), Op.LE),
     **dict.fromkeys(("<", "小于", "低于", "少于"), Op.LT),
-    **dict.fromkeys(("=", "==", "等于"), Op.EQ),
+    **dict.fromkeys(("=", "==", "═", "等于"), Op.EQ),  # ═ (box drawing) in Yunnan's budget-system export
 }
 _OP_SUFFIXES: dict[str, Op] = {
     "及以上": Op.GE, "以上": Op.GE, "及以下": Op.LE, "以下": Op.LE, "以内": Op.LE, "之内": Op.LE,

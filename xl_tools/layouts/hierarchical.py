@@ -17,7 +17,8 @@ from .tables import read_funds_block
 from .vocabulary import words
 
 LAYOUT = "hierarchical"
-REQUIRED = ("level1", "level2", "name", "target", "actual", "weight")
+REQUIRED = ("level1", "level2", "name", "target", "actual")
+"""No 分值 column is required: some provinces' forms have none (then the table is read and reported UNSCORABLE)."""
 
 
 def read(grid: Grid) -> list[ProjectForm]:

@@ -109,10 +109,16 @@ def value_after_label(grid: Grid, row: int, col: int) -> RawCell:
 
 
 def header_map(grid: Grid, row: int, synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """Field -> column for a header row; first match wins, merges count once."""
+    """Field -> column for a header row; first match wins, a label merged across columns counts once.
+
+    A label merged down from the row above counts in this row too: in a two-row header (年度指标值 over
+    指标性质 | 指标值 | 度量单位) the columns that have no sub-label (实际完成值, 分值) are merged down over both rows,
+    and the lower row is then the whole header.
+    """
     columns: dict[str, int] = {}
     for c in range(1, grid.max_col + 1):
-        if not grid.is_merge_anchor_or_plain(row, c):
+        merge = grid.merge_of(row, c)
+        if merge is not None and merge.min_col != c:
             continue
         label = norm_label(grid.value(row, c))
         if not label:
@@ -132,6 +138,11 @@ def row_labels(grid: Grid) -> dict[int, set[str]]:
         for (r, _c), v in g.values.items():
             if isinstance(v, str):
                 found.setdefault(r, set()).add(norm_label(v))
+        for rng in g.merged:  # a label merged down counts in every row it covers (two-row headers)
+            v = g.values.get((rng.min_row, rng.min_col))
+            if isinstance(v, str) and rng.max_row > rng.min_row:
+                for r in range(rng.min_row + 1, min(rng.max_row, rng.min_row + 3) + 1):
+                    found.setdefault(r, set()).add(norm_label(v))
         return found
 
     return grid.derived("row_labels", build)

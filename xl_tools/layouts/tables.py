@@ -7,6 +7,8 @@ new layout is mostly a new anchor and a new set of expected headers.
 
 from __future__ import annotations
 
+import re
+
 from ..core.model import FundsForm, FundsRow, IndicatorForm, RawCell
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
@@ -37,7 +39,10 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
     claimed_total: RawCell | None = None
     last = header_row
     name_col = cols["name"]
-    total_labels, end_labels = words().labels("indicator_rows", "total"), words().labels("indicator_rows", "end")
+    vocabulary = words()
+    total_labels, end_labels = vocabulary.labels("indicator_rows", "total"), vocabulary.labels("indicator_rows", "end")
+    skip_labels, placeholders = vocabulary.labels("indicator_rows", "skip"), vocabulary.labels("indicator_rows",
+                                                                                                 "placeholder")
     label_cols = [cols[k] for k in ("level1", "level2", "name") if k in cols]
     for r in range(header_row + 1, end_row + 1):
         labels = [norm_label(grid.value(r, c)) for c in range(1, max(label_cols) + 1)]
@@ -48,11 +53,13 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
             continue
         if any(lbl.partition(":")[0] in end_labels for lbl in labels):  # "填报人：　联系电话：…" ends it too
             break
+        if any(lbl.partition(":")[0] in skip_labels for lbl in labels):  # a note inside the table, no indicator
+            last = r
+            continue
         name = grid.value(r, name_col)
-        if is_blank(name):
-            if all(is_blank(grid.own_value(r, c)) for c in cols.values()):
-                continue
-            if all(is_blank(grid.value(r, cols[k])) for k in ("target", "actual", "weight") if k in cols):
+        values_blank = all(is_blank(grid.value(r, cols[k])) for k in ("target", "actual", "weight") if k in cols)
+        if is_blank(name) or (values_blank and _placeholder(norm_label(name), placeholders)):
+            if all(is_blank(grid.own_value(r, c)) for c in cols.values()) or values_blank:
                 continue
         last = r
         ind = IndicatorForm(name=as_written(name) if not is_blank(name) else "（未命名指标）",
@@ -76,9 +83,28 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
     return indicators, claimed_total, last
 
 
+def _placeholder(name: str, placeholders: tuple[str, ...]) -> bool:
+    """A row the template offered and nobody filled: "……", "指标1：", "其他"."""
+    bare = name.rstrip("0123456789:：.、").strip()
+    return not bare.strip(".…。·-—") or bare in placeholders
+
+
 def locate_indicator_table(grid: Grid, rows: range, required: tuple[str, ...]
                            ) -> tuple[int, dict[str, int]] | None:
     return find_header_row(grid, required, words().columns("indicator_columns"), rows)
+
+
+_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def _points_in_labels(grid: Grid, header: int) -> RawCell | None:
+    """The execution weight where a form writes it into a label of its funds block: "预算执行情况（万元）（20分）"
+    beside the header, "得分（20分*执行率）" or "执行率（10分）" in it."""
+    for c in range(1, grid.max_col + 1):
+        value = grid.value(header, c)
+        if isinstance(value, str) and (found := _POINTS.search(normalise_text(value))):
+            return RawCell(f"{found.group(1)}分", cell_address(header, c))
+    return None
 
 
 def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
@@ -115,6 +141,8 @@ def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
     for key in ("exec_weight", "exec_rate", "exec_score"):
         if key in cols and getattr(funds, key).cell is None:  # blank form: the first (total) row's cell
             setattr(funds, key, raw(grid, header + 1, cols[key]))
+    if funds.exec_weight.blank:
+        funds.exec_weight = _points_in_labels(grid, header) or funds.exec_weight
     if funds.total is None and len(funds.parts) == 1:
         funds.total, funds.parts = funds.parts[0], []
     return funds, last

@@ -19,17 +19,31 @@ from .tables import locate_indicator_table, read_indicators
 from .vocabulary import words
 
 LAYOUT = "targets"
+REQUIRED = ("name", "target")
+"""A weight column is not required: the Ministry of Finance's 目标申报表 has none."""
 _CODE = re.compile(r"^\s*([0-9A-Za-z]{10,})\s*[-－—–]\s*(.+)$", re.S)
 
 
 def is_targets_sheet(grid: Grid) -> bool:
-    """An indicator table with targets and weights but no 完成值, under a 项目名称 label, with a field only a
-    target table has (checked first: one pass over the values, where the header search costs many)."""
-    if not find_cells(grid, words().labels("target_markers", "labels")) or not find_cells(
-            grid, words().labels("anchors", "project")):
+    """An indicator table with targets but no 完成值, under a 项目名称 label, in a sheet that says it is a target
+    table: a field only a target table has (Chongqing's 表十三), or a title or sheet name with 绩效目标 / 申报表
+    (the Ministry of Finance's layout, used by most provinces).  Checked first: one pass over the values,
+    where the header search costs many."""
+    vocabulary = words()
+    if not find_cells(grid, vocabulary.labels("anchors", "project")):
         return False
-    found = locate_indicator_table(grid, range(1, grid.max_row + 1), ("name", "target", "weight"))
-    return found is not None and "actual" not in found[1]
+    if not find_cells(grid, vocabulary.labels("target_markers", "labels")) and not _titled_as_targets(grid):
+        return False
+    found = locate_indicator_table(grid, range(1, grid.max_row + 1), REQUIRED)
+    if found is None:  # a table cut off above its indicators (a page, a printout): read as far as it goes
+        return locate_indicator_table(grid, range(1, grid.max_row + 1), ("name", "actual")) is None
+    return "actual" not in found[1]
+
+
+def _titled_as_targets(grid: Grid) -> bool:
+    words_ = words().labels("target_markers", "titles")
+    texts = [grid.name] + [v for r, _c, v in grid.iter_nonempty() if r <= 3 and isinstance(v, str)]
+    return any(word in normalise_text(text) for text in texts for word in words_)
 
 
 def read(grid: Grid) -> list[TargetForm]:
@@ -39,9 +53,8 @@ def read(grid: Grid) -> list[TargetForm]:
     targets = []
     for row, col, rows in spans(grid, words().labels("anchors", "project")):
         target = _read_block(grid, row, col, rows)
-        if target is not None:
-            target.year = year
-            targets.append(target)
+        target.year = year
+        targets.append(target)
     return targets
 
 
@@ -53,11 +66,9 @@ def _title_year(grid: Grid) -> int | None:
     return None
 
 
-def _read_block(grid: Grid, row: int, col: int, rows: range) -> TargetForm | None:
-    found = locate_indicator_table(grid, rows, ("name", "target", "weight"))
-    if found is None:
-        return None
-    header, cols = found
+def _read_block(grid: Grid, row: int, col: int, rows: range) -> TargetForm:
+    """One project's block; one cut off above its indicator table keeps its head fields and no indicators."""
+    header, cols = locate_indicator_table(grid, rows, REQUIRED) or (rows.stop, {})
     name_cell = value_after_label(grid, row, col)
     written = as_written(name_cell.value) if name_cell.value is not None else ""
     match = _CODE.match(written)
@@ -65,7 +76,8 @@ def _read_block(grid: Grid, row: int, col: int, rows: range) -> TargetForm | Non
     fields = {key: _field(grid, labels, range(rows.start, header))
               for key, labels in words().columns("target_fields").items()}
     unit = _text(fields["unit"])
-    indicators, _claimed, last = read_indicators(grid, header, cols, rows.stop - 1)
+    indicators, _claimed, last = (read_indicators(grid, header, cols, rows.stop - 1) if cols
+                                  else ([], None, rows.stop - 1))
     return TargetForm(
         sheet=grid.name, code=code, name=name or None, name_cell=name_cell.cell,
         unit=re.sub(r"^[0-9]+[-－]", "", unit) if unit else None,  # "225001-重庆市…" is 单位编码-名称
