@@ -109,8 +109,27 @@ def _output(inputs: list[Path], output: Path | None, default: Path, suffix: str,
     return checked_output(output or default, inputs, suffixes=(suffix,), what=what)
 
 
+def _labels(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """Check a mapping file at once, and hand it to every read of the command (its batch workers too)."""
+    if value is None:
+        return None
+    from .layouts.vocabulary import LABELS_ENV, VocabularyError, words
+
+    os.environ[LABELS_ENV] = str(value.resolve())
+    try:
+        words()
+    except VocabularyError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        ctx.exit(EXIT_UNREADABLE)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xl-tools")
+@click.option("--labels", type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=_labels,
+              expose_value=False, is_eager=True, metavar="FILE",
+              help="标签映射文件（TOML）：告诉工具你的表格把各栏叫作什么，如 [anchors] project = [\"项目支出名称\"]；"
+                   "写在子命令之前：xl-tools --labels 我的表.toml score 自评表.xlsx")
 def main() -> None:
     """预算绩效自评工具：校验、计分、生成汇总表。
 

@@ -46,7 +46,10 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
                                     "还不是自评表；请先用 xl-tools new --from-targets 生成自评表")
         if book.sheets and all(g.is_empty() for g in book.sheets):
             raise NothingRecognised(f"{Path(book.path).name} 的工作表都是空的（{sheets}），没有可校验的内容")
-        raise NothingRecognised(f"{Path(book.path).name} 中没有能识别的绩效自评表（工作表：{sheets}）")
+        why = [f"「{f.sheet}」：{f.message.partition('已跳过：')[2]}" for f in found.findings
+               if f.code == "SHEET_UNRECOGNISED"][:2]
+        raise NothingRecognised(f"{Path(book.path).name} 中没有能识别的绩效自评表（工作表：{sheets}）"
+                                + (f"。{' '.join(why)}" if why else ""))
     chosen = rules.load_rule_set(rule_set) if rule_set else rules.load_rule_set(  # a workbook names built-ins only
         found.rule_set or rules.DEFAULT_NAME, builtin_only=True)
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,

@@ -114,7 +114,7 @@ _TYPES = [
     FindingType("DATE_YEAR_ASSUMED", Level.INFO, "时限未写年份",
                 "指标「{indicator}」的时限「{target}」未写年份，按 {year} 年理解"),
     FindingType("SHEET_UNRECOGNISED", Level.WARNING, "无法识别的工作表",
-                "工作表「{sheet}」不是能识别的绩效自评表格式，已跳过"),
+                "工作表「{sheet}」不是能识别的绩效自评表格式，已跳过：{detail}"),
     FindingType("MAIL_SETTING_IGNORED", Level.WARNING, "工作簿中的邮件设置已忽略",
                 "参数表中的「{key}」不能由工作簿设置，已忽略；{belongs}"),
     FindingType("MERGED_ACROSS_INDICATORS", Level.WARNING, "合并单元格跨越多个指标",

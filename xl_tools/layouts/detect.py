@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -9,7 +10,8 @@ from ..core.findings import Finding, make
 from ..core.model import ProjectForm, SummaryForm, TargetForm
 from ..errors import failure_reason
 from ..reading.grid import Grid, WorkbookGrid
-from . import compact, export, hierarchical, params, summary, targets, template
+from . import compact, export, hierarchical, params, summary, targets, template, vocabulary
+from .diagnose import diagnose
 from .labels import find_cells, unit_in
 from .sheet_checks import sheet_findings
 
@@ -51,7 +53,23 @@ def read_tables(grid: Grid) -> list[ProjectForm]:
 
 def detect(book: WorkbookGrid) -> Detected:
     """Every sheet read by the first layout that knows it; a sheet whose data breaks a reader is reported
-    (SHEET_SKIPPED) and the others are still read."""
+    (SHEET_SKIPPED) and the others are still read.  Label rows of a 参数 sheet (``labels.*``) extend the
+    vocabulary for this workbook first."""
+    mapping: dict[str, dict[str, list[str]]] = {}
+    mapping_findings = []
+    for grid in (g for g in book.sheets if params.is_params_sheet(g)):
+        rows, problems = params.label_mapping(grid)
+        for section, fields in rows.items():
+            for field_name, labels in fields.items():
+                mapping.setdefault(section, {}).setdefault(field_name, []).extend(labels)
+        mapping_findings += problems
+    with vocabulary.extended(mapping, "参数表") if mapping else contextlib.nullcontext():
+        found = _detect(book)
+    found.findings = mapping_findings + found.findings
+    return found
+
+
+def _detect(book: WorkbookGrid) -> Detected:
     found = Detected()
     for grid in book.sheets:
         try:
@@ -85,5 +103,6 @@ def _read_sheet(grid: Grid) -> Detected:
         found.summaries = tables
         found.findings = sheet_findings(grid, [])
     else:
-        found.findings.append(make("SHEET_UNRECOGNISED", sheet=grid.name, cell="A1"))
+        cell, detail = diagnose(grid)
+        found.findings.append(make("SHEET_UNRECOGNISED", sheet=grid.name, cell=cell, detail=detail))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..core import rules
@@ -105,3 +106,35 @@ def _mail_rows(grid: Grid) -> list[tuple[str, Any, str]]:
         if not is_blank(grid.value(r, col)):
             found.append((key[len(MAIL_PREFIX):], grid.value(r, col), cell_address(r, col)))
     return found
+
+
+LABELS_PREFIX = "labels."
+"""参数 rows "labels.<section>.<field>": the words this workbook's own forms use for a field (vocabulary.toml)."""
+
+
+def label_mapping(grid: Grid) -> tuple[dict[str, dict[str, list[str]]], list[Finding]]:
+    """The label rows of a 参数 sheet, each checked on its own: a wrong one is a finding, the others apply."""
+    from .vocabulary import VocabularyError, shipped
+
+    header = find_cells(grid, ("本工作簿取值",))
+    value_col = header[0][1] if header else 4
+    mapping: dict[str, dict[str, list[str]]] = {}
+    findings: list[Finding] = []
+    for r in range(1, grid.max_row + 1):
+        key = grid.value(r, 1)
+        if not isinstance(key, str) or not key.strip().startswith(LABELS_PREFIX):
+            continue
+        col = value_col if not is_blank(grid.value(r, value_col)) else value_col - 1
+        raw = grid.value(r, col)
+        if is_blank(raw):
+            continue
+        section, _, field = key.strip()[len(LABELS_PREFIX):].partition(".")
+        words = [w for w in re.split(r"[,，;；、\n]+", str(raw)) if w.strip()]
+        try:
+            shipped().extended({section: {field: words}}, f"参数表 {grid.name}!{cell_address(r, 1)}")
+        except VocabularyError as exc:
+            findings.append(make("VALUE_UNREADABLE", sheet=grid.name, cell=cell_address(r, 1),
+                                 field=f"参数「{key.strip()}」", text=str(raw), problem=str(exc)))
+            continue
+        mapping.setdefault(section, {}).setdefault(field, []).extend(words)
+    return mapping, findings

@@ -41,9 +41,12 @@ def is_targets_sheet(grid: Grid) -> bool:
 
 
 def _titled_as_targets(grid: Grid) -> bool:
-    words_ = words().labels("target_markers", "titles")
+    """A title or sheet name of a target table: 绩效目标表, 目标申报表… but not 绩效目标自评表."""
+    vocabulary = words()
+    titles, not_titles = vocabulary.labels("target_markers", "titles"), vocabulary.labels("target_markers", "not")
     texts = [grid.name] + [v for r, _c, v in grid.iter_nonempty() if r <= 3 and isinstance(v, str)]
-    return any(word in normalise_text(text) for text in texts for word in words_)
+    return any(any(word in text for word in titles) and not any(word in text for word in not_titles)
+               for text in map(normalise_text, texts))
 
 
 def read(grid: Grid) -> list[TargetForm]:

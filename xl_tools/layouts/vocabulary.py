@@ -9,12 +9,14 @@ line breaks, spaces, colons or bracketed notes the form adds around it.
 from __future__ import annotations
 
 import contextlib
+import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from ..errors import XlToolsError
 
@@ -87,9 +89,35 @@ def shipped() -> Vocabulary:
 _in_force: ContextVar[Vocabulary | None] = ContextVar("xl_tools_vocabulary", default=None)
 
 
+LABELS_ENV = "XL_TOOLS_LABELS"
+"""A user's mapping file for every read of this process and its workers (``xl-tools --labels FILE``)."""
+
+
 def words() -> Vocabulary:
-    """The vocabulary of the read in progress."""
-    return _in_force.get() or shipped()
+    """The vocabulary of the read in progress: a workbook's own mapping, else the user's file, else the shipped."""
+    return _in_force.get() or _from_file(os.environ.get(LABELS_ENV) or "")
+
+
+@lru_cache(maxsize=4)
+def _from_file(path: str) -> Vocabulary:
+    if not path:
+        return shipped()
+    return shipped().extended(read_mapping(Path(path)), f"标签映射文件 {Path(path).name}")
+
+
+def read_mapping(path: Path) -> dict[str, dict[str, list[str]]]:
+    """A mapping file: vocabulary.toml's sections, each field with the user's own words for it."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise VocabularyError(f"无法读取标签映射文件 {path}（{exc.strerror or exc}）") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise VocabularyError(f"标签映射文件 {path.name} 不是有效的 TOML（{exc}）；请对照 README 中的示例修改"
+                              "（文件须存为 UTF-8）") from None
+    bad = [k for k, v in raw.items() if not isinstance(v, dict)]
+    if bad:
+        raise VocabularyError(f"标签映射文件 {path.name} 中的「{bad[0]}」应为一节，如 [indicator_columns]")
+    return raw
 
 
 @contextlib.contextmanager
