@@ -98,3 +98,47 @@ def _project(result: Any, want: dict[str, Any]) -> Any:
     candidates = named or (result.projects if len(result.projects) == 1 else [])
     assert candidates, (name, [p.name for p in result.projects])
     return candidates[0]
+
+
+# ---------------------------------------------------------------- what real forms taught the readers and checks
+
+def _scored(name: str, built: dict[str, Path]) -> Any:
+    return services.score_file(built[name])
+
+
+def test_template_rows_nobody_filled_are_no_indicators(built: dict[str, Path]) -> None:
+    """天长 (安徽) keeps 「指标1:」 rows with a 「/」 weight and 「……」 rows; 中江 (四川) a 「……」 row."""
+    for name in ("anhui_tianchang_2022_shuihan", "sichuan_zhongjiang_2022_shuibiaochi"):
+        names = [i.name for p in _scored(name, built).projects for i in p.indicators]
+        assert names and not [n for n in names if n.rstrip(":：") in ("指标1", "指标2", "……", "…")], names
+
+
+def test_sub_items_are_not_counted_twice(built: dict[str, Path]) -> None:
+    """张庄寨 (安徽萧县): 「其中桃树种植面积」… details under a weighted row carry no weight of their own."""
+    result = _scored("anhui_xiaoxian_zhangzhuangzhai_2023_tezhong", built)
+    names = [i.name for p in result.projects for i in p.indicators]
+    assert names and not [n for n in names if n.startswith("其中")]
+    assert not [f for f in result.all_findings() if f.code == "WEIGHT_INVALID"]
+
+
+def test_notes_under_a_table_are_no_indicators(built: dict[str, Path]) -> None:
+    """施甸 (云南): sentences of the 偏差原因 part under the table ("一是相关台账不健全…")."""
+    names = [i.name for p in _scored("yunnan_shidian_nyj_2019_jingyingzhuti", built).projects for i in p.indicators]
+    assert names and max(map(len, names)) < 40, names
+
+
+def test_a_form_without_weights_is_one_unscorable_finding(built: dict[str, Path]) -> None:
+    """昌宁 (云南保山) has no 分值 column: one UNSCORABLE, no WEIGHT_INVALID per row, no 0.00 / 差; its units are
+    written into the names ("种母猪(≥头)"), so no UNIT_MISSING either."""
+    result = _scored("yunnan_changning_gxs_2022_shengzhu", built)
+    codes = [f.code for f in result.all_findings()]
+    assert codes.count("UNSCORABLE") == 1 and "WEIGHT_INVALID" not in codes and "UNIT_MISSING" not in codes
+    assert (result.projects[0].total, result.projects[0].grade) == (None, None)
+    # the execution weight comes from the funds block's label "预算执行情况(万元)(20分)"
+    assert result.projects[0].execution_weight == 20
+
+
+def test_numbered_names_are_no_number_mismatch(built: dict[str, Path]) -> None:
+    """金寨 (安徽) numbers its indicators 「指标1:」「指标2:」: no number of the name differs from a target there."""
+    result = _scored("anhui_jinzhai_chagu_2023_bumen", built)
+    assert "NAME_NUMBER_MISMATCH" not in {f.code for f in result.all_findings()}

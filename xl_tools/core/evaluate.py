@@ -90,9 +90,11 @@ def parse_indicator(ctx: _Ctx, ind: IndicatorForm, settings: Settings) -> Parsed
 
 
 def _weight(ctx: _Ctx, ind: IndicatorForm) -> float | None:
-    """The indicator's points; a zero or negative weight is kept (and reported) so the total shows it."""
+    """The indicator's points; a zero or negative weight is kept (and reported) so the total shows it.  A form
+    with no weight anywhere (no 分值 column) is one UNSCORABLE finding, not one finding per row."""
     if ind.weight.blank:
-        ctx.add("WEIGHT_INVALID", ind.weight.cell or ind.cell, indicator=ind.name, problem="未填写")
+        if any(not other.weight.blank for other in ctx.form.indicators):
+            ctx.add("WEIGHT_INVALID", ind.weight.cell or ind.cell, indicator=ind.name, problem="未填写")
         return None
     res = parse_number(ind.weight.value, number_format=ind.weight.number_format)
     if res.number is None:

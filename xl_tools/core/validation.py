@@ -27,6 +27,11 @@ _MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|�
 COMPLETE_ENDINGS = ("率", "数", "度", "量", "次", "人次", "额", "性")
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?![\d.])(?!年)")
 _LABEL_POINTS = re.compile(r"\(([^()]+)\)")  # on normalised text, where "（" is "("
+_NUMBERED = re.compile(r"^指标\d+[:：.、]?")
+"""A template's numbering in front of a name ("指标1：开展精品示范村建设数量"): not part of the name."""
+_BRACKETED = re.compile(r"\([^()]*\)")
+_UNIT_IN_NAME = re.compile(r"\((?:[≥≤><=]*\**)?([^()\d]{1,6})\)$")
+"""A unit written into the name: "带动贫困户(人)", "满意度(%)", "种母猪(≥头)", "公猪舍(≥**平方米)"."""
 
 
 def level1_key(label: str | None) -> str | None:
@@ -151,7 +156,7 @@ def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int 
         add("NAME_TRUNCATED", ind.cell, indicator=ind.name, limit=name_limit)
     if p.target.kind is Kind.QUANTITATIVE:
         unit = p.target.unit
-        if not unit:
+        if not unit and not _UNIT_IN_NAME.search(name):
             add("UNIT_MISSING", ind.unit.cell or ind.target.cell, indicator=ind.name)
         elif unit != "%" and _RATIO_NAME.search(name):
             add("UNIT_CONTRADICTS", ind.unit.cell or ind.target.cell, indicator=ind.name, unit=_unit_written(p),
@@ -159,9 +164,13 @@ def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int 
         elif unit == "元" and not _MONEY_NAME.search(name):
             add("UNIT_CONTRADICTS", ind.unit.cell or ind.target.cell, indicator=ind.name, unit=_unit_written(p),
                 reason="指标名称（不是金额类指标）")
+        # the name's own numbers, leaving out a template's numbering and bracketed notes ("(11kw)"); a rate
+        # ("5000吨稻谷储备到位率 100%") counts something else than the quantity its name mentions
+        bare = _BRACKETED.sub("", _NUMBERED.sub("", name))
         name_numbers = [float(m.group(1)) * (10000 if m.group(2) == "万" else 1e8 if m.group(2) else 1)
-                        for m in _NAME_NUMBER.finditer(name) if not _is_year(m.group(1))]
-        if name_numbers and p.target.number is not None and p.target.number not in name_numbers:
+                        for m in _NAME_NUMBER.finditer(bare) if not _is_year(m.group(1))]
+        if name_numbers and p.target.number is not None and p.target.number not in name_numbers \
+                and not (unit == "%" and _RATIO_NAME.search(bare)):
             add("NAME_NUMBER_MISMATCH", ind.cell, indicator=ind.name, name_number=_fmt(name_numbers[0]),
                 target=p.target.text)
         if p.is_cost and p.target.op in (Op.GE, Op.GT):

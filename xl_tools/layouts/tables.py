@@ -57,10 +57,16 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
             last = r
             continue
         name = grid.value(r, name_col)
-        values_blank = all(is_blank(grid.value(r, cols[k])) for k in ("target", "actual", "weight") if k in cols)
-        if is_blank(name) or (values_blank and _placeholder(norm_label(name), placeholders)):
+        values_blank = all(_no_value(grid.value(r, cols[k])) for k in ("target", "actual", "weight") if k in cols)
+        if is_blank(name) or (values_blank and (_placeholder(norm_label(name), placeholders)
+                                                or len(norm_label(name)) > PROSE)):
             if all(is_blank(grid.own_value(r, c)) for c in cols.values()) or values_blank:
                 continue
+        merge = grid.merge_of(r, name_col)
+        if merge is not None and "target" in cols and merge.min_col <= cols["target"] <= merge.max_col:
+            continue  # a sentence written across the value columns: no indicator
+        if norm_label(name).startswith("其中") and "weight" in cols and _no_value(grid.value(r, cols["weight"])):
+            continue  # a detail of the row above (其中…), which carries the weight: not counted twice
         last = r
         ind = IndicatorForm(name=as_written(name) if not is_blank(name) else "（未命名指标）",
                             cell=cell_address(r, name_col))
@@ -81,6 +87,15 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
         ind.out_cells = {k: cell_address(r, cols[k]) for k in ("score", "deviation", "coefficient") if k in cols}
         indicators.append(ind)
     return indicators, claimed_total, last
+
+
+PROSE = 40
+"""Characters beyond which a name with no target, value or weight is a sentence (a note under the table)."""
+
+
+def _no_value(value: object) -> bool:
+    """Blank, or a dash or slash a form writes where nothing applies."""
+    return is_blank(value) or (isinstance(value, str) and not value.strip().strip("/／—-－–\\"))
 
 
 def _placeholder(name: str, placeholders: tuple[str, ...]) -> bool:
