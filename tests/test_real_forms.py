@@ -142,3 +142,13 @@ def test_numbered_names_are_no_number_mismatch(built: dict[str, Path]) -> None:
     """金寨 (安徽) numbers its indicators 「指标1:」「指标2:」: no number of the name differs from a target there."""
     result = _scored("anhui_jinzhai_chagu_2023_bumen", built)
     assert "NAME_NUMBER_MISMATCH" not in {f.code for f in result.all_findings()}
+
+
+def test_the_report_and_the_readme_figures_are_generated_from_the_corpus(built: dict[str, Path]) -> None:
+    """docs/real-forms.md and the README's figures are what tests/data/real/report.py writes today."""
+    import report
+
+    rows = [(TABLES[name], report.outcome(TABLES[name], path)) for name, path in built.items()]
+    assert report.DOC.read_text(encoding="utf-8") == report.document(rows), "rerun tests/data/real/report.py --write"
+    readme = report.README.read_text(encoding="utf-8")
+    assert f"{report.BEGIN}\n{report.figures(rows)}\n{report.END}" in readme, "rerun tests/data/real/report.py --write"
