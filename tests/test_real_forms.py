@@ -152,3 +152,16 @@ def test_the_report_and_the_readme_figures_are_generated_from_the_corpus(built: 
     assert report.DOC.read_text(encoding="utf-8") == report.document(rows), "rerun tests/data/real/report.py --write"
     readme = report.README.read_text(encoding="utf-8")
     assert f"{report.BEGIN}\n{report.figures(rows)}\n{report.END}" in readme, "rerun tests/data/real/report.py --write"
+
+
+def test_the_execution_rate_listed_as_an_indicator_has_no_weight_of_its_own(built: dict[str, Path]) -> None:
+    """鄂州 (湖北) lists 预算执行率 as an indicator worth 20; its funds block's 分值 100 is the whole form's."""
+    (project,) = _scored("hubei_ezhou_spj_2021_shimin", built).projects
+    assert project.execution_weight == 0 and project.execution_score is None
+    assert (project.budget, project.executed, project.execution_rate) == (150, 125.25, 83.5)
+
+
+def test_a_code_glued_to_the_name_is_the_project_code(built: dict[str, Path]) -> None:
+    """大英 (四川) exports "51092324T000010263357-2023年全县安可替代补助资金项目" in one cell."""
+    (project,) = _scored("sichuan_daying_sfj_2023_anke", built).projects
+    assert (project.code, project.name) == ("51092324T000010263357", "2023年全县安可替代补助资金项目")

@@ -467,3 +467,20 @@ def test_wan_prefix_is_ten_thousand_times(number: tuple[str, float], unit: str) 
 def test_wan_of_whole_numbers_is_exact(whole: int, unit: str) -> None:
     assert parse_value(f"{whole}万{unit}").number == whole * 10000
     assert parse_number(f"{whole}万{unit}").number == whole * 10000
+
+
+@pytest.mark.parametrize("text, day", [
+    ("9月前", (1, 9, 30)),            # 金寨 (安徽) 2023: a deadline written as a month
+    ("7月", (1, 7, 31)),              # and its actual value, the month it was done
+    ("2023年12月", (2023, 12, 31)),
+])
+def test_a_month_is_a_deadline_at_its_last_day(text: str, day: tuple[int, int, int]) -> None:
+    import datetime
+
+    value = parse_value(text)
+    assert value.kind is Kind.DEADLINE and value.date == datetime.date(*day)
+
+
+def test_months_counted_are_still_a_quantity() -> None:
+    value = parse_value("12个月")
+    assert value.kind is Kind.QUANTITATIVE and (value.number, value.unit) == (12, "个月")

@@ -235,13 +235,26 @@ def funds_figures(ctx: _Ctx, form: ProjectForm) -> dict[str, float | None]:
     return out
 
 
+EXECUTION_INDICATOR = ("预算执行率", "资金执行率", "项目预算执行率")
+"""An indicator row that is the execution rate itself: the form scores execution among its indicators."""
+
+
 def form_stated_settings(form: ProjectForm) -> dict[str, tuple[object, str]]:
-    """Settings the form itself prints (an 执行率权重 of 10 per project in seeds 000 and 001)."""
+    """Settings the form itself prints (an 执行率权重 of 10 per project in seeds 000 and 001).
+
+    A form that lists the execution rate as an indicator of its own (鄂州, 2021) has no separate execution
+    weight: the 分值 of its funds block is then the whole form's 100, not an execution weight.
+    """
     stated: dict[str, tuple[object, str]] = {}
+    as_indicator = next((ind for ind in form.indicators
+                         if normalise_text(ind.name).lstrip("★*").startswith(EXECUTION_INDICATOR)), None)
+    if as_indicator is not None:
+        stated["execution.weight"] = (0, f"执行率作为指标列在表中 {form.sheet}!{as_indicator.cell}")
+        return stated
     raw = form.funds.exec_weight
     if not raw.blank:
         res = parse_number(raw.value, number_format=raw.number_format)
-        if res.number is not None and res.number >= 0:
+        if res.number is not None and 0 <= res.number < 100:
             stated["execution.weight"] = (res.number, f"表内填写 {form.sheet}!{raw.cell}")
     return stated
 

@@ -104,7 +104,7 @@ _QUANTITY_RE = re.compile(
 _DATE_RE = re.compile(
     r"(?:于|在|截至|截止)?"
     r"(?:(?P<y>[0-9]{4})[-./](?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})(?:T?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
-    r"|(?:(?P<y2>[0-9]{4})年)?(?P<m2>[0-9]{1,2})月(?:(?P<d2>[0-9]{1,2})[日号]|[底末])"
+    r"|(?:(?P<y2>[0-9]{4})年)?(?P<m2>[0-9]{1,2})月(?:(?P<d2>[0-9]{1,2})[日号]|[底末])?"
     r"|(?:(?P<y3>[0-9]{4})年年?|年)[底末])"
     r"(?:之前|以前|前)?(?:完成)?"
 )
@@ -301,7 +301,8 @@ def _deadline(core: str, fill_year: int | None) -> tuple[datetime.date, bool] | 
     """The date a deadline text names, and whether it names the year.
 
     A missing year takes ``fill_year`` (year 1 when unknown); "M月底" is the
-    month's last day and "年底" is Dec 31.
+    month's last day, and so is a bare month ("9月前", "2023年12月", an actual "7月"), as forms write a month
+    to mean the whole of it; "年底" is Dec 31.
     """
     match = _DATE_RE.fullmatch(core)
     if match is None:

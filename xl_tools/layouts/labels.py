@@ -185,6 +185,13 @@ def year_in(grid: Grid, rows: range) -> int | None:
 
 
 _LEADING_CODE = re.compile(r"^\d+\s*[-－—_ ]\s*")
+_CODE_AND_NAME = re.compile(r"^\s*([0-9A-Za-z]{10,})\s*[-－—–]\s*(.+)$", re.S)
+
+
+def split_code(written: str) -> tuple[str | None, str]:
+    """(项目编码, name) of a name the budget system glued its code to ("51092324T000010263357-2023年…")."""
+    match = _CODE_AND_NAME.match(written)
+    return (match[1], match[2]) if match else (None, written)
 
 
 def unit_in(grid: Grid, rows: range) -> str | None:

@@ -13,7 +13,7 @@ from typing import Iterator
 from ..core.model import ProjectForm, RawCell
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
-from .labels import as_written, find_cells, is_blank, value_after_label, year_in
+from .labels import as_written, find_cells, is_blank, split_code, value_after_label, year_in
 from .tables import locate_indicator_table, read_indicators
 
 
@@ -80,8 +80,9 @@ class Table:
     def new_form(self, layout: str, **fields: object) -> ProjectForm:
         """A form with what every layout reads the same way; the indicators already read."""
         name = value_after_label(self.grid, self.anchor_row, self.anchor_col)
-        form = ProjectForm(sheet=self.grid.name, layout=layout, type="project",
-                           name=as_written(name.value) or None,
+        code, written = split_code(as_written(name.value))
+        form = ProjectForm(sheet=self.grid.name, layout=layout, type="project", code=code,
+                           name=written or None,
                            name_cell=name.cell or cell_address(self.anchor_row, self.anchor_col),
                            year=year_in(self.grid, self.rows), first_row=self.rows.start,
                            has_levels="level1" in self.cols)

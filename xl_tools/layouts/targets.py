@@ -13,7 +13,7 @@ import re
 from ..core.model import EMPTY, FundsForm, FundsRow, ProjectForm, RawCell, TargetForm
 from ..core.values import normalise_text
 from ..reading.grid import Grid
-from .labels import as_written, find_cells, value_after_label, year_in
+from .labels import as_written, find_cells, split_code, value_after_label, year_in
 from .stacking import spans
 from .tables import locate_indicator_table, read_indicators
 from .vocabulary import words
@@ -21,7 +21,6 @@ from .vocabulary import words
 LAYOUT = "targets"
 REQUIRED = ("name", "target")
 """A weight column is not required: the Ministry of Finance's 目标申报表 has none."""
-_CODE = re.compile(r"^\s*([0-9A-Za-z]{10,})\s*[-－—–]\s*(.+)$", re.S)
 
 
 def is_targets_sheet(grid: Grid) -> bool:
@@ -74,8 +73,7 @@ def _read_block(grid: Grid, row: int, col: int, rows: range) -> TargetForm:
     header, cols = locate_indicator_table(grid, rows, REQUIRED) or (rows.stop, {})
     name_cell = value_after_label(grid, row, col)
     written = as_written(name_cell.value) if name_cell.value is not None else ""
-    match = _CODE.match(written)
-    code, name = (match[1], match[2]) if match else (None, written)
+    code, name = split_code(written)
     fields = {key: _field(grid, labels, range(rows.start, header))
               for key, labels in words().columns("target_fields").items()}
     unit = _text(fields["unit"])
