@@ -416,6 +416,77 @@ def test_budget_without_executed_amount(form_of) -> None:
     assert result.execution_score == 0
 
 
+@covers("EXECUTED_FROM_RATE")
+@pytest.mark.parametrize("written, number_format, rate, score", [
+    ("95%", None, 95, 9.5),          # 10 × 95% = 9.50
+    (0.985, "0.00%", 98.5, 9.85),    # a fraction shown as a percentage: 10 × 98.5% = 9.85
+    (98.5, None, 98.5, 9.85),        # a bare percentage
+    ("105%", None, 105, 10),         # capped: 10 × min(105%, 100%) = 10
+])
+def test_a_blank_executed_amount_beside_a_typed_rate(form_of, written, number_format, rate, score) -> None:
+    form = form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget=100, executed=None)
+    form.funds.exec_rate = RawCell(written, "E7", number_format)
+    result = run(form)
+    expect(result.findings, "EXECUTED_FROM_RATE", Level.WARNING, "项目", "D7", "全年执行数未填写",
+           f"{rate}%（E7）", "请填写全年执行数")
+    assert (result.execution_rate, result.execution_score, result.total) == (rate, score, score + 90)
+    assert result.executed is None and cells_of(result.findings, "EXECUTED_MISSING") == []
+
+
+def test_a_rate_a_formula_computed_from_the_blank_amount_is_no_statement(form_of) -> None:
+    form = form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget=100, executed=None)
+    form.funds.exec_rate = RawCell(0, "E7", "0.00%", is_formula=True)  # =D7/C7 over a blank D7
+    result = run(form)
+    assert cells_of(result.findings, "EXECUTED_MISSING") == ["D7"] and result.execution_score == 0
+    assert cells_of(result.findings, "EXECUTED_FROM_RATE") == []
+
+
+@covers("BUDGET_START_ONLY")
+def test_a_form_with_only_the_initial_budget_is_measured_against_it(form_of) -> None:
+    form = form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget_start=80, executed=76)
+    form.funds.total.budget = RawCell(None)  # no 全年预算数 column at all
+    result = evaluate(form, table_settings(form))
+    # 执行率 = 76 / 80 = 95%; 执行率得分 = 10 × 95% = 9.5; total = 9.5 + 90 = 99.5
+    assert (result.budget, result.execution_rate, result.execution_score, result.total) == (80, 95, 9.5, 99.5)
+    expect(result.findings, "BUDGET_START_ONLY", Level.INFO, "项目", "B7", "只有年初预算数一栏")
+    assert form_stated_settings(form)["execution.denominator"] == ("年初预算数", "表中只有年初预算数一栏 项目!B7")
+    # a 全年预算数 column left blank is a missing figure, not a missing column
+    blank = form_of([("服务人数", 100, 100, 90, {"unit": "人", "op": "≥"})], budget_start=80, budget=None, executed=76)
+    blank_result = evaluate(blank, table_settings(blank))
+    assert cells_of(blank_result.findings, "BUDGET_START_ONLY") == [] and blank_result.total is None
+    assert cells_of(blank_result.findings, "BUDGET_MISSING")
+
+
+@covers("CLAIMED_GROUP_SCORE_DIFF")
+def test_one_score_merged_over_several_indicators_is_their_score_together(form_of) -> None:
+    def merged(claim: float) -> ProjectForm:
+        form = form_of([("服务人数", 100, 100, 45, {"unit": "人", "op": "≥", "claimed_score": claim}),
+                        ("培训人次", 100, 80, 45, {"unit": "人次", "op": "≥"})], claimed_total=100)
+        form.indicators[1].claimed_score = RawCell(claim, "I15")  # the 得分 cell I15:I16 merged: one anchor
+        form.funds.exec_score = RawCell(10, "G7")
+        return form
+    # computed: 45 × 100/100 = 45; 45 × 80/100 = 36; together 81
+    wrong = run(merged(90))
+    expect(wrong.findings, "CLAIMED_GROUP_SCORE_DIFF", Level.WARNING, "项目", "I15", "2 个指标（「服务人数」、「培训人次」）",
+           "合并填报得分 90", "得分之和为 81")
+    assert cells_of(wrong.findings, "CLAIMED_SCORE_DIFF") == []  # not 90 against 45 and 90 against 36
+    # the claimed parts: 10 + 90 once = 100, as claimed; counted per row they would be 190
+    assert cells_of(wrong.findings, "CLAIMED_TOTAL_NOT_SUM") == []
+    right = run(merged(81))
+    assert {f.code for f in right.findings} & {"CLAIMED_GROUP_SCORE_DIFF", "CLAIMED_SCORE_DIFF"} == set()
+    assert right.total == 10 + 81
+
+
+def test_no_claimed_score_is_compared_where_the_rules_could_not_judge(form_of) -> None:
+    # no target (TARGET_MISSING says what to do) and no weight (one UNSCORABLE): a claim of 10 against 0 is noise
+    no_target = run(form_of([("服务人数", None, 100, 90, {"unit": "人", "claimed_score": 10})]))
+    assert cells_of(no_target.findings, "TARGET_MISSING") == ["D15"]
+    assert cells_of(no_target.findings, "CLAIMED_SCORE_DIFF") == []
+    assert cells_of(no_target.findings, "EXPLANATION_MISSING") == []
+    no_weight = run(form_of([("服务人数", 100, 90, None, {"unit": "人", "op": "≥", "claimed_score": 10})]))
+    assert cells_of(no_weight.findings, "UNSCORABLE") and cells_of(no_weight.findings, "CLAIMED_SCORE_DIFF") == []
+
+
 @covers("MONEY_UNIT")
 def test_amounts_in_yuan_are_converted_and_said(form_of) -> None:
     # seed 000: 20,040,000.00 元 = 20,040,000 / 10,000 = 2004 万元

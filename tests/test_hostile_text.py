@@ -450,7 +450,7 @@ def test_a_grafted_sheet_keeps_its_quote_prefix(tmp_path: Path) -> None:
     from xl_tools.workbook.scratch import scratch_book
     from xl_tools.workbook.summary import add_findings_sheet
 
-    finding = make("SHEET_UNRECOGNISED", sheet=PLUS, cell="A1", project=DDE)
+    finding = make("SHEET_UNRECOGNISED", sheet=PLUS, cell="A1", project=DDE, detail="没有找到项目名称一行")
     pkg = Package.open(YUSHUI)
     pkg.put_sheet("校验结果", scratch_book(lambda wb: add_findings_sheet(wb, [finding], link_to=[])))
     ws = openpyxl.load_workbook(pkg.save(tmp_path / "嫁接.xlsx"))["校验结果"]

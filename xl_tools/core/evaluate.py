@@ -34,6 +34,11 @@ class Parsed:
     result: IndicatorResult | None = None
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def judged(self) -> bool:
+        """A target and a result to judge by; without them the score is no verdict to compare claims with."""
+        return not self.unusable and self.target.kind is not Kind.EMPTY and self.actual.kind is not Kind.EMPTY
+
 
 class _Ctx:
     """Creates findings located in this table, so no call site types the sheet or project."""
@@ -246,6 +251,8 @@ def form_stated_settings(form: ProjectForm) -> dict[str, tuple[object, str]]:
     weight: the 分值 of its funds block is then the whole form's 100, not an execution weight.
     """
     stated: dict[str, tuple[object, str]] = {}
+    if (start_cell := budget_start_only(form)) is not None:
+        stated["execution.denominator"] = ("年初预算数", f"表中只有年初预算数一栏 {form.sheet}!{start_cell}")
     as_indicator = next((ind for ind in form.indicators
                          if normalise_text(ind.name).lstrip("★*").startswith(EXECUTION_INDICATOR)), None)
     if as_indicator is not None:
@@ -257,6 +264,48 @@ def form_stated_settings(form: ProjectForm) -> dict[str, tuple[object, str]]:
         if res.number is not None and 0 <= res.number < 100:
             stated["execution.weight"] = (res.number, f"表内填写 {form.sheet}!{raw.cell}")
     return stated
+
+
+def budget_start_only(form: ProjectForm) -> str | None:
+    """The 年初预算数 cell of a funds block that has no 全年预算数 column: the only budget the form gives."""
+    rows = ([form.funds.total] if form.funds.total else []) + form.funds.parts
+    if not rows or any(row.budget.cell is not None for row in rows):
+        return None
+    return next((row.budget_start.cell for row in rows if row.budget_start.cell is not None), None)
+
+
+def _written_rate(raw: RawCell) -> float | None:
+    """A 执行率 the unit typed (percent): "98.5%", 0.985 formatted as a percentage, or a bare 98.5.  A formula's
+    result is no statement: over a blank 执行数 it is the template's 0 or error."""
+    if raw.blank or raw.is_formula or isinstance(raw.value, bool):
+        return None
+    res = parse_number(raw.value, number_format=raw.number_format)
+    if res.number is None or res.unit not in ("%", None) or res.number < 0:
+        return None
+    return res.number if res.unit == "%" or res.number > 1.5 else res.number * 100
+
+
+@dataclass
+class SharedClaim:
+    """One claimed score merged over several indicator rows: the score of them together."""
+
+    cell: str
+    claimed: float
+    members: list[Parsed]
+
+
+def _shared_claims(parsed: list[Parsed]) -> list[SharedClaim]:
+    """Indicators whose 得分 cells are one merged cell (they read the same anchor); their own claims are
+    cleared, so a group's score is neither compared nor counted once per row."""
+    by_cell: dict[tuple[str, float], list[Parsed]] = {}
+    for p in parsed:
+        if p.claimed is not None and p.form.claimed_score.cell is not None:
+            by_cell.setdefault((p.form.claimed_score.cell, p.claimed), []).append(p)
+    shared = [SharedClaim(cell, claimed, members) for (cell, claimed), members in by_cell.items() if len(members) > 1]
+    for claim in shared:
+        for p in claim.members:
+            p.claimed = None
+    return shared
 
 
 def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
@@ -273,9 +322,19 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
         ctx.add("BUDGET_MISSING", form.out_cells.get("exec_rate") or form.name_cell,
                 field=denominator if denominator != "调整后预算数" else "全年预算数")
     elif executed is None:
-        executed_cell = form.funds.total.executed.cell if form.funds.total else None
-        ctx.add("EXECUTED_MISSING", executed_cell or form.out_cells.get("exec_rate"))
+        executed_cell = (form.funds.total.executed.cell if form.funds.total else None) \
+            or form.out_cells.get("exec_rate")
+        written = _written_rate(form.funds.exec_rate)
+        if written is None:
+            ctx.add("EXECUTED_MISSING", executed_cell)
+        else:
+            rate, exec_score = scoring.execution_from_rate(written, exec_weight, settings)
+            ctx.add("EXECUTED_FROM_RATE", executed_cell, rate=_fmt(excel_round(written, 2)),
+                    rate_cell=form.funds.exec_rate.cell)
+    if denominator == "年初预算数" and (start_cell := budget_start_only(form)) is not None:
+        ctx.add("BUDGET_START_ONLY", start_cell)
     parsed = [parse_indicator(ctx, ind, settings) for ind in form.indicators]
+    shared = _shared_claims(parsed)
     for p in parsed:
         p.result = score_indicator(ctx, p, settings)
     indicator_score, total, grade = None, None, None
@@ -296,7 +355,7 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
         weight_total=sum(p.weight for p in parsed if p.weight is not None) if parsed else None,
         indicators=[p.result for p in parsed if p.result is not None],
     )
-    validate_project(ctx.add, form, parsed, result, settings)
+    validate_project(ctx.add, form, parsed, shared, result, settings)
     result.findings = ctx.findings
     return result
 

@@ -48,6 +48,8 @@ _TYPES = [
                 "「{row}」的{field} {total} 与其中各项之和 {parts} 不符；已按各项之和计算，请修正总额"),
     FindingType("EXECUTED_MISSING", Level.ERROR, "缺少执行数",
                 "已填全年预算数，但全年执行数未填写，执行率按 0 计；请填写全年执行数"),
+    FindingType("EXECUTED_FROM_RATE", Level.WARNING, "执行数未填、按填写的执行率计",
+                "全年执行数未填写，执行率按表内填写的 {rate}%（{rate_cell}）计算执行率得分；请填写全年执行数"),
     FindingType("UNSCORABLE", Level.ERROR, "无法计分",
                 "无法计分：表中缺少{missing}，总分和等级未计算（不按 0 分计）；{advice}"),
     FindingType("NO_INDICATORS", Level.ERROR, "没有绩效指标",
@@ -117,6 +119,8 @@ _TYPES = [
                 "工作表「{sheet}」不是能识别的绩效自评表格式，已跳过：{detail}"),
     FindingType("MAIL_SETTING_IGNORED", Level.WARNING, "工作簿中的邮件设置已忽略",
                 "参数表中的「{key}」不能由工作簿设置，已忽略；{belongs}"),
+    FindingType("CLAIMED_GROUP_SCORE_DIFF", Level.WARNING, "合并填报的得分与计算不符",
+                "{count} 个指标（{indicators}）合并填报得分 {claimed}，按规则计算这些指标的得分之和为 {computed}"),
     FindingType("MERGED_ACROSS_INDICATORS", Level.WARNING, "合并单元格跨越多个指标",
                 "{field}列的合并单元格 {range} 跨越 {count} 个指标（{indicators}），同一个值计入了每个指标；"
                 "请取消合并，为每个指标分别填写"),
@@ -127,6 +131,8 @@ _TYPES = [
                 "指标「{indicator}」按时效指标评分（时限「{target}」）"),
     FindingType("LEVELS_UNKNOWN", Level.INFO, "未列一级指标",
                 "该表未列一级指标，未检查产出/效益/满意度构成"),
+    FindingType("BUDGET_START_ONLY", Level.INFO, "只有年初预算数",
+                "表中只有年初预算数一栏，执行率按年初预算数计算"),
     FindingType("MONEY_UNIT", Level.INFO, "金额单位",
                 "金额单位按{source}判断为「{unit}」，已换算为万元"),
     FindingType("SHEET_EMPTY", Level.INFO, "空工作表",
@@ -140,7 +146,7 @@ _TYPES = [
 CATALOGUE: dict[str, FindingType] = {t.code: t for t in _TYPES}
 RESULT_CODES = frozenset({
     "ACTUAL_MISSING", "ACTUAL_NOT_NUMBER", "OVERSPENT", "EXECUTED_MISSING", "EXPLANATION_MISSING",
-    "CLAIMED_SCORE_DIFF", "CLAIMED_TOTAL_DIFF", "ACTUALS_COPIED", "QUALITATIVE_OUT_OF_BAND",
+    "CLAIMED_SCORE_DIFF", "CLAIMED_GROUP_SCORE_DIFF", "CLAIMED_TOTAL_DIFF", "EXECUTED_FROM_RATE", "ACTUALS_COPIED", "QUALITATIVE_OUT_OF_BAND",
     "QUALITATIVE_UNJUDGED", "CLAIMED_NOT_NUMBER", "SUMMARY_MISMATCH", "TARGET_TOO_LOW",
     "KIND_QUALITATIVE", "KIND_DEADLINE"})
 """Codes about the year's results (完成值, 执行数, 自评得分): a 绩效目标表, written before the year, has none."""

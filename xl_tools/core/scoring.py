@@ -136,11 +136,17 @@ def execution(budget: float | None, executed: float | None, weight: float,
     if not budget or executed is None:
         return None, 0.0
     rate = executed / budget
-    if settings["execution.cap"]:
-        rate_for_score = min(rate, 1.0)
-    else:
-        rate_for_score = rate
-    return rate * 100, excel_round(weight * max(rate_for_score, 0.0), 2)
+    return rate * 100, _execution_score(rate, weight, settings)
+
+
+def execution_from_rate(rate_percent: float, weight: float, settings: Settings) -> tuple[float, float]:
+    """The same from a rate the form states, where its 执行数 is blank."""
+    return rate_percent, _execution_score(rate_percent / 100, weight, settings)
+
+
+def _execution_score(rate: float, weight: float, settings: Settings) -> float:
+    rate_for_score = min(rate, 1.0) if settings["execution.cap"] else rate
+    return excel_round(weight * max(rate_for_score, 0.0), 2)
 
 
 def cap_for_execution_rate(rate_percent: float | None, settings: Settings) -> float | None:

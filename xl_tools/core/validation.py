@@ -17,13 +17,14 @@ from .scoring import beats_target
 from .values import Kind, Op, normalise_text, parse_number
 
 if TYPE_CHECKING:
-    from .evaluate import Parsed
+    from .evaluate import Parsed, SharedClaim
 
 Add = Callable[..., object]
 
 LEVEL1_KEYS = {"产出指标": ("产出", "成本"), "效益指标": ("效益",), "满意度指标": ("满意度",)}
 _RATIO_NAME = re.compile(r"(率|满意度|知晓度|覆盖面|占比|比例)")
-_MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|补助|经费|元|价|支出|资助|奖励|补贴|预算|收入|基金|违约金|支付)")
+_MONEY_NAME = re.compile(r"(费|资金|金额|成本|投入|投资|补助|经费|元|价|支出|资助|奖励|补贴|预算|收入|基金|违约金|支付"
+                         r"|工资|薪|津贴|款|税|利润|报酬|酬金|赔偿|补偿|贷|额|租)")
 COMPLETE_ENDINGS = ("率", "数", "度", "量", "次", "人次", "额", "性")
 _NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(?![\d.])(?!年)")
 _LABEL_POINTS = re.compile(r"\(([^()]+)\)")  # on normalised text, where "（" is "("
@@ -43,8 +44,8 @@ def level1_key(label: str | None) -> str | None:
     return None
 
 
-def validate_project(add: Add, form: ProjectForm, parsed: list["Parsed"], result: ProjectResult,
-                     settings: Settings) -> None:
+def validate_project(add: Add, form: ProjectForm, parsed: list["Parsed"], shared: list["SharedClaim"],
+                     result: ProjectResult, settings: Settings) -> None:
     if form.has_indicator_table and not form.indicators:
         add("NO_INDICATORS")
     _check_funds(add, form, result, settings)
@@ -62,7 +63,23 @@ def validate_project(add: Add, form: ProjectForm, parsed: list["Parsed"], result
     filled = [p for p in parsed if p.actual.kind is not Kind.EMPTY and p.target.kind is not Kind.EMPTY]
     if len(filled) >= 3 and len(filled) == len(parsed) and all(_copied(p) for p in filled):
         add("ACTUALS_COPIED", count=len(filled))
-    _check_claimed_total(add, form, result, settings)
+    _check_shared_claims(add, shared, settings)
+    in_groups = {id(p) for claim in shared for p in claim.members}
+    row_claims = [p.claimed for p in parsed if id(p) not in in_groups] + [claim.claimed for claim in shared]
+    _check_claimed_total(add, form, result, row_claims, settings)
+
+
+def _check_shared_claims(add: Add, shared: list["SharedClaim"], settings: Settings) -> None:
+    """A score merged over several rows is the score of those rows together."""
+    for claim in shared:
+        members = claim.members
+        scores = [p.result.score for p in members if p.judged and p.weight is not None and p.result]
+        if len(scores) < len(members) or None in scores:
+            continue
+        computed = excel_round(sum(s or 0.0 for s in scores), 2)
+        if _beyond(claim.claimed - computed, settings["claims.tolerance"]):
+            add("CLAIMED_GROUP_SCORE_DIFF", claim.cell, count=len(members), claimed=_fmt(claim.claimed),
+                indicators="、".join(f"「{p.form.name}」" for p in members), computed=_fmt(computed))
 
 
 def _copied(p: "Parsed") -> bool:
@@ -175,9 +192,9 @@ def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int 
                 target=p.target.text)
         if p.is_cost and p.target.op in (Op.GE, Op.GT):
             add("COST_GE", ind.op.cell or ind.target.cell, indicator=ind.name, op=p.target.op.value.replace(">=", "≥"))
-    if r is None or r.score is None:
-        return
-    if r.claimed_score is not None and _beyond(r.claimed_score - r.score, settings["claims.tolerance"]):
+    if r is None or r.score is None or not p.judged:
+        return  # nothing to compare with: the finding that left it unjudged (no target, no result) says what to do
+    if p.weight is not None and r.claimed_score is not None and _beyond(r.claimed_score - r.score, settings["claims.tolerance"]):
         add("CLAIMED_SCORE_DIFF", ind.claimed_score.cell, indicator=ind.name, claimed=_fmt(r.claimed_score),
             computed=_fmt(r.score))
     if not ind.explanation.blank:
@@ -209,7 +226,8 @@ def _is_year(digits: str) -> bool:
     return len(digits) == 4 and digits[:2] in ("19", "20")
 
 
-def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, settings: Settings) -> None:
+def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, row_claims: list[float | None],
+                         settings: Settings) -> None:
     """The form's own figures against the rules and against each other: what real forms most often get wrong."""
     tolerance = settings["claims.tolerance"]
     claimed_exec = _claimed_number(form.funds.exec_score)
@@ -228,10 +246,9 @@ def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, set
     if result.total is not None and _beyond(result.claimed_total - result.total, tolerance):
         add("CLAIMED_TOTAL_DIFF", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
             computed=_fmt(result.total))
-    row_scores = [i.claimed_score for i in result.indicators]
     exec_part_known = claimed_exec is not None or not result.execution_weight  # 表12 has no execution score
-    if row_scores and all(s is not None for s in row_scores) and exec_part_known:
-        parts = excel_round(sum(row_scores) + (claimed_exec or 0.0), 2)
+    if row_claims and all(s is not None for s in row_claims) and exec_part_known:
+        parts = excel_round(sum(s or 0.0 for s in row_claims) + (claimed_exec or 0.0), 2)
         if _beyond(result.claimed_total - parts, tolerance):
             add("CLAIMED_TOTAL_NOT_SUM", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
                 parts=_fmt(parts))

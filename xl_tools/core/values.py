@@ -97,9 +97,9 @@ _OP_LABELS: dict[str, Op] = {"正向": Op.GE, "正向指标": Op.GE, "反向": O
 _OP_PREFIX_RE = re.compile("|".join(map(re.escape, sorted(_OP_PREFIXES, key=len, reverse=True))))
 
 _NUMBER = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|[+-]?\.[0-9]+"
-# A unit is short text without digits: %, 人次, 万元, 元/人/年 ...
+# A unit is short text without digits: %, 人次, 万元, 元/人/年, 元/人*月, 元/人·月 ...
 _QUANTITY_RE = re.compile(
-    rf"(?:大约|约为|约)?[¥$]?(?P<num>{_NUMBER})(?P<unit>(?:[^\W\d_]|[%‰/]){{0,6}}?)(?:左右)?"
+    rf"(?:大约|约为|约)?[¥$]?(?P<num>{_NUMBER})(?P<unit>(?:[^\W\d_]|[%‰/*×·・]){{0,8}}?)(?:左右)?"
 )
 _DATE_RE = re.compile(
     r"(?:于|在|截至|截止)?"

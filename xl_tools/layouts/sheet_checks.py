@@ -14,9 +14,9 @@ from ..core.findings import Finding, make
 from ..core.model import IndicatorForm, ProjectForm
 from ..reading.grid import Grid, address_row_col
 
-# Cells whose value a merge would hand to several indicators at once.
-VALUE_FIELDS = (("target", "指标值"), ("actual", "完成值"), ("weight", "指标权重（分值）"),
-                ("claimed_score", "指标得分"))
+# Cells whose value a merge would hand to several indicators at once (a merged 得分 is the score of its rows
+# together: the core checks it as one, see evaluate.SharedClaim).
+VALUE_FIELDS = (("target", "指标值"), ("actual", "完成值"), ("weight", "指标权重（分值）"))
 
 
 def sheet_findings(grid: Grid, forms: list[ProjectForm]) -> list[Finding]:

@@ -73,6 +73,8 @@ def read_indicators(grid: Grid, header_row: int, cols: dict[str, int], end_row: 
         for key in ("unit", "op", "target", "actual", "weight", "explanation"):
             if key in cols:
                 setattr(ind, key, raw(grid, r, cols[key]))
+        if "target_adjusted" in cols and not _no_value(grid.value(r, cols["target_adjusted"])):
+            ind.target = raw(grid, r, cols["target_adjusted"])  # 调整指标值 where the year's target was changed
         if "score" in cols:
             ind.claimed_score = raw(grid, r, cols["score"])
         for key in ("level1", "level2"):
@@ -124,7 +126,9 @@ def _points_in_labels(grid: Grid, header: int) -> RawCell | None:
 
 def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
     """A funds block with a header row (年初预算数 / 全年预算数 / 全年执行数 …) and labelled rows."""
-    found = find_header_row(grid, ("budget", "executed"), words().columns("funds_columns"), rows)
+    columns = words().columns("funds_columns")
+    found = (find_header_row(grid, ("budget", "executed"), columns, rows)
+             or find_header_row(grid, ("budget_start", "executed"), columns, rows))  # only 年初预算数
     if found is None:
         return None
     header, cols = found
