@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -12,13 +13,14 @@ from ..errors import failure_reason
 from ..reading.grid import Grid, WorkbookGrid
 from . import compact, export, hierarchical, params, summary, targets, template, vocabulary
 from .diagnose import diagnose
-from .labels import find_cells, unit_in
+from .labels import as_written, find_cells, value_after_label
 from .sheet_checks import sheet_findings
 
 ProjectReader = Callable[[Grid], list[ProjectForm]]
 # tried in this order after the template (whose defined names make it unambiguous)
 LABEL_READERS: list[ProjectReader] = [export.read, hierarchical.read, compact.read, compact.read_department]
 TOOLKIT_SHEETS = {"校验结果": "级别", "变更记录": "单元格"}  # sheet the toolkit writes -> a header it has
+_LEADING_CODE = re.compile(r"^\d+\s*[-－—_ ]\s*")
 
 
 @dataclass
@@ -49,6 +51,16 @@ def read_tables(grid: Grid) -> list[ProjectForm]:
     for form in forms:
         form.unit = form.unit or unit_in(grid, range(form.first_row, form.last_row + 1))
     return sorted(forms, key=lambda f: f.first_row)
+
+
+def unit_in(grid: Grid, rows: range) -> str | None:
+    """The unit a table names ("094-重庆市渝中区医疗保障局" reads as 重庆市渝中区医疗保障局)."""
+    for label in vocabulary.words().labels("labels", "units"):  # in order of preference: who spent, else the department
+        for r, c in find_cells(grid, (label,), rows):
+            text = as_written(value_after_label(grid, r, c).value)
+            if text:
+                return _LEADING_CODE.sub("", text) or text
+    return None
 
 
 def detect(book: WorkbookGrid) -> Detected:

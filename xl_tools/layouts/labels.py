@@ -184,7 +184,6 @@ def year_in(grid: Grid, rows: range) -> int | None:
     return None
 
 
-_LEADING_CODE = re.compile(r"^\d+\s*[-－—_ ]\s*")
 _CODE_AND_NAME = re.compile(r"^\s*([0-9A-Za-z]{10,})\s*[-－—–]\s*(.+)$", re.S)
 
 
@@ -193,14 +192,3 @@ def split_code(written: str) -> tuple[str | None, str]:
     match = _CODE_AND_NAME.match(written)
     return (match[1], match[2]) if match else (None, written)
 
-
-def unit_in(grid: Grid, rows: range) -> str | None:
-    """The unit a table names ("094-重庆市渝中区医疗保障局" reads as 重庆市渝中区医疗保障局)."""
-    from .vocabulary import words  # vocabulary normalises its words with this module's norm_label
-
-    for label in words().labels("labels", "units"):  # in order of preference: who spent, else the department
-        for r, c in find_cells(grid, (label,), rows):
-            text = as_written(value_after_label(grid, r, c).value)
-            if text:
-                return _LEADING_CODE.sub("", text) or text
-    return None

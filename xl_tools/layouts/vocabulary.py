@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import XlToolsError
+from .labels import norm_label
 
 Columns = dict[str, tuple[str, ...]]
 
@@ -51,15 +52,9 @@ class Vocabulary:
                                           f"{section} 可用：{'、'.join(sections[section])}")
                 if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                     raise VocabularyError(f"{source} 中的「{section}.{field}」应为文字列表，如 [\"项目支出名称\"]")
-                added = tuple(dict.fromkeys(_norm(w) for w in words))
+                added = tuple(dict.fromkeys(norm_label(w) for w in words))
                 sections[section][field] = added + tuple(w for w in sections[section][field] if w not in added)
         return Vocabulary(sections)
-
-
-def _norm(word: str) -> str:
-    from .labels import norm_label
-
-    return norm_label(word)
 
 
 def parse(text: str, source: str) -> Vocabulary:
@@ -76,7 +71,7 @@ def parse(text: str, source: str) -> Vocabulary:
         for field, words in fields.items():
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                 raise VocabularyError(f"{source} 中的「{section}.{field}」应为文字列表")
-            sections[section][field] = tuple(dict.fromkeys(_norm(w) for w in words))
+            sections[section][field] = tuple(dict.fromkeys(norm_label(w) for w in words))
     return Vocabulary(sections)
 
 
