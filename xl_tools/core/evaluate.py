@@ -6,38 +6,15 @@ project-wide consistency checks live in ``validation``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from . import scoring
 from .cells import unusable
 from .findings import Finding, make
 from .model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResult, RawCell
+from .parsed import Parsed, SharedClaim
 from .rounding import excel_round, fmt_number as _fmt
 from .rules import Settings
 from .validation import validate_project
-from .values import Kind, Value, normalise_text, parse_number, parse_value
-
-
-@dataclass
-class Parsed:
-    """An indicator with its cells parsed, kept next to its form for the checks."""
-
-    form: IndicatorForm
-    target: Value
-    actual: Value
-    weight: float | None
-    claimed: float | None
-    is_cost: bool
-    direction: str | None
-    unusable: bool = False
-    """The 指标值 or 完成值 cell holds an error value or an uncached formula (reported already): scored 0."""
-    result: IndicatorResult | None = None
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def judged(self) -> bool:
-        """A target and a result to judge by; without them the score is no verdict to compare claims with."""
-        return not self.unusable and self.target.kind is not Kind.EMPTY and self.actual.kind is not Kind.EMPTY
+from .values import Kind, normalise_text, parse_number, parse_value
 
 
 class _Ctx:
@@ -283,15 +260,6 @@ def _written_rate(raw: RawCell) -> float | None:
     if res.number is None or res.unit not in ("%", None) or res.number < 0:
         return None
     return res.number if res.unit == "%" or res.number > 1.5 else res.number * 100
-
-
-@dataclass
-class SharedClaim:
-    """One claimed score merged over several indicator rows: the score of them together."""
-
-    cell: str
-    claimed: float
-    members: list[Parsed]
 
 
 def _shared_claims(parsed: list[Parsed]) -> list[SharedClaim]:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from .model import ProjectForm, ProjectResult, RawCell
+from .parsed import Parsed, SharedClaim
 from .rounding import excel_round, fmt_number as _fmt
 from .rules import Settings
 from .scoring import beats_target
 from .values import Kind, Op, normalise_text, parse_number
-
-if TYPE_CHECKING:
-    from .evaluate import Parsed, SharedClaim
 
 Add = Callable[..., object]
 
@@ -44,7 +42,7 @@ def level1_key(label: str | None) -> str | None:
     return None
 
 
-def validate_project(add: Add, form: ProjectForm, parsed: list["Parsed"], shared: list["SharedClaim"],
+def validate_project(add: Add, form: ProjectForm, parsed: list[Parsed], shared: list[SharedClaim],
                      result: ProjectResult, settings: Settings) -> None:
     if form.has_indicator_table and not form.indicators:
         add("NO_INDICATORS")
@@ -69,7 +67,7 @@ def validate_project(add: Add, form: ProjectForm, parsed: list["Parsed"], shared
     _check_claimed_total(add, form, result, row_claims, settings)
 
 
-def _check_shared_claims(add: Add, shared: list["SharedClaim"], settings: Settings) -> None:
+def _check_shared_claims(add: Add, shared: list[SharedClaim], settings: Settings) -> None:
     """A score merged over several rows is the score of those rows together."""
     for claim in shared:
         members = claim.members
@@ -82,7 +80,7 @@ def _check_shared_claims(add: Add, shared: list["SharedClaim"], settings: Settin
                 indicators="、".join(f"「{p.form.name}」" for p in members), computed=_fmt(computed))
 
 
-def _copied(p: "Parsed") -> bool:
+def _copied(p: Parsed) -> bool:
     if p.target.kind is Kind.QUANTITATIVE:
         return p.actual.number == p.target.number
     return normalise_text(p.actual.text) == normalise_text(p.target.text)
@@ -94,7 +92,7 @@ def _check_funds(add: Add, form: ProjectForm, result: ProjectResult, settings: S
             add("OVERSPENT", form.out_cells.get("exec_rate"), executed=_fmt(result.executed), budget=_fmt(result.budget))
 
 
-def _check_weights(add: Add, form: ProjectForm, parsed: list["Parsed"], settings: Settings) -> None:
+def _check_weights(add: Add, form: ProjectForm, parsed: list[Parsed], settings: Settings) -> None:
     weights = [p.weight for p in parsed]
     if any(w is None for w in weights):
         return
@@ -107,7 +105,7 @@ def _check_weights(add: Add, form: ProjectForm, parsed: list["Parsed"], settings
             total=_fmt(points), exec_weight=_fmt(exec_weight))
 
 
-def _check_levels(add: Add, form: ProjectForm, parsed: list["Parsed"], settings: Settings) -> None:
+def _check_levels(add: Add, form: ProjectForm, parsed: list[Parsed], settings: Settings) -> None:
     if not form.has_levels:
         add("LEVELS_UNKNOWN")
         return
@@ -136,9 +134,9 @@ def _check_levels(add: Add, form: ProjectForm, parsed: list["Parsed"], settings:
         add("LEVEL1_SPLIT", actual=_split_text({k: present.get(k, 0) for k in split}), expected=_split_text(split))
 
 
-def _check_level1_points(add: Add, parsed: list["Parsed"]) -> None:
+def _check_level1_points(add: Add, parsed: list[Parsed]) -> None:
     """The points an 一级 label states ("产出指标（50分）") against the weights under it."""
-    groups: dict[str, list["Parsed"]] = {}
+    groups: dict[str, list[Parsed]] = {}
     for p in parsed:
         if normalise_text(p.form.level1):
             groups.setdefault(normalise_text(p.form.level1), []).append(p)
@@ -166,7 +164,7 @@ def _split_text(split: dict[str, float]) -> str:
     return "、".join(f"{k[:-2]} {_fmt(v)}" for k, v in split.items())
 
 
-def _check_indicator(add: Add, p: "Parsed", settings: Settings, name_limit: int | None) -> None:
+def _check_indicator(add: Add, p: Parsed, settings: Settings, name_limit: int | None) -> None:
     ind, r = p.form, p.result
     name = normalise_text(ind.name)
     if name_limit and _gbk_length(ind.name) == name_limit and not name.endswith(COMPLETE_ENDINGS):
@@ -218,7 +216,7 @@ def _gbk_length(text: str) -> int:
     return len(text.encode("gbk", errors="replace"))
 
 
-def _unit_written(p: "Parsed") -> str:
+def _unit_written(p: Parsed) -> str:
     return normalise_text(p.form.unit.value) or p.target.unit or ""
 
 

@@ -15,7 +15,7 @@ from ..core.model import IndicatorForm, ProjectForm
 from ..reading.grid import Grid, address_row_col
 
 # Cells whose value a merge would hand to several indicators at once (a merged 得分 is the score of its rows
-# together: the core checks it as one, see evaluate.SharedClaim).
+# together: the core checks it as one, see core.parsed.SharedClaim).
 VALUE_FIELDS = (("target", "指标值"), ("actual", "完成值"), ("weight", "指标权重（分值）"))
 
 
