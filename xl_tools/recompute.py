@@ -27,10 +27,11 @@ from .core.values import Kind, parse_value
 from .errors import XlToolsError, failure_reason
 from .outputs import checked_output, content_checked, derived, package_suffix
 from .reading.grid import cell_address, position
-from .reading.open import sniff, xlsx_for_writing
+from .reading.open import sniff
 from .services import Evaluation, evaluate_file
 from .workbook.in_place import save_in_place
 from .workbook.package import Change, CellWrite, Package
+from .workbook.plain import xlsx_for_writing
 from .workbook.scratch import scratch_book
 from .workbook.sheet_names import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
                                    SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, summary_table)

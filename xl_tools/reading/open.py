@@ -12,8 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,31 +150,6 @@ def check_before_handing_over(path: str | Path, password: str | None = None) -> 
         check_xls_size(source.path, len(source.data) if source.data is not None else source.path.stat().st_size)
     else:
         check_workbook(source.content(), source.path.name, every_part=True)
-
-
-def xlsx_for_writing(path: str | Path, *, password: str | None = None) -> io.BytesIO:
-    """Content openpyxl can load to write a result: the .xlsx itself, its decrypted bytes, or the .xls converted.
-
-    Bytes, not a path: openpyxl refuses a path by its extension.  openpyxl cannot
-    read .xls, so LibreOffice converts it; an encrypted .xls is decrypted into a
-    private temporary folder for that, removed right after.
-    """
-    from .package_guard import check_workbook
-
-    source = load(path, password)
-    if source.format == "xlsx":
-        content = source.content()
-        check_workbook(content, source.path.name, every_part=True)
-        return io.BytesIO(content)
-    from ..adapters.libreoffice import convert
-
-    with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
-        xls = Path(tmp) / "source.xls"  # an ASCII name: soffice mangles some others
-        if source.data is None:
-            shutil.copyfile(source.path, xls)
-        else:
-            xls.write_bytes(source.data)
-        return io.BytesIO(convert(xls, "xlsx", Path(tmp) / "out", display_name=source.path.name).read_bytes())
 
 
 def _check_package(path: Path, content: Path | io.BytesIO) -> None:
