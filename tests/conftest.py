@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from xl_tools.core.model import FundsForm, FundsRow, IndicatorForm, ProjectForm, RawCell
-from xl_tools.core.rules import Settings, load_rule_set, resolve_settings
+from xl_tools.core.rules import Settings, resolve_settings
+from xl_tools.rulesets import load_rule_set
 
 # xlwings' remote interpreter (xw.Book(json=...)) is a PRO feature, free for non-commercial use
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")

@@ -26,7 +26,8 @@ from xl_tools.core.model import (
     SummaryForm,
     SummaryRowForm,
 )
-from xl_tools.core.rules import Settings, for_table, load_rule_set, resolve_settings
+from xl_tools.core.rules import Settings, for_table, resolve_settings
+from xl_tools.rulesets import load_rule_set
 
 COVERED: set[str] = set()
 

@@ -28,7 +28,7 @@ from xl_tools import services
 from xl_tools.core.cells import unusable
 from xl_tools.core.findings import make
 from xl_tools.core.model import RawCell
-from xl_tools.core.rules import builtin_names
+from xl_tools.rulesets import builtin_names
 from xl_tools.core.values import (
     EXCEL_ERRORS,
     normalise_text,

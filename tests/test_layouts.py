@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 
 from xl_tools import services
 from xl_tools.core.model import FileResult, ProjectResult
-from xl_tools.core.rules import load_rule_set
+from xl_tools.rulesets import load_rule_set
 from xl_tools.core.values import parse_value
 from xl_tools.layouts.detect import detect
 from xl_tools.reading.grid import CellRange

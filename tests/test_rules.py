@@ -30,15 +30,9 @@ import pytest
 
 from xl_tools.core import rules
 from xl_tools.core.evaluate import evaluate, form_stated_settings
-from xl_tools.core.rules import (
-    builtin_names,
-    for_table,
-    load_rule_set,
-    resolve_settings,
-    setting_from_text,
-    setting_to_text,
-)
+from xl_tools.core.rules import Shipped, for_table, resolve_settings, setting_from_text, setting_to_text
 from xl_tools.errors import RuleSetError
+from xl_tools.rulesets import builtin_names, load_rule_set, shipped
 
 SHIPPED = ["changshou_table12", "chongqing_export", "default", "jiangxi_yushui", "national_platform"]
 
@@ -219,28 +213,22 @@ def test_unreadable_file_names_it(tmp_path: Path) -> None:
     assert str(path) in str(err.value)
 
 
-@pytest.fixture
-def extra_builtins(monkeypatch: pytest.MonkeyPatch):
-    """Pretend more rule sets are shipped (a cycle needs two shipped files naming each other)."""
-    real = rules._builtin_text
-
-    def install(texts: dict[str, str]) -> None:
-        monkeypatch.setattr(rules, "_builtin_text", lambda name: texts.get(name) or real(name))
-
-    return install
+def shipped_with(texts: dict[str, str]) -> Shipped:
+    """The shipped rule sets and these (a cycle needs two shipped files naming each other)."""
+    return Shipped(shipped().texts + tuple(texts.items()))
 
 
-def test_extends_cycle(extra_builtins) -> None:
-    extra_builtins({"a": 'name = "a"\nextends = "b"\n', "b": 'name = "b"\nextends = "a"\n'})
+def test_extends_cycle() -> None:
+    more = shipped_with({"a": 'name = "a"\nextends = "b"\n', "b": 'name = "b"\nextends = "a"\n'})
     with pytest.raises(RuleSetError, match="循环") as err:
-        load_rule_set("a")
+        more.parse("a", more.text("a"))
     assert "a → b → a" in str(err.value)
 
 
-def test_extends_itself(extra_builtins) -> None:
-    extra_builtins({"a": 'name = "a"\nextends = "a"\n'})
+def test_extends_itself() -> None:
+    more = shipped_with({"a": 'name = "a"\nextends = "a"\n'})
     with pytest.raises(RuleSetError, match="循环") as err:
-        load_rule_set("a")
+        more.parse("a", more.text("a"))
     assert "a → a" in str(err.value)
 
 
@@ -338,6 +326,7 @@ def test_precedence_decides_the_weight_check(form_of) -> None:
 
 
 DEFAULT_KEYS = sorted(load_rule_set().values)
+SCHEMA = shipped().schema
 
 
 @pytest.mark.parametrize("key", DEFAULT_KEYS)
@@ -345,7 +334,7 @@ def test_setting_text_round_trip(key: str) -> None:
     value = load_rule_set()[key]
     text = setting_to_text(key, value)
     assert isinstance(text, str)
-    assert setting_from_text(key, text, "参数表 参数!D5") == value
+    assert setting_from_text(key, text, "参数表 参数!D5", SCHEMA) == value
 
 
 def test_setting_text_examples() -> None:
@@ -354,12 +343,12 @@ def test_setting_text_examples() -> None:
     assert setting_to_text("execution.cap", True) == "是"
     assert setting_to_text("weights.recommended_split", default["weights.recommended_split"]) == \
         "产出指标:50; 效益指标:30; 满意度指标:10"
-    assert setting_from_text("grades", "优：80；良：70；中：60；差：0", "参数表") == \
+    assert setting_from_text("grades", "优：80；良：70；中：60；差：0", "参数表", SCHEMA) == \
         [{"grade": "优", "min": 80}, {"grade": "良", "min": 70}, {"grade": "中", "min": 60}, {"grade": "差", "min": 0}]
-    assert setting_from_text("total.cap_by_execution_rate", "80:89; 70:79", "参数表") == \
+    assert setting_from_text("total.cap_by_execution_rate", "80:89; 70:79", "参数表", SCHEMA) == \
         [{"below": 80, "max": 89}, {"below": 70, "max": 79}]
-    assert setting_from_text("execution.weight", 20, "参数表") == 20  # a number cell
-    assert setting_from_text("qualitative.achieved_words", "达成，完成,合规", "参数表") == ["达成", "完成", "合规"]
+    assert setting_from_text("execution.weight", 20, "参数表", SCHEMA) == 20  # a number cell
+    assert setting_from_text("qualitative.achieved_words", "达成，完成,合规", "参数表", SCHEMA) == ["达成", "完成", "合规"]
 
 
 @pytest.mark.parametrize(
@@ -380,14 +369,14 @@ def test_setting_text_examples() -> None:
 )
 def test_bad_setting_text_names_the_key(key: str, text: str) -> None:
     with pytest.raises(RuleSetError) as err:
-        setting_from_text(key, text, "参数表 参数!D5")
+        setting_from_text(key, text, "参数表 参数!D5", SCHEMA)
     assert f"「{key}」" in str(err.value)
     assert "参数表 参数!D5" in str(err.value)
 
 
 def test_unknown_setting_in_params_sheet() -> None:
     with pytest.raises(RuleSetError, match="「execution.bonus」"):
-        setting_from_text("execution.bonus", "1", "参数表 参数!D5")
+        setting_from_text("execution.bonus", "1", "参数表 参数!D5", SCHEMA)
 
 
 def test_every_setting_has_a_label() -> None:
@@ -407,7 +396,7 @@ def test_variant_table_names_existing_tests() -> None:
 @pytest.mark.parametrize("text", ["nan", "inf", "-inf"])
 def test_non_finite_numbers_are_refused(text: str) -> None:
     with pytest.raises(RuleSetError, match="execution.weight"):
-        setting_from_text("execution.weight", text, "参数表 参数!D9")
+        setting_from_text("execution.weight", text, "参数表 参数!D9", SCHEMA)
 
 
 def test_a_rule_set_a_workbook_names_is_never_read_from_a_file(tmp_path, monkeypatch) -> None:
@@ -416,7 +405,7 @@ def test_a_rule_set_a_workbook_names_is_never_read_from_a_file(tmp_path, monkeyp
     from pathlib import Path
 
     from xl_tools import services
-    from xl_tools.core.rules import load_rule_set
+    from xl_tools.rulesets import load_rule_set
 
     sample = Path(__file__).resolve().parents[1] / "workbooks" / "渝水区医保局2022_项目自评.xlsx"
     (tmp_path / "jiangxi_yushui").write_text('name = "jiangxi_yushui"\ntitle = "冒名的规则集"\n', encoding="utf-8")

@@ -632,7 +632,7 @@ def rules_list() -> None:
 
     示例：xl-tools rules list
     """
-    from .core.rules import builtin_names, load_rule_set
+    from .rulesets import builtin_names, load_rule_set
 
     for name in builtin_names():
         rs = load_rule_set(name)
@@ -648,7 +648,8 @@ def rules_show(name: str, as_json: bool) -> None:
 
     示例：xl-tools rules show national_platform
     """
-    from .core.rules import LABELS, load_rule_set, setting_to_text
+    from .core.rules import LABELS, setting_to_text
+    from .rulesets import load_rule_set
 
     rs = load_rule_set(name)
     if as_json:

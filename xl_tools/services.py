@@ -15,6 +15,7 @@ from .outputs import checked_output, content_checked, derived, output_suffix
 from .layouts.detect import detect
 from .reading.grid import WorkbookGrid
 from .reading.open import open_workbook
+from .rulesets import load_rule_set
 
 
 class NothingRecognised(XlToolsError):
@@ -50,7 +51,7 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Eva
                if f.code == "SHEET_UNRECOGNISED"][:2]
         raise NothingRecognised(f"{Path(book.path).name} 中没有能识别的绩效自评表（工作表：{sheets}）"
                                 + (f"。{' '.join(why)}" if why else ""))
-    chosen = rules.load_rule_set(rule_set) if rule_set else rules.load_rule_set(  # a workbook names built-ins only
+    chosen = load_rule_set(rule_set) if rule_set else load_rule_set(  # a workbook names built-ins only
         found.rule_set or rules.DEFAULT_NAME, builtin_only=True)
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,
                                            named_in_params=rule_set is None and found.rule_set is not None,
@@ -124,7 +125,7 @@ def read_targets(path: str | Path, rule_set: str | Path | None = None, *,
     found = detect(read_book(path, password=password))
     if not found.targets:
         raise NothingRecognised(f"{path.name} 中没有找到项目支出绩效目标表（需有 项目名称、指标权重、指标值 等栏目）")
-    chosen = rules.load_rule_set(rule_set or rules.DEFAULT_NAME)
+    chosen = load_rule_set(rule_set or rules.DEFAULT_NAME)
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None, named_in_params=False, params={})
     findings = []
     for target in found.targets:

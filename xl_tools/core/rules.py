@@ -1,8 +1,9 @@
-"""Rule sets as data: load, check against the default's shape, and layer settings.
+"""Rule sets as data: check them against the default's shape, and layer settings.
 
 The shipped ``default.toml`` is also the schema: a user's rule set may only
 use keys the default has, with values of the same type, so a typo is reported
-with the key's name instead of being silently ignored.
+with the key's name instead of being silently ignored.  The texts come in from
+``xl_tools.rulesets``, which reads the files: nothing here touches one.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from functools import cached_property, lru_cache
+from pathlib import PurePath
 from typing import Any
 
 from ..errors import RuleSetError
@@ -28,7 +28,6 @@ CHOICES = {
     "execution.denominator": {"全年预算数", "年初预算数", "调整后预算数"},
     "quantitative.reverse_method": {"ratio", "linear"},
 }
-_PACKAGE = "xl_tools.rulesets"
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -111,51 +110,35 @@ def _read_toml(origin: str, text: str) -> dict[str, Any]:
         raise RuleSetError(f"规则集 {origin} 不是有效的 TOML：{exc}") from exc
 
 
-def _builtin_text(name: str) -> str | None:
-    try:
-        return resources.files(_PACKAGE).joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
-        return None
+@dataclass(frozen=True)
+class Shipped:
+    """The rule sets shipped with the toolkit, as (name, TOML text) pairs: the default one is the schema every
+    rule set is checked against, and ``extends`` may name only these."""
 
+    texts: tuple[tuple[str, str], ...]
 
-def builtin_names() -> list[str]:
-    return sorted(p.name[:-5] for p in resources.files(_PACKAGE).iterdir() if p.name.endswith(".toml"))
+    def text(self, name: str) -> str | None:
+        return dict(self.texts).get(name)
 
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        """Every key a rule set may set, with the default's value (whose type a setting must have)."""
+        raw = _read_toml(DEFAULT_NAME, self.text(DEFAULT_NAME) or "")
+        for meta in ("name", "title", "layout_defaults"):
+            raw.pop(meta, None)
+        return _flatten(raw)
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    raw = _read_toml(DEFAULT_NAME, _builtin_text(DEFAULT_NAME) or "")
-    for meta in ("name", "title", "layout_defaults"):
-        raw.pop(meta, None)
-    return _flatten(raw)
-
-
-def load_rule_set(name_or_path: str | Path = DEFAULT_NAME, *, builtin_only: bool = False) -> RuleSet:
-    """Load a shipped rule set by name, or a user's .toml file by path.  ``builtin_only`` for a name that came
-    from a workbook: never a file, not even one in the current folder that happens to bear the name."""
-    text: str | None
-    ref = str(name_or_path)
-    if not builtin_only and (ref.endswith(".toml") or Path(ref).exists()):
-        path = Path(ref)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleSetError(f"无法读取规则集文件 {path}：{exc}") from exc
-        origin = str(path)
-    else:
-        text = _builtin_text(ref)
-        if text is None:
-            raise RuleSetError(f"没有名为「{ref}」的规则集；内置规则集：{'、'.join(builtin_names())}")
-        origin = ref
-    return _build(origin, text, seen=())
+    def parse(self, origin: str, text: str) -> RuleSet:
+        """The rule set a text gives (a shipped one's or a user's file's), layered over what it extends."""
+        return _build(self, origin, text, seen=())
 
 
 @lru_cache(maxsize=64)
-def _build(origin: str, text: str, seen: tuple[str, ...]) -> RuleSet:
+def _build(shipped: Shipped, origin: str, text: str, seen: tuple[str, ...]) -> RuleSet:
     """Cached on the text itself, so a batch parses each rule set once and an edited file is read anew."""
     raw = _read_toml(origin, text)
-    schema = _schema()
-    name = raw.pop("name", Path(origin).stem)
+    schema = shipped.schema
+    name = raw.pop("name", PurePath(origin).stem)
     title = raw.pop("title", name)
     parent_name = raw.pop("extends", None if name == DEFAULT_NAME and origin == DEFAULT_NAME else DEFAULT_NAME)
     layout_defaults = raw.pop("layout_defaults", {})
@@ -176,10 +159,10 @@ def _build(origin: str, text: str, seen: tuple[str, ...]) -> RuleSet:
     else:
         if parent_name in seen + (origin,):
             raise RuleSetError(f"规则集 {origin} 的 extends 形成循环：{' → '.join(seen + (origin, parent_name))}")
-        parent_text = _builtin_text(parent_name)
+        parent_text = shipped.text(parent_name)
         if parent_text is None:
             raise RuleSetError(f"规则集 {origin} 的 extends = 「{parent_name}」不存在")
-        parent = _build(parent_name, parent_text, seen + (origin,))
+        parent = _build(shipped, parent_name, parent_text, seen + (origin,))
         values = {**parent.values, **own}
         declared = parent.declared | frozenset(own)
         merged_layouts = {k: dict(v) for k, v in parent.layout_defaults.items()}
@@ -268,9 +251,9 @@ def _num(text: str) -> float:
     return int(n) if n.is_integer() else n
 
 
-def setting_from_text(key: str, text: Any, origin: str) -> Any:
-    """Parse a 参数-sheet cell back to a typed setting; raises RuleSetError naming the key."""
-    schema = _schema()
+def setting_from_text(key: str, text: Any, origin: str, schema: dict[str, Any]) -> Any:
+    """Parse a 参数-sheet cell back to a typed setting (``Shipped.schema`` gives its type); raises RuleSetError
+    naming the key."""
     if key not in schema:
         raise RuleSetError(f"{origin}：设置项「{key}」不存在")
     expected = schema[key]

@@ -9,6 +9,7 @@ from ..core import rules
 from ..core.findings import Finding, make
 from ..errors import RuleSetError
 from ..reading.grid import Grid, cell_address
+from ..rulesets import builtin_names, shipped
 from .labels import find_cells, is_blank, norm_label
 
 PARAMS_SHEET = "参数"
@@ -54,7 +55,7 @@ def read(grid: Grid) -> tuple[dict[str, tuple[Any, str]], str | None, list[Findi
             continue
         where = f"{grid.name}!{cell_address(r, value_col)}"
         try:
-            overrides[key] = (rules.setting_from_text(key, raw, f"参数表 {where}"), f"参数表 {where}")
+            overrides[key] = (rules.setting_from_text(key, raw, f"参数表 {where}", shipped().schema), f"参数表 {where}")
         except RuleSetError as exc:
             findings.append(make("VALUE_UNREADABLE", sheet=grid.name, cell=cell_address(r, value_col),
                                  field=f"参数「{key}」", text=str(raw), problem=str(exc)))
@@ -69,9 +70,9 @@ def _rule_set_problem(name: str | None) -> str | None:
 
     Only a built-in name: a path would make the tool read a file the workbook chose (anything the
     user's account can read, or a rule set that changes the scores behind the user's back)."""
-    if name is None or name in rules.builtin_names():
+    if name is None or name in builtin_names():
         return None
-    builtin = "、".join(rules.builtin_names())
+    builtin = "、".join(builtin_names())
     if name.lower().endswith(".toml") or any(sign in name for sign in "/\\:~"):
         return (f"工作簿只能指定内置规则集（{builtin}），不能指定规则集文件；未读取该文件，"
                 "自定义的规则集请在命令行用 --rules 文件.toml 指定")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..core.rules import load_rule_set
 from ..core.values import parse_value
+from ..rulesets import load_rule_set
 from ..workbook.save import save_stable
 from ..workbook.template import ProjectSpec, add_params_sheet, add_project_sheet
 

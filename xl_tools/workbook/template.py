@@ -20,6 +20,7 @@ from ..core import rules
 from ..core.formulas import LIVE_SETTINGS
 from ..layouts import template as names
 from ..layouts.params import MAIL_PREFIX, RULE_SET_KEY
+from ..rulesets import load_rule_set
 from .save import save_stable
 from .style import CENTER, INPUT_FILL, LEFT, TITLE_FONT, print_setup, put, widths
 
@@ -185,7 +186,7 @@ def template_workbook(*, year: int = 2023, rule_set: str = "default") -> Workboo
     wb = Workbook()
     wb.remove(wb.active)
     add_project_sheet(wb, "项目1", ProjectSpec(year=year), blank_rows=10)
-    add_params_sheet(wb, rules.load_rule_set(rule_set))
+    add_params_sheet(wb, load_rule_set(rule_set))
     add_summary_sheet(wb, [], year=year)
     add_findings_sheet(wb, [])
     return wb
