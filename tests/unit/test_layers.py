@@ -35,7 +35,8 @@ FILE_METHODS = frozenset({
     "glob", "rglob", "mkdir", "touch", "unlink", "rmdir", "rename", "stat", "resolve", "samefile"})
 """Calls that touch the file system: the builtin ``open`` and these methods (of ``Path`` and the like)."""
 
-UPPER_LAYERS = ("xl_tools.jobs", "xl_tools.api", "xl_tools.cli", "xl_tools.ribbon")
+UPPER_LAYERS = (PACKAGE, "xl_tools.jobs", "xl_tools.api", "xl_tools.cli", "xl_tools.ribbon")
+"""``xl_tools`` itself is the Python API, whose names load from the jobs on first use (no import grimp sees)."""
 WRITERS = ("xl_tools.workbook", "xl_tools.adapters")
 RIBBON_MUST_NOT_LOAD = ("openpyxl", "pandas", "lxml", "python_calamine", "docx")
 
@@ -68,13 +69,19 @@ def describe_chain(graph: grimp.ImportGraph, chain: tuple[str, ...]) -> str:
 
 
 def forbidden_imports(graph: grimp.ImportGraph, layer: str, forbidden: Iterable[str]) -> list[str]:
-    """Every import chain from ``layer`` (or a module in it) to a forbidden package or module, described."""
-    found = []
+    """Every import chain from ``layer`` (or a module in it) to a forbidden package or module, described.
+
+    A package the layer lies in is forbidden as its own ``__init__`` only (``from xl_tools import score``)."""
+    found: set[str] = set()
     for target in forbidden:
         if target not in graph.modules:  # not written yet (xl_tools.api), or a library nothing here imports
             continue
-        for chain in graph.find_shortest_chains(importer=layer, imported=target, as_packages=True):
-            found.append(describe_chain(graph, chain))
+        if layer.startswith(target + "."):
+            chains = {graph.find_shortest_chain(importer=module, imported=target)
+                      for module in graph.find_descendants(layer) | {layer}} - {None}
+        else:
+            chains = graph.find_shortest_chains(importer=layer, imported=target, as_packages=True)
+        found |= {describe_chain(graph, chain) for chain in chains}
     return sorted(found)
 
 
@@ -185,7 +192,7 @@ def _report(title: str, violations: list[str]) -> str:
 
 def test_the_core_imports_no_io_library_and_no_other_layer(graph) -> None:
     others = [m for m in graph.find_children(PACKAGE) if m != CORE]
-    violations = forbidden_imports(graph, CORE, [*CORE_FORBIDDEN_LIBRARIES, *others])
+    violations = forbidden_imports(graph, CORE, [*CORE_FORBIDDEN_LIBRARIES, PACKAGE, *others])
     assert not violations, _report("xl_tools.core must stay pure: no I/O library, no module outside core", violations)
 
 
@@ -239,6 +246,12 @@ def test_a_forbidden_import_is_found_through_other_modules() -> None:
         "app.reading.open → app.errors → app.workbook.save  "
         "(app/reading/open.py:1 `import app.errors`; app/errors.py:2 `import app.workbook.save`)"]
     assert forbidden_imports(graph, "app.layouts", ["app.workbook"]) == []
+
+
+def test_importing_the_package_a_layer_lies_in_is_found() -> None:
+    graph = _made_up(("xl_tools.reading.open", "xl_tools"), ("xl_tools.reading.grid", "xl_tools.core.model"))
+    assert forbidden_imports(graph, "xl_tools.reading", ["xl_tools"]) == [
+        "xl_tools.reading.open → xl_tools  (xl_tools/reading/open.py:1 `import xl_tools`)"]
 
 
 def test_every_cycle_is_named_once_with_its_lines() -> None:
