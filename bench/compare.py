@@ -21,11 +21,14 @@ sys.path.insert(0, str(REPO / "bench"))
 CODE = """
 import sys, time
 from pathlib import Path
-from xl_tools import services
+try:
+    from xl_tools.jobs.score import score
+except ImportError:  # a checkout from before the jobs layer
+    from xl_tools.services import score_file as score
 files = sorted(Path(sys.argv[1]).glob("0*.xlsx"))
 start = time.perf_counter()
 for path in files:
-    services.score_file(path)
+    score(path)
 print((time.perf_counter() - start) / len(files))
 """
 

@@ -46,12 +46,15 @@ from unittest import mock
 
 from openpyxl import Workbook
 
-from xl_tools import batch, services
+from xl_tools.jobs import batch
+from xl_tools.jobs.evaluation import Result, evaluate_book, read_book
+from xl_tools.jobs.run import run
+from xl_tools.jobs.score import score
 from xl_tools.adapters import libreoffice
 from xl_tools.reading import package_guard
 from xl_tools.reading.ooxml import sheet_parts
 from xl_tools.reading.open import open_workbook
-from xl_tools.recompute import recompute_file
+from xl_tools.jobs.recompute import recompute as recompute_job
 from xl_tools.samples.yushui import DEPARTMENT, PROJECTS, unit_of
 from xl_tools.workbook.package import CellWrite, Package
 from xl_tools.workbook.save import save_stable
@@ -138,9 +141,10 @@ def openpyxl_load_save(path: Path, out: Path) -> None:
     openpyxl.load_workbook(path).save(out)
 
 
-def package_write(path: Path, out: Path, evaluation: services.Evaluation) -> None:
+def package_write(path: Path, out: Path, evaluation: Result) -> None:
     pkg = Package.open(path)
-    for form, project in zip(evaluation.forms, evaluation.result.projects):
+    for table in evaluation.tables:
+        form, project = table.form, table.result
         writes = {form.out_cells["total"]: CellWrite(project.total)}
         for ind_form, ind in zip(form.indicators, project.indicators):
             writes[ind_form.out_cells["score"]] = CellWrite(ind.score)
@@ -173,7 +177,7 @@ def batch_memory(paths: list[Path]) -> str:
     own memory, copied by the fork before the exec."""
     listing = Path(tempfile.mkdtemp()) / "paths.json"
     listing.write_text(json.dumps([str(p) for p in paths]), encoding="utf-8")
-    code = ("import json, resource, sys; from pathlib import Path; from xl_tools.batch import run_batch; "
+    code = ("import json, resource, sys; from pathlib import Path; from xl_tools.jobs.batch import run_batch; "
             f"paths = [Path(p) for p in json.load(open({str(listing)!r}, encoding='utf-8'))]; "
             "run_batch(paths, [None] * len(paths), jobs=2); "
             "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]; "
@@ -218,24 +222,24 @@ def main() -> None:
         work = Path(tmp)
         for size in (int(s) for s in args.sizes.split(",") if s):
             book = build_workload(work / f"w{size}.xlsx", size)
-            evaluation = services.evaluate_file(book)
+            evaluation = score(book)
             stages: list[tuple[str, Callable[[], object], int]] = [
-                ("toolkit score (default reader: calamine + XML)", lambda: services.score_file(book), args.repeat),
+                ("toolkit score (default reader: calamine + XML)", lambda: score(book), args.repeat),
                 ("default read (the guard included)", lambda: read_all([book]), args.repeat),
                 ("default read, the guard's checks switched off", lambda: read_unguarded([book]), args.repeat),
                 ("toolkit score (openpyxl reader)",
-                 lambda: services.evaluate_book(services.read_book(book, "openpyxl")), args.repeat),
+                 lambda: evaluate_book(read_book(book, "openpyxl")), args.repeat),
                 ("toolkit score (bare calamine reader)",
-                 lambda: services.evaluate_book(services.read_book(book, "calamine")), args.repeat),
+                 lambda: evaluate_book(read_book(book, "calamine")), args.repeat),
                 ("python-calamine bare read", lambda: calamine_bare(book), args.repeat),
                 ("openpyxl bare load", lambda: openpyxl_load(book), args.repeat),
                 ("openpyxl load+save", lambda: openpyxl_load_save(book, work / "rt.xlsx"), args.repeat),
                 ("package editor: write all scores + save",
                  lambda: package_write(book, work / "pk.xlsx", evaluation), args.repeat),
                 ("toolkit recompute (score + formulas + save)",
-                 lambda: recompute_file(book, work / "rc.xlsx"), args.repeat),
+                 lambda: recompute_job(book, work / "rc.xlsx"), args.repeat),
                 ("toolkit run (recompute + 表11 + 校验结果)",
-                 lambda: services.run_file(book, work / "run.xlsx"), args.repeat),
+                 lambda: run(book, work / "run.xlsx"), args.repeat),
             ]
             if not args.no_libreoffice:
                 runs = iter(range(10))
@@ -246,7 +250,7 @@ def main() -> None:
             paths = single_project_files(work / "files", args.files)
             workload = f"{args.files} files"
             measure(workload, [
-                ("toolkit validate+score, one process", lambda: [services.score_file(p) for p in paths], 1),
+                ("toolkit validate+score, one process", lambda: [score(p) for p in paths], 1),
                 ("default read (the guard included)", lambda: read_all(paths), args.repeat),
                 ("default read, the guard's checks switched off", lambda: read_unguarded(paths), args.repeat),
                 ("toolkit batch (2 worker processes)", lambda: batch.run_batch(paths, [None] * len(paths), jobs=2), 1),

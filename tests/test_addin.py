@@ -301,8 +301,8 @@ def test_cli_builds_both_files(built: dict[str, Path], tmp_path: Path) -> None:
 def test_recompute_and_run_keep_the_ribbon_and_the_vba_of_the_template(tmp_path: Path) -> None:
     """The .xlsm filled in (a project name, amounts, one indicator), then recomputed and run: the VBA
     project and the ribbon part come out byte for byte, the main part stays macro-enabled."""
-    from xl_tools.recompute import recompute_file
-    from xl_tools.services import run_file
+    from xl_tools.jobs.recompute import recompute
+    from xl_tools.jobs.run import run
     from xl_tools.workbook.package import CellWrite, Package
 
     pkg = Package.open(REPO / "templates" / "绩效自评模板.xlsm")
@@ -310,7 +310,7 @@ def test_recompute_and_run_keep_the_ribbon_and_the_vba_of_the_template(tmp_path:
                           "C13": CellWrite("住院救助人次"), "F13": CellWrite("≥30000"), "G13": CellWrite("30000人次"),
                           "H13": CellWrite(90)})
     filled = pkg.save(tmp_path / "填好.xlsm")
-    outputs = [recompute_file(filled, tmp_path / "重算.xlsm").path, run_file(filled, tmp_path / "结果.xlsm")[1]]
+    outputs = [recompute(filled, tmp_path / "重算.xlsm").path, run(filled, tmp_path / "结果.xlsm").path]
     with zipfile.ZipFile(filled) as before:
         kept = {name: before.read(name) for name in ("xl/vbaProject.bin", "customUI/customUI14.xml", "_rels/.rels")}
     for out in outputs:

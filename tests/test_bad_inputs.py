@@ -27,7 +27,7 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from xl_tools import services
+from xl_tools.jobs.score import score
 
 from test_file_types import encrypt_xlsx, enormous_book, soffice_convert
 
@@ -345,7 +345,7 @@ def test_catalogue_in_docs_matches_the_outputs(outcomes: dict[str, Outcome]) -> 
 
 
 def project_of(path: Path):
-    (project,) = services.score_file(path).projects
+    (project,) = score(path).scored.projects
     return project
 
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from xl_tools.batch import expand_inputs, output_paths, process_file, run_batch, safe_stem
+from xl_tools.jobs.batch import expand_inputs, output_paths, process_file, run_batch, safe_stem
 from xl_tools.core.findings import Level
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
@@ -153,7 +153,7 @@ def test_two_jobs_give_the_same_results_as_one(inbox: Path) -> None:
     serial = run_batch(paths, [None] * len(paths), jobs=1)
     parallel = run_batch(paths, [None] * len(paths), jobs=2)
     assert parallel.outcomes == serial.outcomes
-    assert parallel.rows == serial.rows
+    assert parallel.findings == serial.findings
     assert sum(1 for o in serial.outcomes if o.ok) == GOOD
 
 
@@ -173,7 +173,7 @@ def test_all_good_exits_0_and_warns_of_duplicates(tmp_path: Path) -> None:
         shutil.copy(WORKBOOKS / CHANGSHOU, tmp_path / folder / CHANGSHOU)
     paths = expand_inputs([tmp_path])
     report = run_batch(paths, [None, None])
-    duplicates = [f for _, f in report.rows if f.code == "DUPLICATE_PROJECT"]
+    duplicates = [f for f in report.findings if f.code == "DUPLICATE_PROJECT"]
     assert len(duplicates) == 2 and all(f.level is Level.WARNING for f in duplicates)
     assert f"一/{CHANGSHOU}、二/{CHANGSHOU}" in duplicates[0].message
     proc = xl("batch", str(tmp_path / "*" / "*.xlsx"), cwd=tmp_path)
@@ -201,7 +201,7 @@ def test_a_local_dask_cluster_gives_the_same_results(inbox: Path) -> None:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_dask = run_batch(paths, [None] * len(paths), scheduler=cluster.scheduler_address)
     assert on_dask.outcomes == serial.outcomes
-    assert on_dask.rows == serial.rows
+    assert on_dask.findings == serial.findings
     assert sum(1 for o in on_dask.outcomes if o.ok) == GOOD
 
 
@@ -214,10 +214,10 @@ def test_an_unreachable_scheduler_is_a_clear_message(inbox: Path, tmp_path: Path
 
 def test_a_file_written_while_it_is_read_is_reported_not_summarised(tmp_path: Path, monkeypatch: Any) -> None:
     """A unit's file still being saved into the inbox: its content changes under the reader."""
-    import xl_tools.services as services
+    import xl_tools.jobs.score as services
 
     path = Path(shutil.copy(WORKBOOKS / CHANGSHOU, tmp_path / CHANGSHOU))
-    read = services.evaluate_file
+    read = services.score
 
     def read_while_written(*args: Any, **kwargs: Any) -> Any:
         evaluation = read(*args, **kwargs)
@@ -225,7 +225,7 @@ def test_a_file_written_while_it_is_read_is_reported_not_summarised(tmp_path: Pa
             writer.write(b"\0" * 4096)
         return evaluation
 
-    monkeypatch.setattr(services, "evaluate_file", read_while_written)
+    monkeypatch.setattr(services, "score", read_while_written)
     outcome = process_file(str(path))
     assert not outcome.ok and not outcome.projects and not outcome.findings
     assert "在读取过程中被改动" in outcome.error and CHANGSHOU in outcome.error
@@ -236,11 +236,11 @@ def test_a_file_written_while_it_is_read_is_reported_not_summarised(tmp_path: Pa
 def test_a_hanging_or_crashing_file_costs_only_itself(inbox: Path, monkeypatch: Any) -> None:
     """A reader stuck in a loop, and one that takes its worker process down (a crash in a C library): each is
     reported for its own file, and every other file is processed as before."""
-    import xl_tools.services as services
+    import xl_tools.jobs.score as services
 
     paths = expand_inputs([inbox])
     expected = run_batch(paths, [None] * len(paths), jobs=2)
-    read = services.evaluate_file
+    read = services.score
 
     def misbehaving(path: str, *args: Any, **kwargs: Any) -> Any:
         if Path(path).parts[-2:] == ("a", YUSHUI):
@@ -249,7 +249,7 @@ def test_a_hanging_or_crashing_file_costs_only_itself(inbox: Path, monkeypatch: 
             os._exit(3)
         return read(path, *args, **kwargs)
 
-    monkeypatch.setattr(services, "evaluate_file", misbehaving)  # workers are forked: they run this too
+    monkeypatch.setattr(services, "score", misbehaving)  # workers are forked: they run this too
     report = run_batch(paths, [None] * len(paths), jobs=2, timeout=3)
     broken = {label: o.error for label, o in zip(report.labels, report.outcomes) if not o.ok}
     assert "处理超过 3 秒仍未完成" in broken.pop(f"a/{YUSHUI}")
@@ -361,19 +361,19 @@ def test_on_dask_a_hanging_file_is_given_up_and_the_rest_finish(inbox: Path, mon
     files finish (here a cluster of threads in this process, so the patched reader is the one the tasks run)."""
     import threading
 
-    import xl_tools.services as services
+    import xl_tools.jobs.score as services
 
     distributed = pytest.importorskip("distributed")
     paths = expand_inputs([inbox])
     expected = run_batch(paths, [None] * len(paths), jobs=2)
-    read, release = services.evaluate_file, threading.Event()
+    read, release = services.score, threading.Event()
 
     def hanging(path: str, *args: Any, **kwargs: Any) -> Any:
         if Path(path).parts[-2:] == ("a", YUSHUI):
             release.wait(120)
         return read(path, *args, **kwargs)
 
-    monkeypatch.setattr(services, "evaluate_file", hanging)
+    monkeypatch.setattr(services, "score", hanging)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
         try:

@@ -96,7 +96,7 @@ def test_convert_does_not_hand_a_bomb_to_libreoffice(bomb: Bomb, built: dict[str
 
 def test_peak_memory_of_every_refusal_stays_small(built: dict[str, Path], tmp_path: Path) -> None:
     """All bombs in one process (score reads each in turn): the largest resident size stays near the CLI's own."""
-    code = ("import resource, sys\nfrom xl_tools.services import read_book\n"
+    code = ("import resource, sys\nfrom xl_tools.jobs.evaluation import read_book\n"
             "from xl_tools.errors import WorkbookReadError\n"
             "for p in sys.argv[1:]:\n    try:\n        read_book(p)\n    except WorkbookReadError:\n        pass\n"
             "    else:\n        sys.exit(p + ' was read')\n"
@@ -293,7 +293,7 @@ def test_an_ods_that_repeats_a_value_over_the_grid_is_not_given_to_libreoffice(t
 
 def test_an_xls_merge_over_the_whole_sheet_is_refused(tmp_path: Path) -> None:
     from xl_tools.adapters.libreoffice import convert_many
-    from xl_tools.services import read_book
+    from xl_tools.jobs.evaluation import read_book
 
     wb = openpyxl.load_workbook(BASE)
     wb["医疗救助专项经费（残保金）"].merge_cells("L1:IV65536")

@@ -19,7 +19,7 @@ import click
 import openpyxl
 import pytest
 
-from xl_tools import services
+from xl_tools.jobs.score import score
 from xl_tools.cli import main as cli_group
 from xl_tools.samples.build import bundled_sample
 from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
@@ -200,14 +200,14 @@ PROJECT_KEYS = {"sheet", "name", "code", "type", "layout", "budget", "executed",
                 "execution_score", "indicator_score", "total", "claimed_total", "grade", "findings", "indicators"}
 INDICATOR_KEYS = {"name", "level1", "level2", "target_text", "actual_text", "target", "actual", "unit",
                   "direction", "kind", "weight", "deviation", "coefficient", "score", "claimed_score", "cell"}
-FINDING_KEYS = {"code", "level", "sheet", "cell", "project", "message"}
+FINDING_KEYS = {"file", "code", "level", "sheet", "cell", "project", "message"}
 
 
 @pytest.mark.parametrize("builder", [build_yuzhong_2023, build_changshou_2021])
 def test_score_json_is_the_service_result(tmp_path: Path, builder: Any) -> None:
     path = builder(tmp_path / "in.xlsx")
     data = score_json(path, cwd=tmp_path)
-    assert data == json.loads(json.dumps(services.score_file(path).to_dict(), ensure_ascii=False))
+    assert data == json.loads(json.dumps(score(path).scored.to_dict(), ensure_ascii=False))
     assert {"file", "rule_set", "settings", "projects", "findings"} <= set(data)
     assert data["projects"]
     for project in data["projects"]:

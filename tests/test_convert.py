@@ -19,13 +19,13 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from xl_tools import conversion
+from xl_tools.jobs import convert as conversion
 from xl_tools.adapters import libreoffice
 from xl_tools.errors import XlToolsError
 from xl_tools.samples.hierarchical import build_yushui_hierarchical
 from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 from xl_tools.samples.yushui import build_yushui_2022
-from xl_tools.services import score_file
+from xl_tools.jobs.score import score
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet, build_template
 
@@ -77,7 +77,7 @@ def pdfs(books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> di
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(libreoffice.subprocess, "Popen", counting_popen)
-        results = conversion.convert_files(list(books.values()), "pdf", tmp_path_factory.mktemp("pdf"))
+        results = conversion.convert(list(books.values()), "pdf", tmp_path_factory.mktemp("pdf"))
     assert len(starts) == 1
     assert [r.error for r in results] == [None] * len(books)
     return {name: r.output for name, r in zip(books, results)}
@@ -115,7 +115,7 @@ def test_recalculation_is_forced_and_keeping_the_cache_would_show_the_wrong_valu
 
 def test_convert_to_xlsx_writes_the_recalculated_value(tmp_path: Path) -> None:
     book = wrong_cache_book(tmp_path / "wrong.xlsx")
-    result, = conversion.convert_files([book], "xlsx")
+    result, = conversion.convert([book], "xlsx")
     assert result.output == tmp_path / "wrong_转换.xlsx"  # never the input itself
     assert openpyxl.load_workbook(result.output, data_only=True).active["A1"].value == 2
     assert openpyxl.load_workbook(book, data_only=True).active["A1"].value == 5  # input untouched
@@ -174,7 +174,7 @@ def test_a_long_project_sheet_repeats_the_indicator_header(tmp_path: Path) -> No
     wb = Workbook()
     wb.remove(wb.active)
     add_project_sheet(wb, "项目1", ProjectSpec(name="长表测试项目", year=2024), blank_rows=80)
-    pdf = conversion.convert_files([save_stable(wb, tmp_path / "长表.xlsx")], "pdf")[0].output
+    pdf = conversion.convert([save_stable(wb, tmp_path / "长表.xlsx")], "pdf")[0].output
     texts = page_texts(pdf)
     assert len(texts) >= 2
     assert all("一级指标" in t and "偏差原因分析及改进措施" in t for t in texts)
@@ -185,18 +185,18 @@ def test_a_long_project_sheet_repeats_the_indicator_header(tmp_path: Path) -> No
 
 
 def test_xlsx_to_ods_and_back_scores_the_same(books: dict[str, Path], tmp_path: Path) -> None:
-    ods, = conversion.convert_files([books["渝水区2022.xlsx"]], "ods", tmp_path / "ods")
+    ods, = conversion.convert([books["渝水区2022.xlsx"]], "ods", tmp_path / "ods")
     assert zipfile.ZipFile(ods.output).read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
-    back, = conversion.convert_files([ods.output], "xlsx", tmp_path / "back")
-    totals = [p.total for p in score_file(books["渝水区2022.xlsx"]).projects]
-    assert [p.total for p in score_file(back.output).projects] == totals
+    back, = conversion.convert([ods.output], "xlsx", tmp_path / "back")
+    totals = [p.total for p in score(books["渝水区2022.xlsx"]).scored.projects]
+    assert [p.total for p in score(back.output).scored.projects] == totals
 
 
 def test_two_conversions_at_once_both_succeed(books: dict[str, Path], tmp_path: Path) -> None:
     results: dict[int, list[conversion.Converted]] = {}
 
     def run(i: int) -> None:
-        results[i] = conversion.convert_files([books["模板.xlsx"], books["长寿区2021.xlsx"]], "pdf",
+        results[i] = conversion.convert([books["模板.xlsx"], books["长寿区2021.xlsx"]], "pdf",
                                               tmp_path / f"run{i}")
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
@@ -213,7 +213,7 @@ def test_missing_soffice_says_how_to_install(books: dict[str, Path], monkeypatch
     monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     with pytest.raises(libreoffice.LibreOfficeError,
                        match="需要 LibreOffice.*apt-get install libreoffice-calc libreoffice-writer fonts-noto-cjk"):
-        conversion.convert_files([books["模板.xlsx"]], "pdf")
+        conversion.convert([books["模板.xlsx"]], "pdf")
 
 
 def test_same_names_from_two_folders_into_one_folder_are_refused(books: dict[str, Path], tmp_path: Path) -> None:
@@ -221,7 +221,7 @@ def test_same_names_from_two_folders_into_one_folder_are_refused(books: dict[str
     other.parent.mkdir()
     other.write_bytes(books["模板.xlsx"].read_bytes())
     with pytest.raises(XlToolsError, match="同一个文件"):
-        conversion.convert_files([books["模板.xlsx"], other], "pdf", tmp_path / "out")
+        conversion.convert([books["模板.xlsx"], other], "pdf", tmp_path / "out")
 
 
 def test_cli_reports_each_file_and_exits_2_on_a_bad_one(books: dict[str, Path], tmp_path: Path) -> None:

@@ -700,9 +700,10 @@ def test_addresses_are_checked() -> None:
 
 
 def test_subject_and_body_from_the_workbooks() -> None:
-    from xl_tools.services import evaluate_file
+    from xl_tools.jobs.score import score
 
-    summary = text.summarise(CHANGSHOU, evaluate_file(WORKBOOKS / CHANGSHOU))
+    evaluation = score(WORKBOOKS / CHANGSHOU)
+    summary = text.summarise(CHANGSHOU, evaluation.scored, evaluation.year)
     assert (summary.unit, summary.year, summary.project_count) == ("重庆市长寿区医疗保障局", 2021, 1)
     assert text.subject([summary]) == "重庆市长寿区医疗保障局2021年度预算绩效自评材料（1个项目）"
     body = text.body([summary], [(CHANGSHOU, 10965)], "长寿区医保局财务科")
@@ -951,16 +952,16 @@ def test_workbooks_naming_different_recipients_are_not_sent_together(smtp_server
 def test_a_workbook_names_only_a_built_in_rule_set(work: Path, tmp_path: Path) -> None:
     """参数's rule_set row with the path of a real rule set that would change the scores: not read, reported,
     the scores those of the rule set the workbook would have had without it."""
-    from xl_tools.services import score_file
+    from xl_tools.jobs.score import score
 
     hostile = tmp_path / "从严.toml"
     hostile.write_text('name = "strict"\nextends = "default"\n[[grades]]\ngrade = "差"\nmin = 0\n', encoding="utf-8")
-    scores = {name: [(p.total, p.grade) for p in score_file(WORKBOOKS / CHANGSHOU, name).projects]
+    scores = {name: [(p.total, p.grade) for p in score(WORKBOOKS / CHANGSHOU, name).scored.projects]
               for name in (hostile, "default")}
     assert scores == {hostile: [(None, None), (100, "差")], "default": [(None, None), (100, "优")]}  # when read
     with_params(WORKBOOKS / CHANGSHOU, work / "named.xlsx", {"rule_set": "default"})
     cells = with_params(WORKBOOKS / CHANGSHOU, work / "path.xlsx", {"rule_set": str(hostile)})
-    plain, pathed = score_file(work / "named.xlsx"), score_file(work / "path.xlsx")
+    plain, pathed = score(work / "named.xlsx").scored, score(work / "path.xlsx").scored
     assert pathed.rule_set == plain.rule_set == "default"
     assert [(p.name, p.total, p.grade) for p in pathed.projects] == [(p.name, p.total, p.grade) for p in plain.projects]
     finding, = [f for f in pathed.findings if f.code == "VALUE_UNREADABLE"]
@@ -1066,12 +1067,12 @@ def test_hostile_unit_and_project_names_stay_text(smtp_server: Callable[..., Run
 def test_line_breaks_in_names_cannot_add_a_header() -> None:
     """The readers drop line breaks from names today; the mail does not rely on it (names as a reader that
     kept them would give, and a --subject typed with one)."""
-    from xl_tools.services import evaluate_file
+    from xl_tools.jobs.score import score
 
-    evaluation = evaluate_file(WORKBOOKS / CHANGSHOU)
-    for project in evaluation.result.projects:
+    evaluation = score(WORKBOOKS / CHANGSHOU)
+    for project in evaluation.scored.projects:
         project.name = f"{project.name}\r\nBcc: y@evil.example\x0b"
-    summary = text.summarise("a.xlsx", evaluation, "长寿区医保局\r\nBcc: x@evil.example\x01")
+    summary = text.summarise("a.xlsx", evaluation.scored, evaluation.year, "长寿区医保局\r\nBcc: x@evil.example\x01")
     subject, body = text.subject([summary]), text.body([summary], [], "财务科")
     msg = message.build_message(sender=USER, sender_name=None, to=message.parse_addresses(["a@b.gov.cn"], "收件人"),
                                 cc=[], subject=subject, body=body, attachments=[], message_id="<1@x>",

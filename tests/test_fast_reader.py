@@ -12,7 +12,7 @@ import pytest
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.workbook.defined_name import DefinedName
 
-from xl_tools import services
+from xl_tools.jobs.evaluation import read_book
 from xl_tools.reading.fast_backend import BUILTIN_FORMATS as OUR_BUILTIN_FORMATS
 from xl_tools.reading.grid import WorkbookGrid
 
@@ -37,7 +37,7 @@ def test_builtin_formats_match_openpyxl() -> None:
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
 def test_bundled_workbooks_read_the_same(path: Path) -> None:
-    assert_same_grids(services.read_book(path, "openpyxl"), services.read_book(path))
+    assert_same_grids(read_book(path, "openpyxl"), read_book(path))
 
 
 def awkward_book(path: Path) -> Path:
@@ -71,7 +71,7 @@ def awkward_book(path: Path) -> Path:
 
 def test_awkward_book_reads_the_same(tmp_path: Path) -> None:
     path = awkward_book(tmp_path / "a.xlsx")
-    full, fast = services.read_book(path, "openpyxl"), services.read_book(path)
+    full, fast = read_book(path, "openpyxl"), read_book(path)
     # openpyxl (3.1) does not resolve a name into a sheet whose title has an apostrophe ('O''Brien 表'!$D$6)
     assert full.sheets[0].names == {}
     assert_same_grids(full, fast, names=False)
@@ -102,7 +102,7 @@ def test_rows_and_cells_without_addresses(tmp_path: Path) -> None:
                 data = re.sub(rb'(<(?:c|row)) r="[A-Z]*\d+"', rb"\1", data)
                 assert b' r="' not in data.split(b"<sheetData>")[1]
             dst.writestr(info, data)
-    fast = services.read_book(bare).sheets[0]
+    fast = read_book(bare).sheets[0]
     assert fast.values == {(1, 1): "指标", (1, 2): 0.5, (2, 1): "合计"}  # no cached value for the formula
     assert (fast.number_format(1, 2), fast.formulas, fast.hidden_rows) == ("0%", {(2, 2)}, {2})
 
@@ -111,8 +111,8 @@ def test_bare_calamine_places_a_sheet_that_does_not_start_at_a1(tmp_path: Path) 
     """calamine reports rows from the first used cell; the bare backend used to ignore that offset and
     read C6 as A1 (found when the default reader moved onto calamine)."""
     path = awkward_book(tmp_path / "a.xlsx")
-    bare = services.read_book(path, "calamine").sheets[0]
-    full = services.read_book(path, "openpyxl").sheets[0]
+    bare = read_book(path, "calamine").sheets[0]
+    full = read_book(path, "openpyxl").sheets[0]
     errors = {rc for rc, v in full.values.items() if isinstance(v, str) and v.startswith("#")}
     assert bare.values == {rc: v for rc, v in full.values.items() if rc not in errors}  # errors: calamine's loss
     assert bare.value(6, 3) == "满意度"

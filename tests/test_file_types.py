@@ -31,7 +31,10 @@ import xlrd
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl.workbook.protection import WorkbookProtection
 
-from xl_tools import services
+from xl_tools.jobs import score as score_job
+from xl_tools.jobs.run import run
+from xl_tools.jobs.score import score
+from xl_tools.jobs.evaluation import evaluate_book, read_book
 from xl_tools.adapters import libreoffice
 from xl_tools.cli import main as cli_group
 from xl_tools.errors import WorkbookReadError
@@ -169,13 +172,13 @@ def finding_keys(result: Any) -> list[tuple[str, str, str | None]]:
 
 @pytest.mark.parametrize("name, expected", [("yz", yz_expected), ("cs", lambda: CS_FIGURES)])
 def test_xls_scores_like_the_xlsx(samples: dict[str, Path], name: str, expected: Callable[[], Any]) -> None:
-    xls = services.score_file(samples[f"{name}.xls"])
+    xls = score(samples[f"{name}.xls"]).scored
     assert figures(xls) == expected()
-    assert finding_keys(xls) == finding_keys(services.score_file(samples[f"{name}.xlsx"]))
+    assert finding_keys(xls) == finding_keys(score(samples[f"{name}.xlsx"]).scored)
 
 
 def test_xls_grid_keeps_formats_merges_and_values(samples: dict[str, Path]) -> None:
-    book = services.read_book(samples["cs.xls"])
+    book = read_book(samples["cs.xls"])
     assert book.backend == "xlrd"
     t10 = book.sheet("表10")
     # seed 003's 表10: 执行率 D6 is 1 in a "0.00%" cell; the amounts 973.90 in "0.00" cells
@@ -218,16 +221,16 @@ def small_percent_book(path: Path) -> Path:
 
 def test_xls_percent_format_reaches_the_score(tmp_path: Path) -> None:
     xls = soffice_convert(small_percent_book(tmp_path / "pct.xlsx"), "xls", tmp_path / "xls")
-    project, = services.score_file(xls).projects
+    project, = score(xls).scored.projects
     assert [(i.name, i.actual, i.score) for i in project.indicators] == [
         ("参保人数", 1000.0, 30.0), ("业务办结率", 100.0, 30.0), ("服务对象满意度", 95.0, 30.0)]
     assert project.total == 100.0
 
 
 def test_xls_with_the_calamine_reader(samples: dict[str, Path]) -> None:
-    book = services.read_book(samples["yz.xls"], "calamine")
+    book = read_book(samples["yz.xls"], "calamine")
     assert book.backend == "calamine" and book.sheets[0].formats is None
-    assert [p.total for p in services.evaluate_book(book).result.projects] == YZ_TOTALS
+    assert [p.total for p in evaluate_book(book).scored.projects] == YZ_TOTALS
 
 
 @pytest.mark.parametrize("command", ["validate", "score"])
@@ -264,9 +267,9 @@ def test_run_on_xls_without_libreoffice_says_what_to_do(tmp_path: Path, samples:
     src = put(samples, "cs.xls", tmp_path, "长寿区.xls")
     monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     with pytest.raises(libreoffice.LibreOfficeError, match="长寿区.xls.*LibreOffice.*另存为 .xlsx"):
-        services.run_file(src)
+        run(src)
     assert not (tmp_path / "长寿区_自评结果.xlsx").exists()
-    assert services.score_file(src).projects[1].total == 100.0  # scoring needs no LibreOffice
+    assert score(src).scored.projects[1].total == 100.0  # scoring needs no LibreOffice
 
 
 def test_libreoffice_timeout_stops_it(tmp_path: Path, samples: dict[str, Path]) -> None:
@@ -290,7 +293,7 @@ def test_renamed_files_are_read_by_their_bytes(tmp_path: Path, samples: dict[str
     proc = xl("score", wrong_name, "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json_figures(json.loads(proc.stdout)) == CS_FIGURES
-    assert figures(services.evaluate_book(services.read_book(path, "calamine")).result) == CS_FIGURES
+    assert figures(evaluate_book(read_book(path, "calamine")).scored) == CS_FIGURES
     proc = xl("run", wrong_name, "-o", "结果.xlsx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert openpyxl.load_workbook(tmp_path / "结果.xlsx")["表12"] is not None
@@ -360,7 +363,7 @@ def test_internal_error_never_shows_the_password(monkeypatch: pytest.MonkeyPatch
     def leaky(*_args: Any, **kwargs: Any) -> None:
         raise RuntimeError(f"bad key {kwargs['password']}")
 
-    monkeypatch.setattr(services, "score_file", leaky)
+    monkeypatch.setattr(score_job, "score", leaky)
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"")
     out = click.testing.CliRunner().invoke(cli_group, ["score", str(path), "--password", PASSWORD])
@@ -376,8 +379,8 @@ def encrypted_cs_xls(tmp_path: Path, samples: dict[str, Path]) -> Path:
 def test_encrypted_xls(tmp_path: Path, samples: dict[str, Path], encrypted_cs_xls: Path) -> None:
     with pytest.raises(xlrd.XLRDError, match="encrypted"):  # what xlrd alone makes of it
         xlrd.open_workbook(str(encrypted_cs_xls))
-    plain = services.read_book(samples["cs.xls"])
-    opened = services.read_book(encrypted_cs_xls, password=XLS_PASSWORD)
+    plain = read_book(samples["cs.xls"])
+    opened = read_book(encrypted_cs_xls, password=XLS_PASSWORD)
     assert [(g.name, g.values, g.formats) for g in opened.sheets] == [(g.name, g.values, g.formats)
                                                                       for g in plain.sheets]
     missing = xl("score", encrypted_cs_xls.name, cwd=tmp_path)
@@ -399,7 +402,7 @@ def test_xls_encrypted_with_excels_default_password_opens_without_asking(tmp_pat
     proc = xl("run", "保护.xls", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "打开密码" not in proc.stdout
-    assert figures(services.score_file(tmp_path / "保护.xls")) == CS_FIGURES
+    assert figures(score(tmp_path / "保护.xls").scored) == CS_FIGURES
 
 
 # =========================================================================== protected sheets
@@ -584,12 +587,12 @@ def test_one_stray_far_cell_makes_the_used_range_enormous(tmp_path: Path) -> Non
     wb["表12"]["K300000"] = "误输入"
     wb.save(tmp_path / "cs.xlsx")
     with pytest.raises(WorkbookReadError, match="「表12」使用范围过大（至 K300000，约 3,300,000 个单元格"):
-        services.read_book(tmp_path / "cs.xlsx")
+        read_book(tmp_path / "cs.xlsx")
 
 
 def test_large_but_real_sheet_is_read(tmp_path: Path) -> None:
     enormous_book(tmp_path / "大表.xlsx", 18_000)  # 18,000 × 11 = 198,000 cells: within the limit
-    book = services.read_book(tmp_path / "大表.xlsx", "calamine")
+    book = read_book(tmp_path / "大表.xlsx", "calamine")
     assert book.sheet("明细").max_row == 18_000
 
 
@@ -597,17 +600,17 @@ def test_sheet_part_beyond_the_byte_limit(tmp_path: Path, samples: dict[str, Pat
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_SHEET_XML_BYTES", 1000)  # the sample's first sheet is a few KB of XML
     with pytest.raises(WorkbookReadError, match=r"yz.xlsx 的工作表「部门整体」过大（表格数据"):
-        services.read_book(samples["yz.xlsx"])
+        read_book(samples["yz.xlsx"])
 
 
 def test_xls_beyond_the_byte_limit(samples: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_XLS_BYTES", 1000)
     with pytest.raises(WorkbookReadError, match=r"yz.xls 过大"):
-        services.read_book(samples["yz.xls"])
+        read_book(samples["yz.xls"])
 
 
 def test_xls_sheet_beyond_the_cell_limit(samples: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Seed 000's department table: ten indicators in rows 15–24, columns A–K: 24 × 11 = 264 cells > 200."""
     monkeypatch.setattr(limits, "MAX_SHEET_CELLS", 200)
     with pytest.raises(WorkbookReadError, match=r"yz.xls 的工作表「部门整体」使用范围过大（至 K24，约 264 个单元格"):
-        services.read_book(samples["yz.xls"])
+        read_book(samples["yz.xls"])

@@ -24,7 +24,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_tools import services
+from xl_tools.jobs.evaluation import evaluate_book
+from xl_tools.errors import NothingRecognised
 from xl_tools.core.cells import unusable
 from xl_tools.core.findings import make
 from xl_tools.core.model import RawCell
@@ -156,12 +157,12 @@ def books(draw: st.DrawFn) -> WorkbookGrid:
 def test_readers_and_core_never_raise_on_random_sheets(book: WorkbookGrid, rule_set: str | None) -> None:
     found = detect(book)
     try:
-        evaluation = services.evaluate_book(book, rule_set)
-    except services.NothingRecognised:
+        evaluation = evaluate_book(book, rule_set)
+    except NothingRecognised:
         assert not found.forms
         return
-    assert len(evaluation.result.projects) == len(found.forms)
-    for project in evaluation.result.projects:
+    assert len(evaluation.scored.projects) == len(found.forms)
+    for project in evaluation.scored.projects:
         for figure in (project.total, project.budget, project.execution_rate):
             assert figure is None or math.isfinite(figure)
 

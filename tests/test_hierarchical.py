@@ -23,7 +23,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_tools import services
+from xl_tools.jobs.score import score
+from xl_tools.jobs.evaluation import evaluate_book, read_book
 from xl_tools.core.model import FileResult
 from xl_tools.layouts import compact, hierarchical
 from xl_tools.samples.hierarchical import (
@@ -104,8 +105,8 @@ YZ_SPLITS = {"医疗救助专项经费（残保金）": "产出 65、效益 15�
 
 
 def test_seed000_scores_and_findings_as_in_the_export(books: dict[str, Path]) -> None:
-    export = services.score_file(books["yuzhong_export"])
-    form = services.score_file(books["yuzhong"])
+    export = score(books["yuzhong_export"]).scored
+    form = score(books["yuzhong"]).scored
     assert [p.layout for p in form.projects] == ["hierarchical"] * 4
     assert [p.name for p in form.projects] == YZ_NAMES
     assert [p.type for p in form.projects] == ["department", "project", "project", "project"]
@@ -145,8 +146,8 @@ YS_SPLITS = {"医疗救助补助资金项目": "产出 80、效益 5、满意度
 
 
 def test_seed004_scores_and_findings_as_in_the_template(books: dict[str, Path]) -> None:
-    template = services.score_file(books["yushui_template"])
-    form = services.score_file(books["yushui"], YUSHUI_RULES)
+    template = score(books["yushui_template"]).scored
+    form = score(books["yushui"], YUSHUI_RULES).scored
     assert [p.layout for p in form.projects] == ["hierarchical"] * 9
     assert [p.budget for p in form.projects] == [float(b) for b in YS_BUDGETS]
     assert [p.total for p in form.projects] == YS_TOTALS
@@ -168,8 +169,8 @@ def test_seed004_scores_and_findings_as_in_the_template(books: dict[str, Path]) 
 
 def test_both_backends_read_the_form_alike(books: dict[str, Path]) -> None:
     """calamine keeps values and merged ranges, all this form needs (its numbers are text, not formats)."""
-    full = services.evaluate_book(services.read_book(books["yuzhong_stacked"], "openpyxl")).result
-    fast = services.evaluate_book(services.read_book(books["yuzhong_stacked"], "calamine")).result
+    full = evaluate_book(read_book(books["yuzhong_stacked"], "openpyxl")).scored
+    fast = evaluate_book(read_book(books["yuzhong_stacked"], "calamine")).scored
     assert project_figures(fast) == project_figures(full)
     assert indicator_scores(fast) == indicator_scores(full)
     assert finding_keys(fast) == finding_keys(full)
@@ -179,8 +180,8 @@ def test_both_backends_read_the_form_alike(books: dict[str, Path]) -> None:
 
 
 def test_total_left_at_zero_uses_its_parts_and_says_so(books: dict[str, Path]) -> None:
-    normal = services.score_file(books["yushui"], YUSHUI_RULES)
-    zero = services.score_file(books["yushui_zero_totals"], YUSHUI_RULES)
+    normal = score(books["yushui"], YUSHUI_RULES).scored
+    zero = score(books["yushui_zero_totals"], YUSHUI_RULES).scored
     # 其中：当年财政拨款 carries the seed's amounts; 0 + 0 + 0 in 年度资金总额 (row 6) is replaced by them
     assert [p.budget for p in zero.projects] == [float(b) for b in YS_BUDGETS]
     assert [p.executed for p in zero.projects] == [float(b) for b in YS_BUDGETS]
@@ -206,13 +207,13 @@ def test_total_left_at_zero_uses_its_parts_and_says_so(books: dict[str, Path]) -
 ])
 def test_stacked_forms_read_like_one_per_sheet(books: dict[str, Path], name: str, rule_set: str | None,
                                                tops: list[int]) -> None:
-    apart = services.score_file(books[name], rule_set)
-    stacked = services.evaluate_file(books[f"{name}_stacked"], rule_set)
-    assert {p.sheet for p in stacked.result.projects} == {"项目支出绩效自评表"}
+    apart = score(books[name], rule_set).scored
+    stacked = score(books[f"{name}_stacked"], rule_set)
+    assert {p.sheet for p in stacked.scored.projects} == {"项目支出绩效自评表"}
     assert [f.first_row for f in stacked.forms] == tops
-    assert project_figures(stacked.result) == project_figures(apart)
-    assert indicator_scores(stacked.result) == indicator_scores(apart)
-    assert finding_keys(stacked.result) == finding_keys(apart)
+    assert project_figures(stacked.scored) == project_figures(apart)
+    assert indicator_scores(stacked.scored) == indicator_scores(apart)
+    assert finding_keys(stacked.scored) == finding_keys(apart)
 
 
 # ================================================================ (d) blanks and line breaks in the cells
@@ -236,7 +237,7 @@ def test_blanks_and_breaks_in_values_and_points(tmp_path: Path) -> None:
     assert [ws[c].value for c in ("D13", "E13", "F13", "H13")] == ["服务\n人数", "　\n　　　≥23.45万人\n",
                                                                    "　\n25万人", "　\n　　30分"]
     assert (ws["G15"].value, ws["B13"].value, ws["H17"].value) == ("　\n　　30分", "产出指标\n（50分）", "　\n　　100分")
-    project, = services.score_file(path).projects
+    project, = score(path).scored.projects
     assert project.name == "参保服务提升项目"
     got = [(i.name, i.level1, i.target, i.actual, i.weight, i.claimed_score, i.score) for i in project.indicators]
     assert got == [
@@ -254,7 +255,7 @@ def test_level1_points_travel_from_the_label_to_the_finding(tmp_path: Path) -> N
     """产出指标 labelled 60 分 over 30 + 20 = 50 points: a warning at the merged 一级 cell B13."""
     path = build_hierarchical(tmp_path / "points.xlsx", [replace(NOISY, stated_points={"产出指标": 60})])
     assert openpyxl.load_workbook(path).active["B13"].value == "产出指标\n（60分）"
-    project, = services.score_file(path).projects
+    project, = score(path).scored.projects
     (finding,) = [f for f in project.findings if f.code == "LEVEL1_POINTS_MISMATCH"]
     assert (finding.cell, finding.level.value) == ("B13", "warning")
     assert all(word in finding.message for word in ("「产出指标(60分)」", "标明 60 分", "合计为 50 分"))
@@ -265,10 +266,10 @@ def test_level1_points_travel_from_the_label_to_the_finding(tmp_path: Path) -> N
 
 def test_table12_reader_leaves_the_hierarchical_form_alone(books: dict[str, Path]) -> None:
     """It used to take these forms, miss the 分值 10 of the funds block and report a false WEIGHT_TOTAL."""
-    book = services.read_book(books["yuzhong"])
+    book = read_book(books["yuzhong"])
     assert [compact.read(grid) for grid in book.sheets] == [[]] * 4
     assert [len(hierarchical.read(grid)) for grid in book.sheets] == [1] * 4
-    result = services.score_file(books["yuzhong"])
+    result = score(books["yuzhong"]).scored
     for project in result.projects:
         assert project.execution_weight == 10.0
         assert project.settings_overrides["execution.weight"]["source"] == f"表内填写 {project.sheet}!G6"

@@ -213,9 +213,9 @@ def xl(*args: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_hostile_workbook_reads_as_intended(tmp_path: Path) -> None:
     """The inputs really carry what the tests claim (else every check below would pass vacuously)."""
-    from xl_tools.services import score_file
+    from xl_tools.jobs.score import score
 
-    result = score_file(hostile_form(tmp_path))
+    result = score(hostile_form(tmp_path)).scored
     first, second = result.projects
     assert (first.sheet, first.name, first.code, first.unit) == (SHEET, DDE, CODE, EXFIL)
     assert [i.name for i in first.indicators][:2] == [PLUS, MINUS]

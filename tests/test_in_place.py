@@ -25,8 +25,8 @@ import openpyxl
 import pytest
 
 from xl_tools.outputs import NAME_MAX, package_suffix
-from xl_tools.recompute import apply
-from xl_tools.services import evaluate_file
+from xl_tools.jobs.recompute import apply
+from xl_tools.jobs.score import score
 from xl_tools.workbook import atomic, in_place
 from xl_tools.workbook.in_place import save_in_place
 from xl_tools.workbook.package import PackageError
@@ -55,7 +55,7 @@ def form(path: Path) -> Path:
 
 def first_indicator(path: Path) -> tuple[str, str]:
     """(完成值 cell, 得分 cell) of the first indicator, as the reader finds them."""
-    indicator = evaluate_file(path).forms[0].indicators[0]
+    indicator = score(path).forms[0].indicators[0]
     return indicator.actual.cell, indicator.out_cells["score"]
 
 
@@ -93,7 +93,7 @@ def recompute_edit(before: Callable[[int], None]) -> Callable:
     def edit(pkg):
         calls.append(1)
         before(len(calls))
-        return apply(pkg, evaluate_file(pkg.path))
+        return apply(pkg, score(pkg.path))
 
     edit.calls = calls
     return edit

@@ -17,7 +17,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xl_tools import services
+from xl_tools.jobs.run import run
+from xl_tools.jobs.score import score
+from xl_tools.jobs.evaluation import evaluate_book, read_book
+from xl_tools.errors import NothingRecognised
 from xl_tools.core.model import FileResult, ProjectResult
 from xl_tools.rulesets import load_rule_set
 from xl_tools.core.values import parse_value
@@ -72,7 +75,7 @@ YZ_WEIGHT_TOTALS = [100.0, 90.0, 90.0, 90.0]
 
 
 def test_yuzhong_four_export_tables(yuzhong: Path) -> None:
-    result = services.score_file(yuzhong)
+    result = score(yuzhong).scored
     assert [p.layout for p in result.projects] == ["export"] * 4
     assert [p.type for p in result.projects] == ["department", "project", "project", "project"]
     assert [p.name for p in result.projects] == YZ_NAMES
@@ -83,9 +86,9 @@ def test_yuzhong_four_export_tables(yuzhong: Path) -> None:
 
 
 def test_yuzhong_amounts_converted_from_yuan(yuzhong: Path) -> None:
-    evaluation = services.evaluate_file(yuzhong)
+    evaluation = score(yuzhong)
     assert [f.funds.money_unit for f in evaluation.forms] == ["元"] * 4
-    for project, expected in zip(evaluation.result.projects, YZ_BUDGETS_WAN):
+    for project, expected in zip(evaluation.scored.projects, YZ_BUDGETS_WAN):
         assert project.budget == pytest.approx(expected, abs=1e-9)
         assert project.executed == pytest.approx(expected, abs=1e-9)
         assert project.execution_rate == 100.0
@@ -95,7 +98,7 @@ def test_yuzhong_amounts_converted_from_yuan(yuzhong: Path) -> None:
 
 
 def test_yuzhong_deviations_recomputed(yuzhong: Path) -> None:
-    department = services.score_file(yuzhong).projects[0]
+    department = score(yuzhong).scored.projects[0]
     deviations = {i.name: i.deviation for i in department.indicators}
     # (15385 − 14500) / 14500 × 100 = 6.1034… → 6.1;  (85206 − 60000) / 60000 × 100 = 42.01
     assert deviations["医疗救助参保资助人数"] == 6.1
@@ -107,7 +110,7 @@ def test_yuzhong_deviations_recomputed(yuzhong: Path) -> None:
 
 
 def test_yuzhong_totals_and_weight_error(yuzhong: Path) -> None:
-    result = services.score_file(yuzhong)
+    result = score(yuzhong).scored
     # department: 10 (执行率) + 100 (its indicators) = 110; projects: 10 + 90 = 100
     assert [p.total for p in result.projects] == [110.0, 100.0, 100.0, 100.0]
     assert [p.claimed_total for p in result.projects] == [100.0] * 4
@@ -118,7 +121,7 @@ def test_yuzhong_totals_and_weight_error(yuzhong: Path) -> None:
 
 
 def test_yuzhong_truncated_names_and_copied_actuals(yuzhong: Path) -> None:
-    findings = services.score_file(yuzhong).all_findings()
+    findings = score(yuzhong).scored.all_findings()
     # exactly 20 GBK bytes (10 Chinese characters, or 4 digits + 8 characters) and not ending like a
     # complete name (率/数/度…): cut by the export.  重大疾病住院救助人数 is 20 bytes too but complete.
     truncated = {(f.sheet, f.cell) for f in codes(findings, "NAME_TRUNCATED")}
@@ -176,7 +179,7 @@ CS_T10_BUDGET = 973.90
 
 
 def test_changshou_table12(changshou: Path) -> None:
-    result = services.score_file(changshou)
+    result = score(changshou).scored
     t12 = by_sheet(result)["表12"]
     assert (t12.layout, t12.type, t12.name) == ("table12", "project", CS_T12_NAME)
     assert (t12.budget, t12.executed, t12.execution_rate) == (52.0, 52.0, 100.0)
@@ -191,7 +194,7 @@ def test_changshou_table12(changshou: Path) -> None:
 
 
 def test_changshou_table10(changshou: Path) -> None:
-    t10 = by_sheet(services.score_file(changshou))["表10"]
+    t10 = by_sheet(score(changshou).scored)["表10"]
     assert (t10.layout, t10.type, t10.name) == ("table10", "department", "重庆市长寿区医疗保障局")
     assert (t10.budget, t10.executed) == (CS_T10_BUDGET, CS_T10_BUDGET)
     assert t10.claimed_total is None
@@ -201,7 +204,7 @@ def test_changshou_table10(changshou: Path) -> None:
 
 
 def test_changshou_table11_read_as_summary(changshou: Path) -> None:
-    found = detect(services.read_book(changshou))
+    found = detect(read_book(changshou))
     (summary,) = found.summaries
     assert summary.sheet == "表11"
     assert summary.money_unit == "万元"
@@ -212,7 +215,7 @@ def test_changshou_table11_read_as_summary(changshou: Path) -> None:
 
 
 def test_changshou_summary_exceeds_department_budget(changshou: Path) -> None:
-    result = services.score_file(changshou)
+    result = score(changshou).scored
     (mismatch,) = codes(result.findings, "SUMMARY_MISMATCH")
     assert mismatch.sheet == "表11"
     assert "15688.79" in mismatch.message
@@ -238,7 +241,7 @@ YS_PROJECTS = [  # (sheet, 预算 = 执行 万元, Σ indicator points as the re
 
 
 def test_yushui_nine_template_projects(yushui: Path) -> None:
-    result = services.score_file(yushui)
+    result = score(yushui).scored
     assert [p.sheet for p in result.projects] == [s for s, _, _ in YS_PROJECTS]
     assert [p.layout for p in result.projects] == ["template"] * 9
     assert [p.budget for p in result.projects] == [float(b) for _, b, _ in YS_PROJECTS]
@@ -250,7 +253,7 @@ def test_yushui_nine_template_projects(yushui: Path) -> None:
 
 
 def test_yushui_weight_errors_and_totals(yushui: Path) -> None:
-    result = services.score_file(yushui)
+    result = score(yushui).scored
     errors = [(f.code, f.sheet) for f in result.all_findings() if f.level.value == "error"]
     assert errors == [("WEIGHT_TOTAL", "三联单印刷费"), ("WEIGHT_TOTAL", "IC卡制作费")]
     # every indicator met its target: 10 + 90 = 100, and 10 + 100 = 110 (the plain sum, not capped)
@@ -259,12 +262,12 @@ def test_yushui_weight_errors_and_totals(yushui: Path) -> None:
 
 
 def test_yushui_rule_set_from_params_sheet(yushui: Path) -> None:
-    result = services.score_file(yushui)
+    result = score(yushui).scored
     assert result.rule_set == "jiangxi_yushui"
     assert result.settings["grades"]["source"] == "参数表（规则集 jiangxi_yushui）"
     assert result.settings["execution.weight"]["value"] == 10
     # an explicit choice beats the 参数 sheet
-    assert services.score_file(yushui, "national_platform").rule_set == "national_platform"
+    assert score(yushui, "national_platform").scored.rule_set == "national_platform"
 
 
 # =========================================================================== small workbooks
@@ -362,7 +365,7 @@ def assert_small_project(project: ProjectResult) -> None:
 
 
 def test_small_export_table(tmp_path: Path) -> None:
-    project, = services.score_file(one_sheet_book(tmp_path / "a.xlsx")).projects
+    project, = score(one_sheet_book(tmp_path / "a.xlsx")).scored.projects
     assert_small_project(project)
 
 
@@ -370,8 +373,8 @@ def test_reordered_indicator_columns(tmp_path: Path) -> None:
     columns = ("说明", "指标权重", "全年完成值", "指标名称", "指标值", "计量单位", "指标性质", "指标得分",
                "偏离度（%）", "得分系数（%）", "是否核心指标")
     path = one_sheet_book(tmp_path / "a.xlsx", columns=columns)
-    evaluation = services.evaluate_file(path)
-    project, = evaluation.result.projects
+    evaluation = score(path)
+    project, = evaluation.scored.projects
     assert_small_project(project)
     first = evaluation.forms[0].indicators[0]
     assert (first.cell, first.weight.cell, first.actual.cell, first.target.cell) == ("D10", "B10", "C10", "E10")
@@ -379,8 +382,8 @@ def test_reordered_indicator_columns(tmp_path: Path) -> None:
 
 def test_blank_rows_above_and_inside_the_table(tmp_path: Path) -> None:
     path = one_sheet_book(tmp_path / "a.xlsx", top=6, blank_rows_inside=2)
-    evaluation = services.evaluate_file(path)
-    project, = evaluation.result.projects
+    evaluation = score(path)
+    project, = evaluation.scored.projects
     assert_small_project(project)
     # title at row 6, header row 14, indicators at 15, then two blank rows, then 18 and 19
     assert [i.cell for i in evaluation.forms[0].indicators] == ["A15", "A18", "A19"]
@@ -389,9 +392,9 @@ def test_blank_rows_above_and_inside_the_table(tmp_path: Path) -> None:
 
 def test_label_and_value_in_one_cell(tmp_path: Path) -> None:
     path = one_sheet_book(tmp_path / "a.xlsx", one_cell=True)
-    project, = services.score_file(path).projects
+    project, = score(path).scored.projects
     assert_small_project(project)
-    assert services.evaluate_file(path).forms[0].name_cell == "A3"
+    assert score(path).forms[0].name_cell == "A3"
 
 
 @pytest.mark.parametrize("gap, status_line", [(0, True), (1, False), (1, True), (3, True)])
@@ -406,8 +409,8 @@ def test_two_export_tables_stacked_in_one_sheet(tmp_path: Path, gap: int, status
     export_table(ws, second, name="第二个项目", code="X002", funds=("2,000,000.00", "2,000,000.00", "900,000.00"),
                  status_line=status_line)
     wb.save(tmp_path / "a.xlsx")
-    evaluation = services.evaluate_file(tmp_path / "a.xlsx")
-    first_p, second_p = evaluation.result.projects
+    evaluation = score(tmp_path / "a.xlsx")
+    first_p, second_p = evaluation.scored.projects
     assert_small_project(first_p)
     assert (second_p.name, second_p.code, second_p.budget, second_p.executed) == ("第二个项目", "X002", 200.0, 90.0)
     assert indicator_figures(second_p) == SMALL_EXPECTED
@@ -419,13 +422,13 @@ def test_two_export_tables_stacked_in_one_sheet(tmp_path: Path, gap: int, status
 
 def test_numbers_and_a_wanyuan_line_mean_no_conversion(tmp_path: Path) -> None:
     path = one_sheet_book(tmp_path / "wan.xlsx", funds=(100, 100, 90), unit_line="单位：万元")
-    evaluation = services.evaluate_file(path)
-    project, = evaluation.result.projects
+    evaluation = score(path)
+    project, = evaluation.scored.projects
     assert_small_project(project)  # 100 万元, not 0.01
     assert evaluation.forms[0].funds.money_unit == "万元"
     # the same numbers without the line are 元, as the export writes them: 1,000,000 元 = 100 万元
     path = one_sheet_book(tmp_path / "yuan.xlsx", funds=(1000000, 1000000, 900000))
-    project, = services.score_file(path).projects
+    project, = score(path).scored.projects
     assert (project.budget, project.executed) == (100.0, 90.0)
 
 
@@ -436,7 +439,7 @@ def test_sheet_that_is_not_a_form_is_reported_and_skipped(tmp_path: Path) -> Non
     notes["A1"] = "本表由财务科填写"
     notes["B3"] = 42
     wb.save(tmp_path / "a.xlsx")
-    result = services.score_file(tmp_path / "a.xlsx")
+    result = score(tmp_path / "a.xlsx").scored
     assert_small_project(result.projects[0])
     (unknown,) = codes(result.findings, "SHEET_UNRECOGNISED")
     assert (unknown.sheet, unknown.cell, unknown.level.value) == ("备注", "A1", "warning")
@@ -449,8 +452,8 @@ def test_nothing_recognisable(tmp_path: Path) -> None:
     wb.active["A1"] = "预算绩效自评工作通知"
     wb.create_sheet("空表")
     wb.save(tmp_path / "a.xlsx")
-    with pytest.raises(services.NothingRecognised) as caught:
-        services.score_file(tmp_path / "a.xlsx")
+    with pytest.raises(NothingRecognised) as caught:
+        score(tmp_path / "a.xlsx").scored
     assert "说明" in str(caught.value) and "空表" in str(caught.value)
 
 
@@ -469,7 +472,7 @@ def params_book(path: Path, override: Any, weights: tuple[int, int, int] = (30, 
 def test_params_sheet_override_changes_the_expected_weight_total(tmp_path: Path) -> None:
     # weights 30 + 30 + 20 = 80: right only if 执行率 has 20 points
     path, row = params_book(tmp_path / "p.xlsx", 20)
-    result = services.score_file(path)
+    result = score(path).scored
     project, = result.projects
     assert result.settings["execution.weight"] == {"value": 20, "source": f"参数表 参数!D{row}"}
     assert project.execution_weight == 20  # beats the 10.00 printed in the form
@@ -478,7 +481,7 @@ def test_params_sheet_override_changes_the_expected_weight_total(tmp_path: Path)
     assert (project.execution_score, project.indicator_score, project.total) == (18.0, 74.0, 92.0)
 
     path, _ = params_book(tmp_path / "q.xlsx", None)  # D left blank: the form's 10 stands
-    project, = services.score_file(path).projects
+    project, = score(path).scored.projects
     (weights,) = codes(project.findings, "WEIGHT_TOTAL")
     assert "应为 90" in weights.message
     assert (project.execution_score, project.total) == (9.0, 83.0)  # 9 + 74
@@ -486,7 +489,7 @@ def test_params_sheet_override_changes_the_expected_weight_total(tmp_path: Path)
 
 def test_malformed_params_value_is_a_finding_naming_the_cell(tmp_path: Path) -> None:
     path, row = params_book(tmp_path / "p.xlsx", "二十")
-    result = services.score_file(path)
+    result = score(path).scored
     (bad,) = codes(result.findings, "VALUE_UNREADABLE")
     assert (bad.sheet, bad.cell, bad.level.value) == ("参数", f"D{row}", "error")
     assert "execution.weight" in bad.message and "二十" in bad.message
@@ -494,7 +497,7 @@ def test_malformed_params_value_is_a_finding_naming_the_cell(tmp_path: Path) -> 
 
 
 def test_template_read_back(tmp_path: Path) -> None:
-    result = services.score_file(build_template(tmp_path / "模板.xlsx"))
+    result = score(build_template(tmp_path / "模板.xlsx")).scored
     project, = result.projects
     assert (project.sheet, project.layout, project.type) == ("项目1", "template", "project")
     assert project.indicators == [] and project.total is None and project.budget is None
@@ -522,8 +525,8 @@ def test_template_sheet_without_its_names_reads_through_labels(tmp_path: Path) -
     for name in list(ws.defined_names):
         del ws.defined_names[name]
     wb.save(tmp_path / "a.xlsx")
-    evaluation = services.evaluate_file(tmp_path / "a.xlsx")
-    project, = evaluation.result.projects
+    evaluation = score(tmp_path / "a.xlsx")
+    project, = evaluation.scored.projects
     assert project.layout == "export"  # found by its labels
     # the signature line "填报人：　联系电话：…" ends the table; it is no indicator
     assert [i.name for i in project.indicators] == [
@@ -580,7 +583,7 @@ def interface_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_openpyxl_grid_sees_formats_formulas_merges_and_hidden_sheets(interface_book: Path) -> None:
-    book = services.read_book(interface_book, "openpyxl")
+    book = read_book(interface_book, "openpyxl")
     assert book.backend == "openpyxl"
     grid, hidden = book.sheets
     assert grid.number_format(1, 2) == "0%"
@@ -612,8 +615,8 @@ def test_python_calamine_raw_api(interface_book: Path) -> None:
 
 
 def test_calamine_grid_loses_formats_formulas_hidden_rows_and_names(interface_book: Path) -> None:
-    full = services.read_book(interface_book, "openpyxl")
-    fast = services.read_book(interface_book, "calamine")
+    full = read_book(interface_book, "openpyxl")
+    fast = read_book(interface_book, "calamine")
     assert fast.backend == "calamine"
     grid, hidden = fast.sheets
     # the same cell values (whole floats given back as int, as openpyxl gives them)
@@ -646,8 +649,8 @@ def test_calamine_percent_loss_changes_a_score(tmp_path: Path) -> None:
     assert actual_cell.value == 0.95
     actual_cell.number_format = "0%"
     wb.save(tmp_path / "a.xlsx")
-    full = services.evaluate_book(services.read_book(tmp_path / "a.xlsx", "openpyxl")).result.projects[0]
-    fast = services.evaluate_book(services.read_book(tmp_path / "a.xlsx", "calamine")).result.projects[0]
+    full = evaluate_book(read_book(tmp_path / "a.xlsx", "openpyxl")).scored.projects[0]
+    fast = evaluate_book(read_book(tmp_path / "a.xlsx", "calamine")).scored.projects[0]
     assert (full.indicators[2].actual, full.indicators[2].score) == (95.0, 30.0)
     assert (fast.indicators[2].actual, fast.indicators[2].score) == (0.95, 0.32)
 
@@ -655,8 +658,8 @@ def test_calamine_percent_loss_changes_a_score(tmp_path: Path) -> None:
 @pytest.mark.parametrize("builder", [build_yuzhong_2023, build_changshou_2021])
 def test_seed_samples_score_the_same_with_both_backends(tmp_path: Path, builder: Any) -> None:
     path = builder(tmp_path / "a.xlsx")
-    full = services.evaluate_book(services.read_book(path, "openpyxl")).result
-    fast = services.evaluate_book(services.read_book(path, "calamine")).result
+    full = evaluate_book(read_book(path, "openpyxl")).scored
+    fast = evaluate_book(read_book(path, "calamine")).scored
     figures = [[(p.sheet, p.layout, p.budget, p.executed, p.total, p.claimed_total) for p in r.projects]
                for r in (full, fast)]
     assert figures[0] == figures[1]
@@ -678,12 +681,12 @@ def test_reading_never_modifies_the_input(tmp_path: Path, builder: Any) -> None:
     shutil.copyfile(built, path)
     os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))  # a past mtime, so a write shows
     before = _fingerprint(path)
-    services.score_file(path)
-    services.read_book(path, "calamine")
+    score(path)
+    read_book(path, "calamine")
     assert _fingerprint(path) == before
-    _result, written = services.run_file(path, tmp_path / "out.xlsx")
+    written = run(path, tmp_path / "out.xlsx").path
     assert written.exists()
     assert _fingerprint(path) == before
-    _result, written = services.run_file(path)  # the default output name, next to the input
+    written = run(path).path  # the default output name, next to the input
     assert written == tmp_path / "input_自评结果.xlsx" and written.exists()
     assert _fingerprint(path) == before

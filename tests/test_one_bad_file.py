@@ -2,7 +2,7 @@
 on one sheet's in run, is reported against that file or sheet, and every other output is still written.
 
 The failures are injected where a real one would arise: a step of the parent's gathering (monkeypatched
-in-process, as ``summarise.figures_only`` or ``summarise.evaluate_file``), a figure no writer can write
+in-process, as ``core.gathering.figures_only`` or the summary job's ``score``), a figure no writer can write
 (NaN, as a worker could send), a reader, the engine or the planning of one sheet, and, with no patch at all,
 a multi-cell array formula over a sheet's score cells, which the package editor cannot write into.
 """
@@ -21,9 +21,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-import xl_tools.summarise as summarise
-from xl_tools.batch import collect, process_file, write_findings
+import xl_tools.core.gathering as gathering
+import xl_tools.jobs.summary as summary_job
+from xl_tools.jobs.batch import collect, process_file, write_findings
 from xl_tools.cli import main
+from xl_tools.workbook.summary_book import write_summary
 
 from test_hostile_text import DDE, MAIN, SHEET, YUSHUI, hostile_form, written_texts, xl
 
@@ -49,18 +51,18 @@ def test_a_file_failing_in_the_parent_costs_only_itself(tmp_path: Path, monkeypa
     paths = _batch_inputs(tmp_path)
     outcomes = [process_file(str(p)) for p in paths]  # what the workers send back, worked out here
     if how == "a step raises":
-        cut = summarise.figures_only
+        cut = gathering.figures_only
 
         def failing(project: Any) -> Any:
             if project.name == DDE:
                 raise RuntimeError(INJECTED)
             return cut(project)
 
-        monkeypatch.setattr(summarise, "figures_only", failing)
+        monkeypatch.setattr(gathering, "figures_only", failing)
     else:
         outcomes[0].projects[0] = dataclasses.replace(outcomes[0].projects[0], budget=math.nan)
     report = collect(paths, outcomes)
-    summarise.write_summary(report.gathered, tmp_path / "表11.xlsx")
+    write_summary(report.gathered, tmp_path / "表11.xlsx")
     write_findings(report, tmp_path / "校验结果.xlsx")
 
     assert [o.ok for o in report.outcomes] == [False, True]
@@ -77,14 +79,14 @@ def test_a_file_failing_in_the_parent_costs_only_itself(tmp_path: Path, monkeypa
 def test_summary_skips_a_file_whatever_breaks_on_it(tmp_path: Path, monkeypatch: Any) -> None:
     """`xl-tools summary` over many files: not only an unreadable one, any failure on one file's data."""
     paths = _batch_inputs(tmp_path)
-    read = summarise.evaluate_file
+    read = summary_job.score
 
     def failing(path: Path, *args: Any) -> Any:
         if Path(path).name == "单位甲.xlsx":
             raise KeyError(INJECTED)
         return read(path, *args)
 
-    monkeypatch.setattr(summarise, "evaluate_file", failing)
+    monkeypatch.setattr(summary_job, "score", failing)
     result = CliRunner().invoke(main, ["summary", *map(str, paths), "-o", str(tmp_path / "表11.xlsx")])
     assert result.exit_code == 0, result.output
     assert "[FILE_SKIPPED] 单位甲.xlsx 未能读取" in result.output and INJECTED in result.output
@@ -130,13 +132,13 @@ def test_run_writes_the_other_sheets_when_one_cannot_be_written(tmp_path: Path) 
     written_texts(tmp_path / "结果.xlsx", source)
 
 
-@pytest.mark.parametrize("step", ["xl_tools.layouts.detect.read_tables", "xl_tools.services.evaluate",
-                                  "xl_tools.recompute._table_writes"])
+@pytest.mark.parametrize("step", ["xl_tools.layouts.detect.read_tables", "xl_tools.jobs.evaluation.evaluate",
+                                  "xl_tools.workbook.plan._table_writes"])
 def test_run_reports_a_sheet_whose_data_breaks_a_step(tmp_path: Path, monkeypatch: Any, step: str) -> None:
     """Reading, scoring or planning one sheet fails: it is reported against that sheet, the rest is written."""
     import importlib
 
-    from xl_tools.services import run_file
+    from xl_tools.jobs.run import run
 
     module, name = step.rsplit(".", 1)
     real = getattr(importlib.import_module(module), name)
@@ -148,8 +150,9 @@ def test_run_reports_a_sheet_whose_data_breaks_a_step(tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(importlib.import_module(module), name, failing)
     source = hostile_form(tmp_path, controls=False)
-    result, written = run_file(source, tmp_path / "结果.xlsx")
-    skipped = [f for f in result.all_findings() if f.code == "SHEET_SKIPPED"]
+    done = run(source, tmp_path / "结果.xlsx")
+    written = done.path
+    skipped = list(done.evaluation.findings.filter(code="SHEET_SKIPPED"))
     assert [(f.sheet, INJECTED in f.message) for f in skipped] == [("项目二", True)]
     wb = openpyxl.load_workbook(written)
     assert str(wb[SHEET]["I13"].value).startswith("=IF(")

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from xl_tools import services
+from xl_tools.jobs.score import score
+from xl_tools.jobs.evaluation import read_book
 from xl_tools.layouts.detect import detect
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
@@ -63,7 +64,7 @@ def test_the_corpus_is_what_the_issue_asks_for() -> None:
 @pytest.mark.parametrize("name", [pytest.param(n, marks=_marks(n)) for n in TABLES])
 def test_every_table_is_recognised(name: str, built: dict[str, Path]) -> None:
     table = TABLES[name]
-    found = detect(services.read_book(built[name]))
+    found = detect(read_book(built[name]))
     if table["kind"] in ("project", "department"):
         assert found.forms, f"{name}: no table read"
         assert any(f.type == table["kind"] for f in found.forms), [f.type for f in found.forms]
@@ -80,7 +81,7 @@ EXPECTED = [(name, i) for name, table in TABLES.items() if table["kind"] in ("pr
 @pytest.mark.parametrize("name, index", [pytest.param(n, i, marks=_marks(n)) for n, i in EXPECTED])
 def test_every_hand_computed_field_matches(name: str, index: int, built: dict[str, Path]) -> None:
     expected = TABLES[name]["expected"][index]
-    result = services.score_file(built[name], None if expected["rule_set"] == "default" else expected["rule_set"])
+    result = score(built[name], None if expected["rule_set"] == "default" else expected["rule_set"]).scored
     for want in expected.get("projects", []):
         got = _project(result, want)
         for field, tolerance in FIELDS.items():
@@ -105,7 +106,7 @@ def _project(result: Any, want: dict[str, Any]) -> Any:
 # ---------------------------------------------------------------- what real forms taught the readers and checks
 
 def _scored(name: str, built: dict[str, Path]) -> Any:
-    return services.score_file(built[name])
+    return score(built[name]).scored
 
 
 def test_template_rows_nobody_filled_are_no_indicators(built: dict[str, Path]) -> None:

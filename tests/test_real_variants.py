@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from xl_tools import services
+from xl_tools.jobs.score import score
 from xl_tools.core.model import ProjectResult
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
@@ -30,7 +30,7 @@ def variant(tmp_path: Path, change: Callable[[Rows, list[str]], None]) -> Projec
     table = copy.deepcopy(BASE)
     sheet = table["sheets"][0]
     change(sheet["rows"], sheet["merges"])
-    [project] = services.evaluate_file(build.build(table, tmp_path / "variant.xlsx")).result.projects
+    [project] = score(build.build(table, tmp_path / "variant.xlsx")).projects
     return project
 
 

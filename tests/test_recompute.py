@@ -20,10 +20,10 @@ import pytest
 from lxml import etree
 from openpyxl import Workbook
 
-from xl_tools import services
+from xl_tools.jobs.score import score
 from xl_tools.core import formulas as fx
 from xl_tools.adapters.libreoffice import convert_many
-from xl_tools.recompute import recompute_file
+from xl_tools.jobs.recompute import recompute
 from xl_tools.samples.build import SAMPLES
 from xl_tools.workbook.graft import MAIN
 from xl_tools.workbook.package import CellWrite, Package
@@ -109,7 +109,7 @@ def mismatches(path: Path, tmp: Path) -> list[tuple[str, str, object, object]]:
 @pytest.mark.parametrize("name", sorted(SAMPLES), ids=sorted(SAMPLES))
 def test_libreoffice_agrees_with_every_cached_value_of_the_samples(name: str, tmp_path: Path) -> None:
     """What `run` writes: the tables' formulas, a 表11 of the workbook's own, and the toolkit's 表11."""
-    out = recompute_file(REPO / "workbooks" / name, tmp_path / "out.xlsx", report=True).path
+    out = recompute(REPO / "workbooks" / name, tmp_path / "out.xlsx", report=True).path
     cells = formula_cells(out)
     summary = "表11（计算）" if name.startswith("长寿") else "表11"
     assert any(sheet == summary for sheet, _ in cells)
@@ -121,7 +121,7 @@ def test_a_workbooks_own_summary_follows_its_project_sheets(tmp_path: Path) -> N
     提升…中央补助资金).  That row's 自评得分 becomes a formula on the 表12's total (G12); its amounts stay as typed,
     because the 表12 writes them as text ("52万元").  Rows of projects without a sheet keep what the unit typed."""
     source = REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx"
-    done = recompute_file(source, tmp_path / "out.xlsx")
+    done = recompute(source, tmp_path / "out.xlsx")
     cells = {ref: text for (sheet, ref), text in formula_cells(done.path).items() if sheet == "表11"}
     assert cells == {"E11": "=IF('表12'!G12=\"\",\"\",'表12'!G12)"}  # row 7 of the list is sheet row 11
     before = openpyxl.load_workbook(source, data_only=True)["表11"]
@@ -140,9 +140,9 @@ def test_libreoffice_agrees_on_every_scoring_branch(rules: str, tmp_path: Path) 
     if rules.endswith(".toml"):
         (tmp_path / rules).write_text(rule_set, encoding="utf-8")
         rule_set = str(tmp_path / rules)
-    done = recompute_file(source, tmp_path / "out.xlsx", rule_set)
+    done = recompute(source, tmp_path / "out.xlsx", rule_set)
     assert mismatches(done.path, tmp_path) == []
-    scores = [i.score for i in done.evaluation.result.projects[1].indicators]
+    scores = [i.score for i in done.evaluation.scored.projects[1].indicators]
     reverse_short = 4 if rules == "national_platform" else 6.25  # linear: 10 × (2×50 − 80) / 50; ratio: 10 × 50 / 80
     penalty = 2 if rules == "strict.toml" else 0  # 培训人数 beats its target by (90 − 50) / 50 = 80 % ≥ 30 %
     assert scores == [8, reverse_short, 9, 0, 5, 5, 10 - penalty, 6, 10, 0]
@@ -151,8 +151,8 @@ def test_libreoffice_agrees_on_every_scoring_branch(rules: str, tmp_path: Path) 
 def test_the_cap_by_execution_rate_and_grades_come_from_the_rule_set(tmp_path: Path) -> None:
     source = branches_workbook(tmp_path / "branches.xlsx")
     (tmp_path / "strict.toml").write_text(RULES["strict.toml"], encoding="utf-8")
-    done = recompute_file(source, tmp_path / "out.xlsx", str(tmp_path / "strict.toml"))
-    low, full = done.evaluation.result.projects
+    done = recompute(source, tmp_path / "out.xlsx", str(tmp_path / "strict.toml"))
+    low, full = done.evaluation.scored.projects
     # indicators: 8 + 6.25 + 9 + 0 + 5 + 5 + 8 + 6 + 10 + 0 = 57.25
     # 75 % spent: 10 × 0.75 = 7.5 → 64.75, under the cap 89 (rate < 80); 100 %: 10 + 57.25 = 67.25
     assert (low.total, full.total) == (64.75, 67.25)
@@ -161,7 +161,7 @@ def test_the_cap_by_execution_rate_and_grades_come_from_the_rule_set(tmp_path: P
 
 
 def test_a_wrong_cached_value_is_caught_and_named(tmp_path: Path) -> None:
-    out = recompute_file(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", tmp_path / "out.xlsx").path
+    out = recompute(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", tmp_path / "out.xlsx").path
     formula = formula_cells(out)[("医疗救助补助资金", "I13")]
     pkg = Package.open(out)
     pkg.set_cells("医疗救助补助资金", {"I13": CellWrite(999, formula[1:])})
@@ -172,7 +172,7 @@ def test_a_wrong_cached_value_is_caught_and_named(tmp_path: Path) -> None:
 def test_scores_follow_a_new_actual_value_typed_in_excel(tmp_path: Path) -> None:
     """Seed 000, 参保资助人数 (target 14500, weight 12): typing 7250 gives 12 × 7250 / 14500 = 6,
     and the project total 10 + 90 − 12 + 6 = 94 (still 优)."""
-    out = recompute_file(REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx", tmp_path / "out.xlsx").path
+    out = recompute(REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx", tmp_path / "out.xlsx").path
     sheet = "医疗救助专项经费（残保金）"
     pkg = Package.open(out)
     pkg.set_cells(sheet, {"E15": CellWrite(7250)})
@@ -185,8 +185,8 @@ def test_scores_follow_a_new_actual_value_typed_in_excel(tmp_path: Path) -> None
 
 def test_recomputing_twice_gives_the_same_file(tmp_path: Path) -> None:
     source = REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx"
-    first = recompute_file(source, tmp_path / "first.xlsx")
-    second = recompute_file(first.path, tmp_path / "second.xlsx")
+    first = recompute(source, tmp_path / "first.xlsx")
+    second = recompute(first.path, tmp_path / "second.xlsx")
     assert first.changes and second.changes == []
     assert formula_cells(first.path) == formula_cells(second.path)
 
@@ -227,7 +227,7 @@ def assert_styles_only_appended(before: bytes, after: bytes) -> None:
 
 
 def test_formulas_use_only_functions_excel_2007_and_wps_have(tmp_path: Path) -> None:
-    out = recompute_file(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx").path
+    out = recompute(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx").path
     used = {name for text in formula_cells(out).values() for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", text)}
     assert used <= EXCEL_2007_FUNCTIONS, used - EXCEL_2007_FUNCTIONS
 
@@ -237,12 +237,12 @@ def test_recompute_refuses_its_own_input_as_output(tmp_path: Path) -> None:
     source.write_bytes((REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx").read_bytes())
     proc = xl("recompute", str(source), "-o", str(source), cwd=tmp_path)
     assert proc.returncode == 2 and "--in-place" in proc.stderr and "Traceback" not in proc.stderr
-    assert services.score_file(source).projects  # still readable, untouched
+    assert score(source).scored.projects  # still readable, untouched
 
 
 def test_an_edited_text_asks_for_a_rerun(tmp_path: Path) -> None:
     """A target written as text feeds a helper constant: editing it shows 请重新计算 on that row only."""
-    out = recompute_file(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", tmp_path / "out.xlsx").path
+    out = recompute(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", tmp_path / "out.xlsx").path
     sheet = "医疗救助补助资金"
     checks = {ref: text for (s, ref), text in formula_cells(out).items() if s == sheet and "请重新计算" in text}
     assert {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in checks} == set(range(13, 21))  # 8 indicators
@@ -276,7 +276,7 @@ def test_an_xls_input_gives_a_recomputed_xlsx(tmp_path: Path) -> None:
 def test_a_setting_changed_in_the_parameters_sheet_changes_the_scores(tmp_path: Path) -> None:
     """The formulas read the rule set's settings in 参数: typing "linear" as the reverse method in column D
     turns 单位成本 (≤50, actual 80, weight 10) from 10 × 50 / 80 = 6.25 into 10 × (2×50 − 80) / 50 = 4."""
-    out = recompute_file(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx").path
+    out = recompute(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx").path
     params = openpyxl.load_workbook(out)["参数"]
     row = next(r for r in range(1, params.max_row + 1) if params[f"A{r}"].value == "quantitative.reverse_method")
     pkg = Package.open(out)
@@ -286,13 +286,13 @@ def test_a_setting_changed_in_the_parameters_sheet_changes_the_scores(tmp_path: 
     ws = openpyxl.load_workbook(recalculated, data_only=True)["执行100%"]
     assert (ws["I13"].value, ws["I14"].value) == (8, 4)
     # and the toolkit reads the same override: its own engine agrees with the recalculated sheet
-    again = services.score_file(tmp_path / "linear.xlsx")
+    again = score(tmp_path / "linear.xlsx").scored
     assert [i.score for i in again.projects[1].indicators][:2] == [8, 4]
 
 
 def test_the_parameters_sheet_says_which_settings_the_formulas_read(tmp_path: Path) -> None:
     (tmp_path / "strict.toml").write_text(RULES["strict.toml"], encoding="utf-8")
-    out = recompute_file(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx",
+    out = recompute(branches_workbook(tmp_path / "b.xlsx"), tmp_path / "out.xlsx",
                          str(tmp_path / "strict.toml")).path
     params = openpyxl.load_workbook(out)["参数"]
     marks = {params[f"A{r}"].value: params[f"E{r}"].value for r in range(4, params.max_row + 1)}
@@ -337,7 +337,7 @@ def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None
 
     run_out = tmp_path / "run.xlsm"
     assert xl("run", str(source), "-o", str(run_out), cwd=tmp_path).returncode == 0
-    recomputed = recompute_file(source, tmp_path / "recomputed.xlsm").path
+    recomputed = recompute(source, tmp_path / "recomputed.xlsm").path
     for out in (run_out, recomputed):
         with zipfile.ZipFile(out) as zf:
             after = {name: zf.read(name) for name in zf.namelist()}
@@ -366,7 +366,7 @@ def test_a_total_over_300_indicators_stays_within_excels_255_arguments(tmp_path:
                    "unit": "人次"} for i in range(300)]
     add_project_sheet(wb, "三百个指标", ProjectSpec(name="三百个指标的项目", year=2023,
                                                  funds={"年度资金总额": (100, 100, 100)}, indicators=indicators))
-    out = recompute_file(save_stable(wb, tmp_path / "三百个指标.xlsx"), tmp_path / "out.xlsx").path
+    out = recompute(save_stable(wb, tmp_path / "三百个指标.xlsx"), tmp_path / "out.xlsx").path
     total = formula_cells(out)[("三百个指标", "I313")]
     assert total.startswith("=ROUND(H6+SUM(") and total.count(",") < 255
     assert mismatches(out, tmp_path) == []  # LibreOffice's total is the cached one

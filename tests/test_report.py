@@ -23,7 +23,7 @@ from lxml import etree
 from xl_tools.adapters.docx_report import write_docx
 from xl_tools.adapters.libreoffice import convert_many
 from xl_tools.narrative import Heading, Paragraph, build_report, workbook_texts
-from xl_tools.services import evaluate_book, read_book
+from xl_tools.jobs.evaluation import evaluate_book, read_book
 
 from test_cli import fingerprint, no_traceback, xl
 
@@ -285,7 +285,7 @@ def test_indicators_below_their_weight_are_listed_with_the_forms_explanation(tmp
     wb.save(path)
     book = read_book(path)
     evaluation = evaluate_book(book)
-    report = build_report(evaluation, workbook_texts(book, evaluation.forms))
+    report = build_report(evaluation.scored, evaluation.tables, workbook_texts(book, evaluation.forms))
     texts = [b.text for b in report.blocks if isinstance(b, (Heading, Paragraph))]
     start = texts.index("（一）未达到绩效目标的指标")
     assert texts[start + 1:start + 4] == [
@@ -297,7 +297,7 @@ def test_indicators_below_their_weight_are_listed_with_the_forms_explanation(tmp
     ]
     assert "自评得分 96 分（预算执行率 10 分，绩效指标 86 分），评价等级为“优”；表中填报的自评得分为 100 分，与按规则计算的结果不同。" in texts
     # the missing explanation is also one of the toolkit's findings, on that row's 说明 cell
-    missing = [(f.sheet, f.cell) for f in evaluation.result.all_findings() if f.code == "EXPLANATION_MISSING"]
+    missing = [(f.sheet, f.cell) for f in evaluation.scored.all_findings() if f.code == "EXPLANATION_MISSING"]
     assert ("医疗救助补助资金", "M14") in missing and ("医疗救助补助资金", "M13") not in missing
     assert report.title in report.text() and "扣 2 分" in report.text()
 
@@ -352,7 +352,7 @@ def test_east_asian_fonts_are_named_in_the_xml(reports: dict[str, Path]) -> None
 def test_writer_replaces_a_previous_report_whole(tmp_path: Path) -> None:
     book = read_book(WORKBOOKS / YUZHONG)
     evaluation = evaluate_book(book)
-    report = build_report(evaluation, workbook_texts(book, evaluation.forms))
+    report = build_report(evaluation.scored, evaluation.tables, workbook_texts(book, evaluation.forms))
     target = tmp_path / "报告.docx"
     target.write_bytes(b"old")
     assert write_docx(report, target) == target

@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 import xlwings as xw
 
-from xl_tools import ribbon, services
-from xl_tools.recompute import recompute_file
+from xl_tools import ribbon
+from xl_tools.jobs.score import score
+from xl_tools.jobs.recompute import recompute
 
 from xlwings_payload import applied, payload, typed
 
@@ -74,7 +75,7 @@ def test_check_lists_the_findings_with_links_and_alerts_the_counts() -> None:
     actions = press("check", data)
     assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "校验结果"
     rows = actions[1]["values"]
-    findings = services.score_file(YUSHUI).all_findings()  # the same service `xl-tools validate` uses
+    findings = score(YUSHUI).findings  # the same job `xl-tools validate` uses
     assert rows[0] == ["'级别", "'代码", "'工作表", "'单元格", "'项目", "'说明"]  # every text typed as text
     assert len(rows) == len(findings) + 1
     # seed 004: 三联单印刷费 and IC卡制作费 have points summing to 100 (errors first)
@@ -88,7 +89,7 @@ def test_recompute_writes_the_formulas_of_the_file_command_and_nothing_else(tmp_
     data = payload(YUSHUI)
     actions = press("recompute", data)
     live = {k: v for k, v in cells_written(actions, data).items() if isinstance(v, str) and v.startswith("=")}
-    wb = openpyxl.load_workbook(recompute_file(YUSHUI, tmp_path / "r.xlsx").path)
+    wb = openpyxl.load_workbook(recompute(YUSHUI, tmp_path / "r.xlsx").path)
     from_file = {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
                  if c.data_type == "f"}  # real formulas, not a text like '=100%
     assert live == from_file  # the same formulas in the same cells
@@ -201,7 +202,7 @@ def test_recompute_applied_to_the_file_computes_what_the_command_line_computes(t
 
     actions = press("recompute", payload(YUSHUI))
     live = apply_to_file(YUSHUI, actions, tmp_path / "live.xlsx")
-    cli = recompute_file(YUSHUI, tmp_path / "cli.xlsx").path
+    cli = recompute(YUSHUI, tmp_path / "cli.xlsx").path
     live_done, cli_done = convert_many([live, cli], "xlsx", tmp_path / "lo", task="重新计算")
     a = openpyxl.load_workbook(live_done, data_only=True)
     b = openpyxl.load_workbook(cli_done, data_only=True)

@@ -404,13 +404,13 @@ def test_a_rule_set_a_workbook_names_is_never_read_from_a_file(tmp_path, monkeyp
     that would lower the qualitative bands) is not what scores it; the built-in rule set is."""
     from pathlib import Path
 
-    from xl_tools import services
+    from xl_tools.jobs.score import score
     from xl_tools.rulesets import load_rule_set
 
     sample = Path(__file__).resolve().parents[1] / "workbooks" / "渝水区医保局2022_项目自评.xlsx"
     (tmp_path / "jiangxi_yushui").write_text('name = "jiangxi_yushui"\ntitle = "冒名的规则集"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert load_rule_set("jiangxi_yushui").title == "冒名的规则集"  # what a plain load would have taken
-    result = services.score_file(sample)
+    result = score(sample).scored
     assert result.rule_set == "jiangxi_yushui"
     assert result.rule_set_hash == load_rule_set("jiangxi_yushui", builtin_only=True).digest

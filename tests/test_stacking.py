@@ -15,7 +15,7 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from xl_tools import services
+from xl_tools.jobs.score import score
 from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 from xl_tools.samples.yushui import build_yushui_2022
 
@@ -68,8 +68,8 @@ def test_stacked_tables_read_like_one_per_sheet(tmp_path: Path, name: str, build
                                                 sheets: list[str], tables: int, gap: int) -> None:
     original = build(tmp_path / f"{name}.xlsx")
     stacked = stack_sheets(original, tmp_path / f"{name}_stacked.xlsx", sheets, gap)
-    apart = services.score_file(original)
-    together = services.score_file(stacked)
+    apart = score(original).scored
+    together = score(stacked).scored
     assert len(together.projects) == tables
     assert {p.sheet for p in together.projects} == {"全部表格"}
     assert figures(together) == [f for f, p in zip(figures(apart), apart.projects) if p.sheet in sheets]
@@ -80,7 +80,7 @@ def test_seed000_stacked_keeps_its_totals(tmp_path: Path) -> None:
     """Seed 000 in one sheet, as the budget system exports it: totals 110 (weights 100 + 执行率 10), 100, 100, 100."""
     original = build_yuzhong_2023(tmp_path / "yz.xlsx")
     stacked = stack_sheets(original, tmp_path / "yz_stacked.xlsx", openpyxl.load_workbook(original).sheetnames)
-    result = services.score_file(stacked)
+    result = score(stacked).scored
     assert [p.total for p in result.projects] == [110, 100, 100, 100]
     assert [p.budget for p in result.projects] == [12573.89937, 2004, 1413, 146]  # 元 / 10,000
 
@@ -90,6 +90,6 @@ def test_template_sheets_stacked_lose_their_names_but_still_read(tmp_path: Path)
     original = build_yushui_2022(tmp_path / "ys.xlsx")
     sheets = [s for s in openpyxl.load_workbook(original).sheetnames if s != "参数"][:3]
     stacked = stack_sheets(original, tmp_path / "ys_stacked.xlsx", sheets)
-    result = services.score_file(stacked, "jiangxi_yushui")
+    result = score(stacked, "jiangxi_yushui").scored
     # 医疗救助补助资金 1546.43, 社会保险基金征缴激励经费 80, 医疗服务与保障能力提升补助资金 83; all 10 + 90 = 100
     assert [(p.budget, p.total) for p in result.projects] == [(1546.43, 100), (80, 100), (83, 100)]

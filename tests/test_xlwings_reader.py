@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from xl_tools import services
+from xl_tools.jobs.score import score
+from xl_tools.jobs.evaluation import evaluate_book
 from xl_tools.reading.xlwings_backend import read_book as read_live
 
 from xlwings_payload import live_book
@@ -20,8 +21,8 @@ FORMS = ["渝中区医疗保障局2023_一体化系统导出.xlsx", "渝水区�
 @pytest.mark.parametrize("name", FORMS)
 def test_live_book_scores_as_the_file(name: str) -> None:
     path = REPO / "workbooks" / name
-    live = services.evaluate_book(read_live(live_book(path))).result
-    from_file = services.score_file(path)
+    live = evaluate_book(read_live(live_book(path))).scored
+    from_file = score(path).scored
     assert [(p.sheet, p.name, p.budget, p.executed, p.total, p.grade) for p in live.projects] == \
         [(p.sheet, p.name, p.budget, p.executed, p.total, p.grade) for p in from_file.projects]
 
@@ -41,8 +42,8 @@ def test_a_layout_that_needs_merged_cells_loses_them_on_the_remote_engine() -> N
     interpreter sends no merges, so the live read finds no budget there.  Excel itself (COM) reports merged
     areas, which the backend asks for: this loss is the test engine's, and the test names it."""
     path = REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx"
-    live = {p.sheet: p for p in services.evaluate_book(read_live(live_book(path))).result.projects}
-    from_file = {p.sheet: p for p in services.score_file(path).projects}
+    live = {p.sheet: p for p in evaluate_book(read_live(live_book(path))).scored.projects}
+    from_file = {p.sheet: p for p in score(path).scored.projects}
     assert (from_file["表12"].budget, live["表12"].budget) == (52, None)
     assert live["表12"].total == from_file["表12"].total == 100  # 表12 has no execution weight
     assert (live["表10"].budget, live["表10"].total) == (from_file["表10"].budget, from_file["表10"].total)

@@ -16,7 +16,7 @@ from typing import Any
 import xlwings as xw
 
 from xl_tools.reading.grid import cell_address
-from xl_tools.services import read_book
+from xl_tools.jobs.evaluation import read_book
 
 
 def payload(path: Path, *, active: int = 0) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The ``xl-tools`` command: a few lines per command over ``xl_tools.services``.
+"""The ``xl-tools`` command: a few lines per command over one job of ``xl_tools.jobs``.
 
 Exit codes: 0 fine, 1 error-level findings (validate; email refuses to send), 2 the file cannot be
 read or nothing in it is recognised (with a one-line reason, never a traceback).
@@ -102,13 +102,6 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _output(inputs: list[Path], output: Path | None, default: Path, suffix: str, what: str) -> Path:
-    """Where a command writes: never over one of its inputs, and with the suffix its format needs."""
-    from .outputs import checked_output
-
-    return checked_output(output or default, inputs, suffixes=(suffix,), what=what)
-
-
 def _labels(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """Check a mapping file at once, and hand it to every read of the command (its batch workers too)."""
     if value is None:
@@ -151,15 +144,15 @@ def validate(path: Path, rule_set: str | None, as_json: bool, show_all: bool, pa
 
     示例：xl-tools validate 自评表.xlsx --rules chongqing_export
     """
-    from .report import findings_text, validation_dict
-    from .services import score_file
+    from .jobs.validate import validate as validate_job
+    from .render import findings_text
 
-    result = score_file(path, rule_set, password=password)
+    findings = validate_job(path, rule_set, password=password)
     if as_json:
-        _dump(validation_dict(result))
+        _dump(findings.to_dict())
     else:
-        click.echo(findings_text(result, show_all=show_all))
-    if validation_dict(result)["counts"]["error"]:
+        click.echo(findings_text(findings, show_all=show_all))
+    if not findings.valid:
         sys.exit(EXIT_FINDINGS)
 
 
@@ -174,14 +167,14 @@ def score(path: Path, rule_set: str | None, as_json: bool, password: str | None)
 
     示例：xl-tools score 自评表.xlsx --json
     """
-    from .report import score_text
-    from .services import score_file
+    from .jobs.score import score as score_job
+    from .render import score_text
 
-    result = score_file(path, rule_set, password=password)
+    result = score_job(path, rule_set, password=password)
     if as_json:
         _dump(result.to_dict())
     else:
-        click.echo(score_text(result))
+        click.echo(score_text(result.scored))
 
 
 @main.command()
@@ -198,19 +191,19 @@ def run(path: Path | None, output: Path | None, rule_set: str | None, password: 
 
     示例：xl-tools run 自评表.xlsx -o 自评结果.xlsx
     """
+    from .jobs.run import run as run_job
     from .reading.open import password_protected
-    from .report import findings_text, score_text
-    from .services import run_file
+    from .render import findings_text, score_text
 
     if path is None:
         path, output = _sample_copy(output)
         click.echo(f"未指定文件，使用内置样例：{path}")
-    result, written = run_file(path, output, rule_set, password=password)
-    click.echo(score_text(result))
+    done = run_job(path, output, rule_set, password=password)
+    click.echo(score_text(done.evaluation.scored))
     click.echo()
-    click.echo(findings_text(result, show_all=False))
+    click.echo(findings_text(done.evaluation.findings, show_all=False))
     click.echo()
-    click.echo(f"结果已写入：{written}")
+    click.echo(f"结果已写入：{done.path}")
     if password_protected(path):
         click.echo("注意：原文件设有打开密码，结果文件未加密；如需保密，请在 Excel 中为结果文件设置密码")
 
@@ -220,11 +213,13 @@ def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
     import shutil
 
     from .samples.build import bundled_sample
+    from .workbook.atomic import replace_atomically
 
     sample = bundled_sample()
     target = Path.cwd() / sample.name
     if not target.exists():
-        shutil.copyfile(sample, target)
+        with open(sample, "rb") as src:
+            replace_atomically(target, lambda fh: shutil.copyfileobj(src, fh))
     return target, output
 
 
@@ -244,13 +239,13 @@ def recompute(path: Path, output: Path | None, in_place: bool, rule_set: str | N
 
     示例：xl-tools recompute 自评表.xlsx -o 自评表_重算.xlsx
     """
-    from .recompute import recompute_file
+    from .jobs.recompute import recompute as recompute_job
 
     if in_place and output:
         raise XlToolsError("--in-place 与 -o 只能选一个")
     if in_place:
         _warn_misnamed(path)
-    done = recompute_file(path, output, rule_set, in_place=in_place, password=password)
+    done = recompute_job(path, output, rule_set, in_place=in_place, password=password)
     click.echo(f"写入 {len(done.changes)} 个单元格（公式及其计算结果）：{done.path}")
     if done.backup:
         click.echo(f"改写前的原文件已备份在同一文件夹：{done.backup.name}")
@@ -280,20 +275,12 @@ def new(targets_path: Path, output: Path | None, rule_set: str | None, show_all:
 
     示例：xl-tools new --from-targets 2023年项目支出绩效目标表.xlsx -o 2023年绩效自评.xlsx
     """
-    from .core.model import FileResult
-    from .outputs import derived
-    from .report import findings_text
-    from .services import read_targets
-    from .workbook.from_targets import build_from_targets
+    from .jobs.new import new as new_job
+    from .render import findings_text
 
-    read = read_targets(targets_path, rule_set, password=password)
-    default = derived(targets_path, "自评表", ".xlsx")
-    target = _output([targets_path], output, default, ".xlsx", "自评表")
-    written = build_from_targets(read.targets, target, rule_set=read.rule_set, findings=read.findings)
-    checked = FileResult(file=str(targets_path), rule_set=read.rule_set.name, rule_set_hash=read.rule_set.digest,
-                         settings={}, findings=read.findings)
-    click.echo(findings_text(checked, show_all=show_all))
-    click.echo(f"已由 {len(read.targets)} 个项目的绩效目标生成自评表：{written}")
+    created = new_job(targets_path, output, rule_set, password=password)
+    click.echo(findings_text(created.targets.findings, show_all=show_all))
+    click.echo(f"已由 {len(created.targets.targets)} 个项目的绩效目标生成自评表：{created.path}")
 
 
 @main.command()
@@ -307,13 +294,9 @@ def collect(path: Path, output: Path | None, password: str | None) -> None:
 
     示例：xl-tools collect 2023年绩效自评.xlsx -o 采集表.xlsx
     """
-    from .collection import write_collection
-    from .outputs import derived
-    from .services import evaluate_file
+    from .jobs.collect import collect as collect_job
 
-    target = _output([path], output, derived(path, "采集表", ".xlsx"), ".xlsx", "采集表")
-    written = write_collection(evaluate_file(path, password=password), path, target)
-    click.echo(f"采集表已写入：{written}")
+    click.echo(f"采集表已写入：{collect_job(path, output, password=password)}")
 
 
 @main.command()
@@ -331,13 +314,13 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
 
     示例：xl-tools fill 2023年绩效自评.xlsx --from 采集表.xlsx -o 2023年绩效自评_已填报.xlsx
     """
-    from .collection import fill_file
+    from .jobs.fill import fill as fill_job
 
     if in_place and output:
         raise XlToolsError("--in-place 与 -o 只能选一个")
     if in_place:
         _warn_misnamed(path)
-    done = fill_file(path, source, output, overwrite=overwrite, in_place=in_place, rule_set=rule_set)
+    done = fill_job(path, source, output, overwrite=overwrite, in_place=in_place, rules=rule_set)
     plan = done.plan
     for title, items in (("未能对应的行", plan.unmatched), ("对应不唯一的行", plan.ambiguous),
                          ("未写入（与表中已有值不同或重复）", plan.conflicts), ("无法填入的值", plan.unreadable),
@@ -365,14 +348,13 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
 
     示例：xl-tools summary 单位A.xlsx 单位B.xlsx -o 表11.xlsx
     """
-    from .summarise import gather, write_summary
+    from .jobs.summary import summary as summary_job
 
-    target = _output(list(paths), output, output, ".xlsx", "汇总表")
-    gathered = gather(list(paths), rule_set)
-    written = write_summary(gathered, target)
+    done = summary_job(paths, output, rule_set)
+    gathered = done.gathered
     for finding in gathered.findings:
         click.echo(f"[{finding.code}] {finding.message}")
-    click.echo(f"表11 已写入：{written}（{len(gathered.projects)} 个项目，来自 {len(set(gathered.files))} 个文件）")
+    click.echo(f"表11 已写入：{done.path}（{len(gathered.projects)} 个项目，来自 {len(set(gathered.files))} 个文件）")
 
 
 @main.command()
@@ -411,40 +393,30 @@ def batch(inputs: tuple[str, ...], jobs: int | None, timeout: float, do_recomput
 
     示例：xl-tools batch 收件/2023 --recompute -o 重算 --summary 表11.xlsx --findings 校验结果.xlsx
     """
-    from .batch import expand_inputs, output_paths, run_batch, write_findings
-    from .summarise import write_summary
+    from .jobs.batch import batch as batch_job
 
     if do_recompute and outdir is None:
         raise XlToolsError("--recompute 需要用 -o 指定输出文件夹（不会写回原文件）")
-    extra = [p for p in (summary_path, findings_path) if p]
-    paths = expand_inputs(inputs, exclude_dirs=[outdir] if outdir else [], exclude_files=extra)
-    if not paths:
-        raise XlToolsError(f"{'、'.join(inputs)} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
-    for p, what in ((summary_path, "汇总表"), (findings_path, "校验结果")):
-        if p:
-            _output(paths, p, p, ".xlsx", what)
-    if do_recompute:
-        assert outdir is not None
-        outdir.mkdir(parents=True, exist_ok=True)
-        outputs: list[Path | None] = list(output_paths(paths, outdir, reserved=extra, password=password))
-    else:
-        outputs = [None] * len(paths)
-    with _progress(len(paths)) as on_done:
-        report = run_batch(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rule_set, password=password,
-                           scheduler=scheduler, timeout=timeout, max_memory=max_memory, on_done=on_done)
-    if summary_path:
-        click.echo(f"表11 已写入：{write_summary(report.gathered, summary_path)}")
-    if findings_path:
-        click.echo(f"校验结果已写入：{write_findings(report, findings_path)}")
-    if do_recompute:
-        click.echo(f"重算结果已写入：{outdir}（{sum(1 for o in report.outcomes if o.output)} 个文件）")
+    with _progress() as (on_start, on_done):
+        done = batch_job(inputs, jobs=jobs, rules=rule_set, password=password,
+                         recompute_into=outdir if do_recompute else None, summary=summary_path,
+                         findings=findings_path, timeout=timeout, max_memory=max_memory, scheduler=scheduler,
+                         on_start=on_start, on_done=on_done)
+    written, report = done.written, done.report
+    if written.summary:
+        click.echo(f"表11 已写入：{written.summary}")
+    if written.findings:
+        click.echo(f"校验结果已写入：{written.findings}")
+    if written.outdir:
+        click.echo(f"重算结果已写入：{written.outdir}（{written.recomputed} 个文件）")
     _batch_summary(report)
     if report.failed:
         sys.exit(EXIT_FINDINGS)
 
 
-def _progress(total: int) -> Any:
-    """A rich progress bar on stderr (files done, failed, rate, time left); yields the per-file callback."""
+def _progress() -> Any:
+    """A rich progress bar on stderr (files done, failed, rate, time left); yields the callbacks that hear how
+    many files there are and each file done."""
     import contextlib
 
     from rich.console import Console
@@ -461,15 +433,18 @@ def _progress(total: int) -> Any:
         columns = (TextColumn("处理工作簿"), BarColumn(), MofNCompleteColumn(), TextColumn("失败 {task.fields[failed]}"),
                    RateColumn(), TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
         with Progress(*columns, console=Console(stderr=True)) as progress:
-            task = progress.add_task("batch", total=total, failed=0)
+            task = progress.add_task("batch", total=None, failed=0)
             failed = 0
+
+            def on_start(total: int) -> None:
+                progress.update(task, total=total)
 
             def on_done(outcome: Any) -> None:
                 nonlocal failed
                 failed += 0 if outcome.ok else 1
                 progress.update(task, advance=1, failed=failed)
 
-            yield on_done
+            yield on_start, on_done
 
     return bar()
 
@@ -478,13 +453,13 @@ def _batch_summary(report: Any) -> None:
     """Findings by unit (the 实施单位 the forms name; a file naming none stands for itself) and by code."""
     from .core.findings import CATALOGUE, LEVEL_LABEL, Level
 
-    if report.rows:
+    if report.findings:
         click.echo("按单位：")
         for u in report.by_unit():
             counts = "，".join(f"{LEVEL_LABEL[lv]} {u.levels[lv]}" for lv in Level if u.levels[lv]) or "无问题"
             click.echo(f"  {u.unit}（{u.files} 个文件）：{counts}")
         click.echo("按问题代码：")
-        for code, n in report.by_code():
+        for code, n in report.report.by_code():
             click.echo(f"  {code}（{CATALOGUE[code].title}）：{n}")
     projects = sum(1 for o in report.outcomes for p in o.projects if p.type == "project")
     click.echo(f"共 {len(report.outcomes)} 个文件，已读取 {len(report.outcomes) - len(report.failed)} 个，"
@@ -507,16 +482,9 @@ def report(path: Path, output: Path | None, rule_set: str | None, password: str 
 
     示例：xl-tools report 自评表.xlsx -o 2023年度绩效自评报告.docx
     """
-    from .adapters.docx_report import write_docx
-    from .narrative import build_report, workbook_texts
-    from .outputs import derived
-    from .services import evaluate_book, read_book
+    from .jobs.report import report as report_job
 
-    target = _output([path], output, derived(path, "自评报告", ".docx"), ".docx", "报告")
-    book = read_book(path, password=password)
-    evaluation = evaluate_book(book, rule_set)
-    written = write_docx(build_report(evaluation, workbook_texts(book, evaluation.forms)), target)
-    click.echo(f"报告已写入：{written}")
+    click.echo(f"报告已写入：{report_job(path, output, rule_set, password=password)}")
 
 
 @main.command()
@@ -561,41 +529,29 @@ def email(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], sub
 
     示例：xl-tools email 自评表.xlsx --to jxk@czj.example.gov.cn --attach-pdf --attach-report --dry-run
     """
-    from .mail import config, preview, service
-    from .mail.credentials import find_password
+    from .jobs.email import email as email_job
+    from .mail import preview, service
 
     if body is not None and body_file is not None:
         raise XlToolsError("--body 与 --body-file 只能选一个")
-    if dry_run and eml:
-        raise XlToolsError("--dry-run 与 --eml 只能选一个")
-    options = {"host": smtp_host, "port": smtp_port, "tls": tls, "user": smtp_user, "sender": sender,
-               "sender_name": sender_name, "max_size_mb": max_size, "to": to, "cc": cc}
     try:
-        checked = service.check_workbooks(list(paths), rule_set, force=force)
+        mail = email_job(paths, to=to, cc=cc, subject=subject, body=_read_text(body_file) if body_file else body,
+                         attach_pdf=attach_pdf, attach_report=attach_report, as_zip=as_zip, dry_run=dry_run, eml=eml,
+                         force=force, smtp_host=smtp_host, smtp_port=smtp_port, tls=tls, smtp_user=smtp_user,
+                         sender=sender, sender_name=sender_name, max_size=max_size, rules=rule_set,
+                         warn=lambda line: click.echo(line, err=True))
     except service.WorkbookHasErrors as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_FINDINGS)
-    for line in service.ignored_settings(checked):
-        click.echo(f"警告：{line}", err=True)
-    settings, config_file = service.load_settings(options, checked)
-    for c in checked:
-        if c.errors:
-            click.echo(f"注意：{c.path.name} 有 {len(c.errors)} 个错误级别的问题，已按 --force 照常附上", err=True)
-        if service.open_elsewhere(c.path):
-            click.echo(f"注意：{c.path.name} 正在 Excel 或 WPS 中打开，附上的是最后一次保存的内容；"
-                       "有未保存的修改请先保存", err=True)
-    request = service.MailRequest(subject, _read_text(body_file) if body_file else body, attach_pdf, attach_report,
-                                  as_zip)
-    prepared = service.prepare(request, settings, checked)
-    if dry_run:
-        click.echo(preview.plan_text(prepared, config_file, config_file.exists(), find_password(settings.user)))
+    prepared = mail.prepared
+    if mail.draft:
+        click.echo(f"草稿已写入：{mail.draft}（{len(prepared.attachments)} 个附件；未发送）")
+        return
+    if mail.sent is None:  # --dry-run
+        click.echo(preview.plan_text(prepared, mail.config_file, mail.config_file.exists(), mail.password))
         prepared.check_size()
         return
-    if eml:
-        written = service.write_draft(prepared, eml)
-        click.echo(f"草稿已写入：{written}（{len(prepared.attachments)} 个附件；未发送）")
-        return
-    sent = service.send(prepared, find_password(settings.user), config.log_path(config=config_file))
+    sent = mail.sent
     done = sent.delivery
     if done.accepted:
         click.echo(f"{sent.server} 已接收邮件，收件人 {len(done.accepted)} 个：{'、'.join(done.accepted)}")
@@ -718,9 +674,9 @@ def convert(paths: tuple[Path, ...], fmt: str, outdir: Path | None) -> None:
 
     示例：xl-tools convert 自评表.xlsx 绩效自评模板.xlsx --to pdf -o 打印
     """
-    from .conversion import convert_files
+    from .jobs.convert import convert as convert_job
 
-    results = convert_files(paths, fmt, outdir)
+    results = convert_job(paths, fmt, outdir)
     for r in results:
         click.echo(f"{r.source} → {r.output}" if r.output else f"{r.source}：未转换。{r.error}")
     failed = [r for r in results if r.output is None]

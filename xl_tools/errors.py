@@ -16,6 +16,32 @@ class WorkbookReadError(XlToolsError):
     code = "FILE_UNREADABLE"
 
 
+class WorkbookMissing(WorkbookReadError):
+    """No file at that path (or a folder there)."""
+
+
+class NotAWorkbook(WorkbookReadError):
+    """The file is something else: empty, a PDF, a Word document, a zip of other files."""
+
+
+class PasswordRequired(WorkbookReadError):
+    """The workbook has an open password and none was given."""
+
+
+class WrongPassword(WorkbookReadError):
+    """The password given does not open the workbook."""
+
+
+class TooLarge(WorkbookReadError):
+    """A file asks for more memory or time than any real form needs; refused before it is read."""
+
+    code = "FILE_REFUSED"
+
+
+class NothingRecognised(XlToolsError):
+    """No sheet of the file is a form the toolkit can read."""
+
+
 class RuleSetError(XlToolsError):
     """A rule-set file is missing or malformed; the message names the key."""
 

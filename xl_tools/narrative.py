@@ -1,7 +1,7 @@
 """The narrative 绩效自评报告 as plain data: headings, paragraphs and the 表11 table.
 
 Finance staff type this report by hand from the forms (seed 004 is a real one);
-here its wording is built from an ``Evaluation`` once, with no file access and
+here its wording is built from a scored workbook once, with no file access and
 no Word library, so the same text can be tested, written to .docx, shown in the
 ribbon or put in an email.  Scores are the toolkit's recomputed ones; where a
 form claims another total, the report says so next to it.
@@ -13,18 +13,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from .core.findings import Finding, Level
-from .core.model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResult
+from .core.model import FileResult, IndicatorForm, IndicatorResult, ProjectForm, ProjectResult
 from .core.rounding import excel_round, fmt_number
+from .core.scored import Table as ScoredTable
 from .core.values import normalise_text
 from .layouts.labels import as_written, find_cells, norm_label, value_after_label
 from .layouts.vocabulary import words
 from .reading.grid import Grid, WorkbookGrid, address_row_col
-
-if TYPE_CHECKING:
-    from .services import Evaluation
 
 SUMMARY_HEADERS = ("序号", "项目名称", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级")
 DEFAULT_GRADES = ("优", "良", "中", "差")
@@ -87,7 +85,7 @@ class WorkbookTexts:
 
     unit: str | None = None
     goals: tuple[str | None, ...] = ()
-    """In the order of ``Evaluation.forms``."""
+    """In the order of the tables."""
 
 
 # ------------------------------------------------------------------ texts the core does not read
@@ -220,13 +218,12 @@ def _below_weight(ind: IndicatorResult) -> bool:
 # ------------------------------------------------------------------ the report
 
 
-def build_report(evaluation: Evaluation, texts: WorkbookTexts | None = None) -> Report:
-    """The whole report from an ``services.Evaluation`` (and what ``workbook_texts`` read)."""
+def build_report(result: FileResult, scored: Sequence[ScoredTable], texts: WorkbookTexts | None = None) -> Report:
+    """The whole report from a scored workbook (and what ``workbook_texts`` read)."""
     texts = texts or WorkbookTexts()
-    result = evaluation.result
-    forms: list[ProjectForm] = evaluation.forms
+    forms = [t.form for t in scored]
     goals = list(texts.goals) + [None] * (len(forms) - len(texts.goals))
-    tables = list(zip(result.projects, forms, goals))
+    tables = [(t.result, t.form, goal) for t, goal in zip(scored, goals)]
     projects = [(p, f, g) for p, f, g in tables if p.type == "project"]
     year = next((f.year for f in forms if f.year), None)
     unit = texts.unit

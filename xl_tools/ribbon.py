@@ -2,7 +2,7 @@
 
 The add-in's VBA has one callback, ``XlTools.OnAction``, which runs
 ``xl_tools.ribbon.run(<button id>)``; each button reads the open workbook
-through xlwings (``reading.xlwings_backend``), calls the same services as the
+through xlwings (``reading.xlwings_backend``), calls the same jobs as the
 command line, writes only the cells the toolkit owns (``adapters.excel_live``,
 which keeps a snapshot for 撤销上次操作) and ends with a short alert.  A
 failure is a Chinese message box, never a Python traceback dialog.  Every
@@ -66,31 +66,23 @@ def button(name: str) -> Callable[[Button], Button]:
 
 def _evaluate(live: Any) -> Any:
     """Read the open workbook (bulk, through xlwings) and score it; the grids are kept for the old values."""
+    from .jobs.evaluation import evaluate_book
     from .reading.xlwings_backend import read_book
-    from .services import evaluate_book
 
     book = read_book(live.book)
     live.grids = {g.name: g for g in book.sheets}
     return evaluate_book(book)
 
 
-def _counts(findings: list[Any]) -> str:
-    from .core.findings import Level
-
-    counts = {level: sum(1 for f in findings if f.level is level) for level in Level}
-    return f"错误 {counts[Level.ERROR]} 个，警告 {counts[Level.WARNING]} 个，提示 {counts[Level.INFO]} 个"
-
-
-def _findings_rows(findings: list[Any], sheets: list[str]) -> list[list[Any]]:
+def _findings_rows(findings: Any, sheets: list[str]) -> list[list[Any]]:
     """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS), written
     as a formula because it is one (``CellWrite.formula``), while every text is written as text."""
-    from .core.findings import errors_first
     from .workbook.cell_write import CellWrite
     from .workbook.sheet_names import FINDINGS_HEADERS, finding_row, link_location
 
     rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
     cell_column = FINDINGS_HEADERS.index("单元格")
-    for f in sorted(findings, key=errors_first):
+    for f in findings.ordered():
         row = finding_row(f)
         if (location := link_location(f, sheets)) is not None:
             text = location.replace('"', '""')  # inside a formula's string literal
@@ -104,19 +96,18 @@ def check(live: Any) -> None:
     """校验权重: every check of `xl-tools validate`, listed in 校验结果 with links to the cells."""
     from .workbook.sheet_names import FINDINGS_SHEET
 
-    evaluation = _evaluate(live)
-    findings = evaluation.result.all_findings()
+    findings = _evaluate(live).findings
     live.put_sheet(FINDINGS_SHEET, _findings_rows(findings, live.sheet_names()))
-    live.alert(f"校验完成：{_counts(findings)}。详见「{FINDINGS_SHEET}」工作表。")
+    live.alert(f"校验完成：{findings.tally()}。详见「{FINDINGS_SHEET}」工作表。")
 
 
 def _params(live: Any, evaluation: Any) -> dict[str, str]:
     """The 参数 cells the formulas read; the toolkit's 参数 sheet is added when the workbook has none."""
     from .reading.grid import position
-    from .recompute import params_cells
+    from .workbook.plan import params_cells
     from .workbook.template import PARAMS_SHEET, params_rows
 
-    rule_set = evaluation.settings[0].rule_set
+    rule_set = evaluation.tables[0].settings.rule_set
     grid = live.grids.get(PARAMS_SHEET)
     if grid is not None:
         return params_cells(lambda ref: grid.value(*position(ref)), rule_set)
@@ -125,10 +116,10 @@ def _params(live: Any, evaluation: Any) -> dict[str, str]:
 
 
 def _recompute(live: Any, evaluation: Any, name: str) -> int:
-    from .recompute import plan
+    from .workbook.plan import plan
 
-    planned = plan(evaluation, _params(live, evaluation))
-    evaluation.result.findings += planned.skipped  # a table that could not be planned is counted and left as it is
+    planned = plan(evaluation.tables, evaluation.summaries, _params(live, evaluation))
+    evaluation.scored.findings += planned.skipped  # a table that could not be planned is counted and left as it is
     written = 0
     for i, (sheet, writes) in enumerate(planned.writes.items(), start=1):
         live.status(f"绩效自评工具：正在写入「{sheet}」（{i}/{len(planned.writes)}）……")
@@ -143,15 +134,15 @@ def recompute(live: Any) -> None:
     evaluation = _evaluate(live)
     written = _recompute(live, evaluation, "recompute")
     live.alert(f"已写入 {written} 个单元格的计分公式；改完成值或权重后得分会自动更新。"
-               f"校验：{_counts(evaluation.result.all_findings())}。")
+               f"校验：{evaluation.findings.tally()}。")
 
 
 @button("fill")
 def fill_actuals(live: Any, source: str | Path | None = None) -> None:
     """填充完成值: the values of a returned collection sheet, into the input cells only, then the formulas."""
-    from .collection import read_collection
     from .core.matching import plan_fill
     from .errors import XlToolsError
+    from .reading.collection import read_collection
     from .workbook.cell_write import CellWrite
 
     if source is None:
@@ -198,7 +189,7 @@ def summary(live: Any) -> None:
     from .workbook.sheet_names import SUMMARY_HEADERS, SUMMARY_SHEET, summary_table
 
     evaluation = _evaluate(live)
-    rows, total = summary_table(evaluation.result.projects)
+    rows, total = summary_table(evaluation.projects)
     live.put_sheet(SUMMARY_SHEET, [["项目绩效自评结果汇总表"], [], list(SUMMARY_HEADERS), *rows, total])
     live.alert(f"已生成「{SUMMARY_SHEET}」：{len(rows)} 个项目，预算数合计 {total[3]:,.2f} 万元。")
 
@@ -216,10 +207,10 @@ def _beside(book: Any, suffix: str) -> Path:
 @button("collect")
 def export_collection(live: Any) -> None:
     """导出采集表: the collection sheet for the business sections, next to the workbook."""
-    from .collection import write_collection
+    from .workbook.collection_sheet import write_collection
 
     evaluation = _evaluate(live)
-    out = write_collection(evaluation, Path(live.book.fullname), _beside(live.book, "_采集表.xlsx"))
+    out = write_collection(evaluation.forms, Path(live.book.fullname), _beside(live.book, "_采集表.xlsx"))
     live.alert(f"采集表已写入：{out}")
 
 
@@ -227,14 +218,12 @@ def export_collection(live: Any) -> None:
 def report(live: Any) -> None:
     """生成报告: the narrative 绩效自评报告 (.docx) next to the workbook."""
     from .adapters.docx_report import write_docx
-    from .narrative import build_report, workbook_texts
+    from .jobs.evaluation import evaluate_book
+    from .jobs.report import document
     from .reading.xlwings_backend import read_book
-    from .services import evaluate_book
 
     book = read_book(live.book)
-    evaluation = evaluate_book(book)
-    out = write_docx(build_report(evaluation, workbook_texts(book, evaluation.forms)),
-                     _beside(live.book, "_自评报告.docx"))
+    out = write_docx(document(book, evaluate_book(book)), _beside(live.book, "_自评报告.docx"))
     live.alert(f"报告已写入：{out}")
 
 

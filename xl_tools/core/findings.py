@@ -7,7 +7,7 @@ drift between call sites.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
 
@@ -160,11 +160,16 @@ class Finding:
     sheet: str | None = None
     cell: str | None = None
     project: str | None = None
+    file: str | None = None
+    """The workbook it belongs to, as the caller named it (set when the file's findings are gathered)."""
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["level"] = self.level.value
-        return {k: d[k] for k in ("code", "level", "sheet", "cell", "project", "message")}
+        return {k: d[k] for k in ("file", "code", "level", "sheet", "cell", "project", "message")}
+
+    def in_file(self, file: str) -> Finding:
+        return replace(self, file=file)
 
 
 def make(code: str, *, sheet: str | None = None, cell: str | None = None,
@@ -182,7 +187,3 @@ _LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 def errors_first(finding: Finding) -> int:
     """Sort key of every findings list shown to users: errors, then warnings, then notes (stable within)."""
     return _LEVEL_ORDER[finding.level]
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.level is Level.ERROR for f in findings)

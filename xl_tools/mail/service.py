@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.smtp import Delivery, Server, SmtpError, deliver
-from ..core.findings import Finding, Level, has_errors
+from ..core.findings import Finding
 from ..core.safe_text import one_line
 from ..errors import XlToolsError
 from ..outputs import fit_name
 from ..layouts.params import MAIL_KEYS, PARAMS_SHEET, mail_settings
 from ..reading.grid import WorkbookGrid
-from ..services import Evaluation, evaluate_book, read_book
+from ..jobs.evaluation import Result, evaluate_book, read_book
 from . import config, sentlog, text
 from .credentials import PASSWORD_ENV, Secret, store_hint
 from .message import (
@@ -58,11 +58,11 @@ class Checked:
 
     path: Path
     book: WorkbookGrid
-    evaluation: Evaluation
+    evaluation: Result
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.evaluation.result.all_findings() if f.level is Level.ERROR]
+        return list(self.evaluation.findings.errors)
 
 
 @dataclass
@@ -176,7 +176,7 @@ def _refuse_disagreement(each: Sequence[tuple[Checked, MailSettings]]) -> None:
 def ignored_settings(checked: Sequence[Checked]) -> list[str]:
     """The 参数 rows that tried to set what a workbook may not (server, login, …), as lines naming file and cell."""
     return [f"{c.path.name} {f.sheet}!{f.cell}：{f.message}" for c in checked
-            for f in c.evaluation.result.all_findings() if f.code == "MAIL_SETTING_IGNORED"]
+            for f in c.evaluation.findings.filter(code="MAIL_SETTING_IGNORED")]
 
 
 def check_workbooks(paths: Sequence[Path], rule_set: str | Path | None = None, *, force: bool = False) -> list[Checked]:
@@ -185,7 +185,7 @@ def check_workbooks(paths: Sequence[Path], rule_set: str | Path | None = None, *
     for path in dict.fromkeys(Path(p).resolve() for p in paths):
         book = read_book(path)
         checked.append(Checked(path, book, evaluate_book(book, rule_set)))
-    bad = [c for c in checked if has_errors(c.evaluation.result.all_findings())]
+    bad = [c for c in checked if not c.evaluation.valid]
     if bad and not force:
         lines = []
         for c in bad:
@@ -226,7 +226,7 @@ def _made_files(checked: Sequence[Checked], pdf: bool, report: bool) -> list[Att
 
 
 def _pdfs(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
-    from ..conversion import convert_files
+    from ..jobs.convert import convert
 
     batches: list[list[Checked]] = []  # one LibreOffice run a batch; same-named inputs in different batches
     for c in checked:
@@ -237,7 +237,7 @@ def _pdfs(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
             batch.append(c)
     made = {}
     for i, batch in enumerate(batches):
-        for c, result in zip(batch, convert_files([c.path for c in batch], "pdf", folder / str(i))):
+        for c, result in zip(batch, convert([c.path for c in batch], "pdf", folder / str(i))):
             if result.output is None:
                 raise XlToolsError(f"未能生成 {c.path.name} 的 PDF：{result.error}；可以不加 --attach-pdf 发送")
             made[c.path] = Attachment(fit_name(c.path.stem, ".pdf"), result.output.read_bytes())
@@ -246,13 +246,12 @@ def _pdfs(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
 
 def _reports(checked: Sequence[Checked], folder: Path) -> dict[Path, Attachment]:
     from ..adapters.docx_report import write_docx
-    from ..narrative import build_report, workbook_texts
+    from ..jobs.report import document
 
     made = {}
     for i, c in enumerate(checked):
         name = fit_name(c.path.stem, "_自评报告.docx")
-        written = write_docx(build_report(c.evaluation, workbook_texts(c.book, c.evaluation.forms)),
-                             folder / str(i) / name)
+        written = write_docx(document(c.book, c.evaluation), folder / str(i) / name)
         made[c.path] = Attachment(name, written.read_bytes())
     return made
 
@@ -268,8 +267,8 @@ def prepare(request: MailRequest, settings: MailSettings, checked: Sequence[Chec
     if not to:
         raise MailSettingsError("没有收件人：请用 --to 指定（可多次使用），或在配置文件中写 to = [\"地址\"]")
     when = (now or datetime.now()).astimezone()
-    summaries = [text.summarise(c.path.name, c.evaluation, workbook_texts(c.book, c.evaluation.forms).unit)
-                 for c in checked]
+    summaries = [text.summarise(c.path.name, c.evaluation.scored, c.evaluation.year,
+                                workbook_texts(c.book, c.evaluation.forms).unit) for c in checked]
     files = unique_names(_made_files(checked, request.attach_pdf, request.attach_report))
     attachments = [zip_attachments(files, text.archive_name(summaries), when)] if request.zip else files
     body = request.body if request.body is not None else text.body(
@@ -288,10 +287,11 @@ def write_draft(prepared: Prepared, target: Path) -> Path:
     if any(target.resolve() == c.path.resolve() for c in prepared.checked):
         raise XlToolsError("草稿文件不能与要发送的工作簿相同；请用 --eml 指定另一个文件名")
     prepared.check_size()
+    from ..workbook.atomic import replace_atomically
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    partial.write_bytes(prepared.message(draft=True).as_bytes(policy=SEND_POLICY))
-    os.replace(partial, target)
+    data = prepared.message(draft=True).as_bytes(policy=SEND_POLICY)
+    replace_atomically(target, lambda fh: fh.write(data))
     return target
 
 

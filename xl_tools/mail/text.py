@@ -1,6 +1,6 @@
 """The default subject, body and .zip name of the mail, in Chinese, from what the workbooks say.
 
-Pure: works on ``services.Evaluation`` objects already made and on plain names and sizes,
+Pure: works on scored workbooks (``core.model.FileResult``) already made and on plain names and sizes,
 so the same text can be tested, previewed with ``--dry-run`` or shown in the ribbon.  The
 unit and project names come from workbooks nobody here controls: each is made one line
 (``safe_text.one_line``) where it is taken, so no name can break a header or a body line.
@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from ..core.model import FileResult
 from ..core.rounding import fmt_number
 from ..core.safe_text import one_line
-
-if TYPE_CHECKING:
-    from ..services import Evaluation
 
 TITLE = "预算绩效自评材料"
 
@@ -44,9 +41,8 @@ class WorkbookSummary:
         return sum(not p.department for p in self.projects)
 
 
-def summarise(file_name: str, evaluation: Evaluation, unit: str | None = None) -> WorkbookSummary:
+def summarise(file_name: str, result: FileResult, year: int | None, unit: str | None = None) -> WorkbookSummary:
     """The unit (as the forms name it, else the 部门整体 table's name), year and scores of one workbook."""
-    result = evaluation.result
     lines = tuple(ProjectLine(one_line(p.name or p.sheet), p.type == "department", p.total, p.grade)
                   for p in result.projects)
     unit = one_line(unit or "") or None
@@ -54,7 +50,6 @@ def summarise(file_name: str, evaluation: Evaluation, unit: str | None = None) -
         department = next((p.name for p in lines if p.department), None)
         if department:
             unit = department.removesuffix("部门整体").removesuffix("整体") or None
-    year = next((f.year for f in evaluation.forms if f.year), None)
     return WorkbookSummary(one_line(file_name), unit, year, result.rule_set, lines)
 
 

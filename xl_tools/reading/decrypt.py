@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import WorkbookReadError
+from ..errors import PasswordRequired, WorkbookReadError, WrongPassword
 
 PASSWORD_ENV = "XL_TOOLS_PASSWORD"
 # Excel encrypts an .xls whose workbook is only protected (no open password) with this default
@@ -30,12 +30,12 @@ def decrypt(path: Path, password: str | None) -> bytes:
     except _WrongPassword:
         pass
     if not password:
-        raise WorkbookReadError(
+        raise PasswordRequired(
             f"{path.name} 设有打开密码；请用 --password 提供密码（或设置环境变量 {PASSWORD_ENV}）后再试")
     try:
         return _decrypt(path, password)
     except _WrongPassword:
-        raise WorkbookReadError(f"{path.name} 的打开密码不正确；请核对后再试（注意大小写和全角/半角）") from None
+        raise WrongPassword(f"{path.name} 的打开密码不正确；请核对后再试（注意大小写和全角/半角）") from None
 
 
 def opens_without_password(path: Path) -> bool:

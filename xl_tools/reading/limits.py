@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import WorkbookReadError
+from ..errors import TooLarge
 from .grid import CellRange, column_letter
 
 # The largest real forms: a whole unit's export stacked in one sheet, a few thousand rows by
@@ -58,15 +58,9 @@ ADVICE = "请删除表格以外多余的行列（或把自评表复制到新工�
 _NOT_A_FORM = "这不像正常的自评表（可能已损坏或被故意构造）；请向报送单位索取原文件，或在 Excel/WPS 中打开后另存为新文件再试"
 
 
-class LimitError(WorkbookReadError):
-    """A file asks for more memory or time than any real form needs; refused before it is read."""
-
-    code = "FILE_REFUSED"
-
-
-def refuse(file_name: str, what: str, advice: str = _NOT_A_FORM) -> LimitError:
+def refuse(file_name: str, what: str, advice: str = _NOT_A_FORM) -> TooLarge:
     """The one-line refusal: the file, what in it is too large, what to do."""
-    return LimitError(f"{file_name} {what}，未读取；{advice}")
+    return TooLarge(f"{file_name} {what}，未读取；{advice}")
 
 
 def check_file_size(path: Path, size: int) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..errors import WorkbookReadError, XlToolsError
+from ..errors import NotAWorkbook, WorkbookMissing, WorkbookReadError, XlToolsError
 from .decrypt import decrypt, opens_without_password
 from .grid import WorkbookGrid
 from .text import WINDOWS_ENCODINGS
@@ -68,9 +68,9 @@ def sniff(path: str | Path) -> Kind:
     """The file's kind from its content; a one-line message naming the file if it is no workbook."""
     path = Path(path)
     if not path.exists():
-        raise WorkbookReadError(f"文件不存在：{path}")
+        raise WorkbookMissing(f"文件不存在：{path}")
     if path.is_dir():
-        raise WorkbookReadError(f"{path} 是文件夹，不是工作簿")
+        raise WorkbookMissing(f"{path} 是文件夹，不是工作簿")
     try:
         with open(path, "rb") as fh:
             head = fh.read(_HEAD)
@@ -80,13 +80,13 @@ def sniff(path: str | Path) -> Kind:
     except OSError as exc:
         raise WorkbookReadError(f"{path.name} 无法读取（{exc.strerror or type(exc).__name__}）；请确认文件完好后再试") from None
     if not head:
-        raise WorkbookReadError(f"{path.name} 是空文件（0 字节），没有任何内容；请确认选对了文件")
+        raise NotAWorkbook(f"{path.name} 是空文件（0 字节），没有任何内容；请确认选对了文件")
     if head.startswith(_OLE_MAGIC):
         return _compound_kind(path)
     if head.startswith(_ZIP_MAGIC):
         _check_package(path, path)
         return Kind("xlsx")
-    raise WorkbookReadError(_not_a_workbook(path.name, head))
+    raise NotAWorkbook(_not_a_workbook(path.name, head))
 
 
 def load(path: str | Path, password: str | None = None) -> Source:
@@ -172,7 +172,7 @@ def _check_package(path: Path, content: Path | io.BytesIO) -> None:
             "请重新获取原文件") from None
     if "xl/workbook.xml" in names:
         return
-    raise WorkbookReadError(f"{path.name} {_package_kind(names, mimetype)}")
+    raise NotAWorkbook(f"{path.name} {_package_kind(names, mimetype)}")
 
 
 def _package_kind(names: set[str], mimetype: str) -> str:
@@ -214,7 +214,7 @@ def _compound_kind(path: Path) -> Kind:
         what = "PowerPoint 97-2003 演示文稿（.ppt）"
     else:
         what = "Office 复合文档（其中没有 Excel 工作表）"
-    raise WorkbookReadError(f"{path.name} 是 {what}，不是 Excel 工作簿；{_ADVICE_SEND_EXCEL}")
+    raise NotAWorkbook(f"{path.name} 是 {what}，不是 Excel 工作簿；{_ADVICE_SEND_EXCEL}")
 
 
 def _xls_encrypted(path: Path) -> bool:

@@ -109,7 +109,7 @@ Table = tuple[str, list[str], list[float], list[list[object]]]
 """(sheet title, headers, column widths, rows): a plain table after the findings."""
 
 
-def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path, tables: Sequence[Table] = ()) -> Path:
+def write_findings_of_files(findings: Sequence[Finding], out: Path, tables: Sequence[Table] = ()) -> Path:
     """One 校验结果 for many workbooks, 文件 first, errors first, links to nothing (the cells are in other
     files), then ``tables`` (the counts by unit and by code).  Written row by row in openpyxl's write-only mode
     with one shared style per kind of cell: a province's hundreds of thousands of findings would otherwise be
@@ -128,9 +128,9 @@ def write_findings_of_files(rows: Sequence[tuple[str, Finding]], out: Path, tabl
         ws.append([_styled(ws, label, header) for label in headers])
         return ws
 
-    ws = sheet(FINDINGS_SHEET, [FILE_HEADER] + FINDINGS_HEADERS, [FILE_WIDTH] + FINDINGS_WIDTHS, len(rows))
-    for file, f in sorted(rows, key=lambda row: errors_first(row[1])):
-        values = [file] + finding_row(f)
+    ws = sheet(FINDINGS_SHEET, [FILE_HEADER] + FINDINGS_HEADERS, [FILE_WIDTH] + FINDINGS_WIDTHS, len(findings))
+    for f in sorted(findings, key=errors_first):
+        values = [f.file] + finding_row(f)
         ws.append([_styled(ws, values[0], body), _styled(ws, values[1], levels[f.level.value])] +
                   [_styled(ws, v, body) for v in values[2:]])
     for title, headers, column_widths, table in tables:

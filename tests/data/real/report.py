@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 import build  # noqa: E402
 
-from xl_tools import services  # noqa: E402
+from xl_tools.jobs.evaluation import evaluate_book, read_book  # noqa: E402
 from xl_tools.core.findings import LEVEL_LABEL, errors_first  # noqa: E402
 from xl_tools.errors import XlToolsError  # noqa: E402
 from xl_tools.layouts.detect import detect  # noqa: E402
@@ -38,14 +38,14 @@ NUMBERS = ("budget", "executed", "execution_rate", "execution_score", "total", "
 
 def outcome(table: dict[str, Any], path: Path) -> dict[str, Any]:
     """Recognised?  Every expected field matched?  The findings."""
-    found = detect(services.read_book(path))
+    found = detect(read_book(path))
     kind = table["kind"]
     recognised = bool(found.targets if kind == "target" else found.summaries if kind == "summary"
                       else [f for f in found.forms if f.type == kind])
     findings, matched, misses = list(found.findings), None, []
     if recognised and kind in ("project", "department"):
         try:
-            result = services.evaluate_book(services.read_book(path)).result
+            result = evaluate_book(read_book(path)).scored
             findings = result.all_findings()
             misses = [miss for expected in table.get("expected", []) if expected["rule_set"] == "default"
                       for miss in _misses(result, expected)]

@@ -1,12 +1,12 @@
-"""Results as people read them (Chinese text tables) and as programs read them (dicts for JSON)."""
+"""Results as the command line shows them: Chinese text tables and findings lists."""
 
 from __future__ import annotations
 
 import io
-from collections import Counter
 from typing import Any
 
-from .core.findings import LEVEL_LABEL, Finding, Level, errors_first
+from .core.findings import LEVEL_LABEL, Level
+from .core.findings_report import Findings
 from .core.model import FileResult
 from .core.rounding import excel_round
 
@@ -26,18 +26,6 @@ def _render(table: Any) -> str:
     return buf.getvalue().rstrip()
 
 
-def counts(findings: list[Finding]) -> dict[str, int]:
-    c = Counter(f.level.value for f in findings)
-    return {level.value: c.get(level.value, 0) for level in Level}
-
-
-def validation_dict(result: FileResult) -> dict[str, Any]:
-    findings = result.all_findings()
-    c = counts(findings)
-    return {"file": result.file, "rule_set": result.rule_set, "rule_set_hash": result.rule_set_hash,
-            "valid": c["error"] == 0, "counts": c, "findings": [f.to_dict() for f in findings]}
-
-
 def score_text(result: FileResult) -> str:
     from rich.table import Table
 
@@ -53,11 +41,10 @@ def score_text(result: FileResult) -> str:
     return f"计分 {result.file}（规则集 {result.rule_set}）\n" + _render(table)
 
 
-def findings_text(result: FileResult, *, show_all: bool) -> str:
-    findings = result.all_findings()
-    c = counts(findings)
-    lines = [f"校验 {result.file}（规则集 {result.rule_set}）：错误 {c['error']} 个，警告 {c['warning']} 个，提示 {c['info']} 个"]
-    for f in sorted(findings, key=errors_first):
+def findings_text(findings: Findings, *, show_all: bool) -> str:
+    c = findings.counts()
+    lines = [f"校验 {findings.file}（规则集 {findings.rule_set}）：{findings.tally()}"]
+    for f in findings.ordered():
         if f.level is Level.INFO and not show_all:
             continue
         where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")

@@ -8,7 +8,6 @@ stop the others.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import zipfile
@@ -16,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .adapters import libreoffice
-from .errors import WorkbookReadError, XlToolsError
-from .reading.limits import check_file_size
-from .reading.open import check_before_handing_over, password_protected, sniff
-from .reading.package_guard import check_directory, check_ods
+from ..adapters import libreoffice
+from ..errors import WorkbookReadError, XlToolsError
+from ..reading.limits import check_file_size
+from ..reading.open import check_before_handing_over, password_protected, sniff
+from ..reading.package_guard import check_directory, check_ods
 
 FORMATS = ("pdf", "xlsx", "ods")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -35,7 +34,7 @@ class Converted:
     error: str | None = None
 
 
-def convert_files(paths: Sequence[str | Path], to: str, outdir: str | Path | None = None) -> list[Converted]:
+def convert(paths: Sequence[str | Path], to: str, outdir: str | Path | None = None) -> list[Converted]:
     """Convert each workbook to ``to`` next to itself (or into ``outdir``); formulas are recalculated."""
     if to not in FORMATS:
         raise XlToolsError(f"不支持转换为「{to}」；可选：{'、'.join(FORMATS)}")
@@ -107,8 +106,9 @@ def _targets(ready: list[Path], inputs: list[Path], to: str, outdir: Path | None
 
 def _place(made: Path, target: Path) -> Path:
     """Move the converted file to ``target`` whole: a reader never sees half a file."""
+    from ..workbook.atomic import replace_atomically
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    shutil.copyfile(made, partial)
-    os.replace(partial, target)
+    with open(made, "rb") as src:
+        replace_atomically(target, lambda fh: shutil.copyfileobj(src, fh))
     return target

@@ -18,16 +18,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level, make
-from .core.model import FileResult, ProjectResult
-from .core.matching import name_key
-from .errors import XlToolsError, failure_reason
-from .outputs import fit_name, output_suffix
-from .summarise import Gathered, figures_only
-from .adapters.memory_limit import DEFAULT_MAX_MEMORY
-from .workbook.atomic import discard_partial
+from ..adapters.memory_limit import DEFAULT_MAX_MEMORY
+from ..core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level, make
+from ..core.findings_report import Findings
+from ..core.gathering import Gathered, figures_only
+from ..core.matching import name_key
+from ..core.model import ProjectResult
+from ..errors import XlToolsError, failure_reason
+from ..outputs import fit_name, output_suffix
+from ..workbook.atomic import discard_partial
+from . import frames
+from .evaluation import Result
+
+if TYPE_CHECKING:
+    import pandas
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 LOCK_PREFIX = "~$"
@@ -65,8 +71,9 @@ class FileOutcome:
         return self.error is None
 
     @classmethod
-    def of(cls, path: str, result: FileResult, year: int | None, output: str | None) -> "FileOutcome":
-        return cls(path, [figures_only(p) for p in result.projects], result.all_findings(), year, output)
+    def of(cls, path: str, result: Result, output: str | None) -> FileOutcome:
+        return cls(path, [figures_only(p) for p in result.projects], result.scored.all_findings(), result.year,
+                   output)
 
 
 @dataclass
@@ -76,8 +83,8 @@ class BatchReport:
     labels: list[str]
     """How each file is named in the findings and 表11: its path below the inputs' common folder."""
     outcomes: list[FileOutcome] = field(default_factory=list)
-    rows: list[tuple[str, Finding]] = field(default_factory=list)
-    """(file label, finding) for every finding of every file, skipped files and duplicates included."""
+    findings: list[Finding] = field(default_factory=list)
+    """Every finding of every file (its ``file`` the file's label), skipped files and duplicates included."""
     gathered: Gathered = field(default_factory=Gathered)
 
     @property
@@ -94,13 +101,20 @@ class BatchReport:
             counts = units.setdefault(unit, UnitCounts(unit))
             counts.files += 1
             counts.projects += sum(1 for p in outcome.projects if p.type == "project")
-        for label, finding in self.rows:
-            units[unit_of[label]].levels[finding.level] += 1
+        for finding in self.findings:
+            units[unit_of[finding.file]].levels[finding.level] += 1
         return list(units.values())
 
-    def by_code(self) -> list[tuple[str, int]]:
-        """(code, number of findings), the most frequent first."""
-        return Counter(f.code for _, f in self.rows).most_common()
+    @property
+    def report(self) -> Findings:
+        return Findings.of(self.findings)
+
+    def projects_frame(self) -> pandas.DataFrame:
+        """One row per table read, its file the label it has in 校验结果 (the indicators stay in the workers)."""
+        return frames.projects_frame((label, p) for label, o in zip(self.labels, self.outcomes) for p in o.projects)
+
+    def findings_frame(self) -> pandas.DataFrame:
+        return self.report.to_frame()
 
 
 @dataclass
@@ -179,16 +193,15 @@ def _suffix(path: Path, password: str | None) -> str:
 def process_file(path: str, output: str | None = None, rule_set: str | None = None,
                  password: str | None = None) -> FileOutcome:
     """Score (and recompute into ``output``) one workbook; every failure becomes the outcome's error."""
-    from .recompute import recompute_file
-    from .services import evaluate_file
+    from . import recompute, score
 
     try:
         before = _stamp(path)
         if output:
-            done = recompute_file(path, output, rule_set, password=password)
+            done = recompute.recompute(path, output, rule_set, password=password)
             evaluation, written = done.evaluation, str(done.path)
         else:
-            evaluation, written = evaluate_file(path, rule_set, password=password), None
+            evaluation, written = score.score(path, rule_set, password=password), None
         if _stamp(path) != before:
             raise XlToolsError(f"{Path(path).name} 在读取过程中被改动（可能仍在复制、下载或保存），本次未汇总；"
                                "请等文件写完后重新运行")
@@ -200,7 +213,7 @@ def process_file(path: str, output: str | None = None, rule_set: str | None = No
     except Exception as exc:  # a corrupt file can break any library: it must not stop the batch
         message = failure_reason(exc)
         return FileOutcome(path, error=message.replace(password, "******") if password else message)
-    return FileOutcome.of(path, evaluation.result, next((f.year for f in evaluation.forms if f.year), None), written)
+    return FileOutcome.of(path, evaluation, written)
 
 
 def _stamp(path: str) -> tuple[int, int]:
@@ -278,7 +291,7 @@ def _worker_pool(workers: int, max_memory: int) -> Iterator[Any]:
     batch itself is interrupted."""
     import pebble
 
-    from .adapters.memory_limit import limit_memory
+    from ..adapters.memory_limit import limit_memory
 
     pool = pebble.ProcessPool(max_workers=workers, initializer=limit_memory, initargs=(max_memory,))
     try:
@@ -355,7 +368,7 @@ def _project_key(project: ProjectResult) -> tuple[str, str] | None:
     return ("同名", name) if name else None
 
 
-def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -> list[tuple[str, Finding]]:
+def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -> list[Finding]:
     """The same project (same 项目编码, else same name) in two or more files: likely sent twice."""
     seen: dict[str, list[tuple[str, str, ProjectResult]]] = {}
     for label, outcome in zip(labels, outcomes):
@@ -369,16 +382,16 @@ def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -
             continue
         named = "、".join(files[:DUPLICATES_NAMED]) + (f" 等 {len(files)} 个文件" if len(files) > DUPLICATES_NAMED else "")
         for label, how, project in found:
-            rows.append((label, make("DUPLICATE_PROJECT", sheet=project.sheet, project=project.name,
-                                     name=project.name, key=how, files=named)))
+            rows.append(make("DUPLICATE_PROJECT", sheet=project.sheet, project=project.name,
+                             name=project.name, key=how, files=named).in_file(label))
     return rows
 
 
 def writable(outcome: FileOutcome) -> None:
     """Raise unless the rows a file adds to 表11 and 校验结果 hold only what the sheet writers take and cannot
     fail on (``CellWrite`` says what that is: texts, finite numbers, booleans, blanks)."""
-    from .workbook.cell_write import CellWrite
-    from .workbook.sheet_names import finding_row, summary_table
+    from ..workbook.cell_write import CellWrite
+    from ..workbook.sheet_names import finding_row, summary_table
 
     rows = summary_table(outcome.projects)[0] + [finding_row(f) for f in outcome.findings]
     for value in itertools.chain.from_iterable(rows):
@@ -400,23 +413,74 @@ def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchRepo
             except Exception as exc:
                 outcome = report.outcomes[i] = FileOutcome(outcome.path, error=failure_reason(exc))
             else:
-                report.rows += [(label, f) for f in outcome.findings + added]
+                report.findings += [f.in_file(label) for f in outcome.findings + added]
                 continue
-        report.rows.append((label, report.gathered.skip(label, outcome.error or "未知原因")))
+        report.findings.append(report.gathered.skip(label, outcome.error or "未知原因").in_file(label))
     duplicates = duplicate_projects(report.labels, report.outcomes)
-    report.rows += duplicates
-    report.gathered.findings += [f for _, f in duplicates]
+    report.findings += duplicates
+    report.gathered.findings += duplicates
     return report
 
 
 def write_findings(report: BatchReport, out: Path) -> Path:
     """校验结果 for all files, 文件 first (it links to nothing: the cells are in other workbooks), then the
     counts by unit and by code that the command prints."""
-    from .workbook.summary import write_findings_of_files
+    from ..workbook.summary import write_findings_of_files
 
     levels = list(Level)
     units = ("按单位", ["单位", "文件数", "项目数"] + [LEVEL_LABEL[lv] for lv in levels], [40, 9, 9, 9, 9, 9],
              [[u.unit, u.files, u.projects] + [u.levels[lv] for lv in levels] for u in report.by_unit()])
     codes = ("按问题代码", ["代码", "问题", "级别", "条数"], [26, 30, 9, 9],
-             [[code, CATALOGUE[code].title, LEVEL_LABEL[CATALOGUE[code].level], n] for code, n in report.by_code()])
-    return write_findings_of_files(report.rows, out, [units, codes])
+             [[code, CATALOGUE[code].title, LEVEL_LABEL[CATALOGUE[code].level], n] for code, n in report.report.by_code()])
+    return write_findings_of_files(report.findings, out, [units, codes])
+
+
+@dataclass
+class Written:
+    """Where ``batch`` put what it was asked to write (None: not asked)."""
+
+    summary: Path | None = None
+    findings: Path | None = None
+    outdir: Path | None = None
+    recomputed: int = 0
+
+
+@dataclass
+class Batch:
+    report: BatchReport
+    written: Written
+
+
+def batch(inputs: Sequence[str | Path], *, jobs: int | None = None, rules: str | None = None,
+          password: str | None = None, recompute_into: str | Path | None = None, summary: str | Path | None = None,
+          findings: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT, max_memory: int = DEFAULT_MAX_MEMORY,
+          scheduler: str | None = None, on_start: Callable[[int], None] = lambda _: None,
+          on_done: Callable[[FileOutcome], None] = lambda _: None) -> Batch:
+    """Every workbook under ``inputs`` (folders, globs, files) scored in worker processes; with
+    ``recompute_into`` each rewritten into that folder, with ``summary`` one 表11 over all, with ``findings``
+    one 校验结果 over all.  A file that cannot be read is reported and the others go on.  ``on_start`` hears
+    how many files were found, ``on_done`` each file's outcome as it finishes (a progress bar)."""
+    from ..outputs import checked_output
+    from ..workbook.summary_book import write_summary
+
+    outdir = Path(recompute_into) if recompute_into else None
+    extra = [Path(p) for p in (summary, findings) if p]
+    paths = expand_inputs(inputs, exclude_dirs=[outdir] if outdir else [], exclude_files=extra)
+    if not paths:
+        raise XlToolsError(f"{'、'.join(map(str, inputs))} 中没有找到工作簿（.xlsx/.xlsm/.xls）")
+    for p, what in ((summary, "汇总表"), (findings, "校验结果")):
+        if p:
+            checked_output(Path(p), paths, suffixes=(".xlsx",), what=what)
+    outputs: list[Path | None] = [None] * len(paths)
+    if outdir:
+        outdir.mkdir(parents=True, exist_ok=True)
+        outputs = list(output_paths(paths, outdir, reserved=extra, password=password))
+    on_start(len(paths))
+    report = run_batch(paths, outputs, jobs=jobs or os.cpu_count() or 1, rule_set=rules, password=password,
+                       scheduler=scheduler, timeout=timeout, max_memory=max_memory, on_done=on_done)
+    written = Written(outdir=outdir, recomputed=sum(1 for o in report.outcomes if o.output))
+    if summary:
+        written.summary = write_summary(report.gathered, Path(summary))
+    if findings:
+        written.findings = write_findings(report, Path(findings))
+    return Batch(report, written)

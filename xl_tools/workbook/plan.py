@@ -1,54 +1,33 @@
-"""Write live formulas with cached values into a workbook, losslessly, for every layout the core reads.
+"""What recomputing writes, per sheet, before any writer (the package editor, live Excel) writes it.
 
 The Python engine scores the workbook; each result cell the layout names
 (``out_cells``) gets the formula that computes it from helper cells and the
 engine's value as its cached value, so Excel recalculates when a user types a
 new number while readers without an engine still see the scores.  Helper cells
 (target, actual, weight as numbers; the judged ratio of qualitative and
-deadline indicators) go to the right of each table.  Everything else in the
-file is left byte for byte (``workbook.package``); 变更记录 lists the changes.
+deadline indicators) go to the right of each table.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .core import formulas as fx
-from .core.crosscheck import matching_project
-from .core.evaluate import is_cost
-from .core.findings import Finding, make
-from .core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryRowForm
-from .core.rules import LABELS, RuleSet, Settings
-from .core.scoring import REVERSE
-from .core.values import Kind, parse_value
-from .errors import XlToolsError, failure_reason
-from .outputs import checked_output, content_checked, derived, package_suffix
-from .reading.grid import cell_address, position
-from .reading.open import sniff
-from .services import Evaluation, evaluate_file
-from .workbook.in_place import save_in_place
-from .workbook.package import Change, CellWrite, Package
-from .workbook.plain import xlsx_for_writing
-from .workbook.scratch import scratch_book
-from .workbook.sheet_names import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
-                                   SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, summary_table)
-from .workbook.summary import add_changes_sheet, add_findings_sheet, add_summary_sheet
-from .workbook.template import PARAMS_HEADER_ROW, PARAMS_SHEET, add_params_sheet, params_rows
+from ..core import formulas as fx
+from ..core.crosscheck import matching_project
+from ..core.evaluate import is_cost
+from ..core.findings import Finding, make
+from ..core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryForm, SummaryRowForm
+from ..core.rules import LABELS, RuleSet, Settings
+from ..core.scored import Table
+from ..core.scoring import REVERSE
+from ..core.values import Kind, parse_value
+from ..errors import failure_reason
+from ..reading.grid import cell_address, position
+from .cell_write import CellWrite
+from .template import PARAMS_HEADER_ROW, PARAMS_SHEET, params_rows
 
 HELPER_HEADER = "工具辅助列（请勿修改）"
-CHANGES_SHEET = "变更记录"
-
-
-@dataclass
-class Recomputed:
-    evaluation: Evaluation
-    path: Path
-    changes: list[Change]
-    backup: Path | None = None
-    """The workbook as it was, with ``in_place`` when something was written."""
 
 
 def _row(ref: str) -> int:
@@ -208,7 +187,7 @@ def _exact_rate(project: ProjectResult, percent: bool) -> float | None:
     return ratio if percent else ratio * 100
 
 
-def _linked(sheet: str, ref: str | None, value: float | str | None, factor: float, label: str) -> CellWrite:
+def linked(sheet: str, ref: str | None, value: float | str | None, factor: float, label: str) -> CellWrite:
     """A 表11 cell showing a project sheet's cell; the value alone where the table has no such cell."""
     if ref is None or value is None:
         return CellWrite(value, label=label)
@@ -224,22 +203,25 @@ def _row_writes(row: SummaryRowForm, money_factor: float, project: ProjectResult
                                    (row.executed, project.executed, cells.executed, "执行数")):
         if raw.cell and value is not None:
             # helper cells are in the table's unit; the row's own unit may differ (元 or 万元)
-            writes[raw.cell] = _linked(project.sheet, ref, value / money_factor, cells.to_wan / money_factor,
+            writes[raw.cell] = linked(project.sheet, ref, value / money_factor, cells.to_wan / money_factor,
                                        f"{name}{label}")
     if row.score.cell and project.total is not None:
-        writes[row.score.cell] = _linked(project.sheet, cells.total, project.total, 1.0, f"{name}自评得分")
+        writes[row.score.cell] = linked(project.sheet, cells.total, project.total, 1.0, f"{name}自评得分")
     return writes
 
 
-def _summary_writes(evaluation: Evaluation, tables: dict[int, TableCells]) -> dict[str, dict[str, CellWrite]]:
-    """Sheet -> writes for every 表11 row that matches a project of the workbook."""
+def summary_writes(tables: Sequence[Table], summaries: Sequence[SummaryForm],
+                   cells: dict[Table, TableCells]) -> dict[str, dict[str, CellWrite]]:
+    """Sheet -> writes for every row of the workbook's own 表11 that matches one of the planned ``cells``."""
     result: dict[str, dict[str, CellWrite]] = {}
-    for summary in evaluation.summaries:
+    projects = [t.result for t in tables]
+    for summary in summaries:
         factor = 1 / 10000 if summary.money_unit == "元" else 1.0  # 万元 per unit of the 表11's amounts
         for row in summary.rows:
-            project = matching_project(row, evaluation.result.projects)
-            if project is not None and id(project) in tables:
-                result.setdefault(summary.sheet, {}).update(_row_writes(row, factor, project, tables[id(project)]))
+            project = matching_project(row, projects)
+            table = next((t for t in tables if t.result is project), None)
+            if table is not None and table in cells:
+                result.setdefault(summary.sheet, {}).update(_row_writes(row, factor, project, cells[table]))
     return result
 
 
@@ -262,45 +244,38 @@ def params_cells(read: Callable[[str], object] | None, rule_set: RuleSet) -> dic
     return {key: f'IF({sheet}$D${r}="",{sheet}$C${r},{sheet}$D${r})' for key, r in keys.items()}
 
 
-def _params_cells(pkg: Package, evaluation: Evaluation) -> dict[str, str]:
-    """The workbook's 参数 cells, the toolkit's sheet added first when it has none."""
-    rule_set = evaluation.settings[0].rule_set
-    if PARAMS_SHEET in pkg.sheet_names():
-        return params_cells(lambda ref: pkg.read_cell(PARAMS_SHEET, ref).value, rule_set)
-    pkg.put_sheet(PARAMS_SHEET, scratch_book(lambda wb: add_params_sheet(wb, rule_set)))
-    return params_cells(None, rule_set)
-
-
 @dataclass
 class Plan:
     """What recomputing writes, per sheet, before any writer (the package editor, live Excel) writes it."""
 
     writes: dict[str, dict[str, CellWrite]]
     """Sheet -> cell -> content, the tables' cells and the rows of a 表11 of the workbook's own."""
-    tables: dict[int, TableCells]
-    """By id() of the project result: a sheet may hold several tables."""
+    cells: dict[Table, TableCells]
+    """The cells a 表11 row links to, per table planned (a sheet may hold several tables)."""
     skipped: list[Finding] = field(default_factory=list)
     """Sheets left as they are because planning one of their tables failed (SHEET_SKIPPED)."""
 
 
-def plan(evaluation: Evaluation, params: dict[str, str], *, skip: set[str] = frozenset()) -> Plan:
+def plan(tables: Sequence[Table], summaries: Sequence[SummaryForm], params: dict[str, str], *,
+         skip: Collection[str] = frozenset()) -> Plan:
     """Formulas and cached values for every table and every matching 表11 row (sheets in ``skip`` left out).
     A table whose data breaks the planning leaves its whole sheet unwritten, reported; the others go on."""
     writes: dict[str, dict[str, CellWrite]] = {}
-    tables: dict[int, TableCells] = {}
+    cells: dict[Table, TableCells] = {}
     failed: dict[str, Finding] = {}
-    for form, project, settings in zip(evaluation.forms, evaluation.result.projects, evaluation.settings):
+    for table in tables:
+        form = table.form
         try:
-            cells, tables[id(project)] = _table_writes(form, project, _knobs(settings, params))
+            planned, cells[table] = _table_writes(form, table.result, _knobs(table.settings, params))
         except Exception as exc:
             failed.setdefault(form.sheet, skipped_sheet(form.sheet, exc))
             continue
-        writes.setdefault(form.sheet, {}).update(cells)
-    tables = _not_on(failed, tables, evaluation)
-    for sheet, cells in _summary_writes(evaluation, tables).items():
+        writes.setdefault(form.sheet, {}).update(planned)
+    cells = not_on(failed, cells)
+    for sheet, planned in summary_writes(tables, summaries, cells).items():
         if sheet not in skip:
-            writes.setdefault(sheet, {}).update(cells)
-    return Plan({sheet: cells for sheet, cells in writes.items() if cells and sheet not in failed}, tables,
+            writes.setdefault(sheet, {}).update(planned)
+    return Plan({sheet: w for sheet, w in writes.items() if w and sheet not in failed}, cells,
                 list(failed.values()))
 
 
@@ -308,141 +283,12 @@ def skipped_sheet(sheet: str, exc: Exception) -> Finding:
     return make("SHEET_SKIPPED", sheet=sheet, reason=failure_reason(exc))
 
 
-def _not_on(sheets: Collection[str], tables: dict[int, TableCells], evaluation: Evaluation) -> dict[int, TableCells]:
+def not_on(sheets: Collection[str], cells: dict[Table, TableCells]) -> dict[Table, TableCells]:
     """The tables not on ``sheets`` (nothing links to the helper cells of a sheet left unwritten)."""
-    on = {id(p) for p in evaluation.result.projects if p.sheet in sheets}
-    return {key: cells for key, cells in tables.items() if key not in on}
+    return {table: c for table, c in cells.items() if table.form.sheet not in sheets}
 
 
 def _knobs(settings: Settings, cells: dict[str, str]) -> fx.Knobs:
     """Only settings that come from the rule set or the 参数 sheet are read there; a form's own stay literal."""
     live = {k: v for k, v in cells.items() if settings.sources.get(k, "").startswith(("规则集", "参数表"))}
     return fx.Knobs(settings, live)
-
-
-def _write_change_log(pkg: Package, evaluation: Evaluation, changes: list[Change]) -> None:
-    result = evaluation.result
-    head = scratch_book(lambda wb: add_changes_sheet(wb, count=len(changes), rule_set=result.rule_set,
-                                                     rule_set_hash=result.rule_set_hash, title=CHANGES_SHEET))
-    # a new formula is in its cell for anyone to read; an old one would be lost, so it is kept here
-    pkg.put_sheet(CHANGES_SHEET, head, rows_below=[
-        [c.sheet, c.ref, c.what, c.old.value, c.new.value, f"={c.old.formula}" if c.old.formula else None,
-         "是" if c.new.formula else None] for c in changes])
-
-
-def _is_toolkit_summary(pkg: Package, sheet: str) -> bool:
-    return pkg.read_cell(sheet, f"{SUMMARY_SOURCE_COLUMN}{SUMMARY_FIRST_ROW - 1}").value == SUMMARY_HEADERS[-1]
-
-
-def _write_summary_sheet(pkg: Package, evaluation: Evaluation, tables: dict[int, TableCells], title: str) -> None:
-    """The toolkit's 表11, each row's figures as formulas on its project's sheet."""
-    projects = [p for p in evaluation.result.projects if p.type == "project"]
-    year = next((f.year for f in evaluation.forms if f.year), None)
-    pkg.put_sheet(title, scratch_book(lambda wb: add_summary_sheet(wb, projects, year=year, title=title)))
-    writes: dict[str, CellWrite] = {}
-    for r, project in enumerate(projects, start=SUMMARY_FIRST_ROW):
-        cells = tables.get(id(project), TableCells())
-        writes[f"D{r}"] = _linked(project.sheet, cells.budget, project.budget, cells.to_wan, "预算数")
-        writes[f"E{r}"] = _linked(project.sheet, cells.executed, project.executed, cells.to_wan, "执行数")
-        if project.budget and project.executed is not None:
-            writes[f"F{r}"] = CellWrite(project.executed / project.budget, fx.ratio(f"E{r}", f"D{r}"))
-        writes[f"G{r}"] = _linked(project.sheet, cells.total, project.total, 1.0, "自评得分")
-        writes[f"H{r}"] = _linked(project.sheet, cells.grade, project.grade, 1.0, "评价等级")
-    if projects:
-        last, total_row = SUMMARY_FIRST_ROW + len(projects) - 1, SUMMARY_FIRST_ROW + len(projects)
-        _label, _, _, budget, executed, rate = summary_table(projects)[1]
-        writes[f"D{total_row}"] = CellWrite(budget, fx.column_sum(f"D{SUMMARY_FIRST_ROW}", f"D{last}"))
-        writes[f"E{total_row}"] = CellWrite(executed, fx.column_sum(f"E{SUMMARY_FIRST_ROW}", f"E{last}"))
-        writes[f"F{total_row}"] = CellWrite(rate, fx.ratio(f"E{total_row}", f"D{total_row}"))
-    pkg.set_cells(title, writes)
-
-
-def _set_or_skip(pkg: Package, sheet: str, writes: dict[str, CellWrite], changes: list[Change],
-                 failed: dict[str, Finding]) -> None:
-    try:
-        changes += pkg.set_cells(sheet, writes)  # all or nothing
-    except Exception as exc:
-        failed[sheet] = skipped_sheet(sheet, exc)
-
-
-def apply(pkg: Package, evaluation: Evaluation, *, report: bool = False, earlier: list[Change] = ()) -> list[Change]:
-    """Formulas and cached values into every table and 表11 of the workbook; with ``report`` (the run
-    command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录), after
-    the ``earlier`` changes of the same run (values filled in)."""
-    changes: list[Change] = list(earlier)
-    ours = {s.sheet for s in evaluation.summaries if _is_toolkit_summary(pkg, s.sheet)}
-    skip = ours if report else set()  # run: ours anew
-    planned = plan(evaluation, _params_cells(pkg, evaluation), skip=skip)
-    tables = planned.tables
-    failed = {f.sheet: f for f in planned.skipped}
-    table_sheets = {form.sheet for form in evaluation.forms}
-    for sheet, writes in planned.writes.items():  # one sheet that cannot be written costs that sheet
-        if sheet in table_sheets:
-            _set_or_skip(pkg, sheet, writes, changes, failed)
-    if failed:  # a 表11 row then shows its values instead of following an unwritten sheet
-        tables = _not_on(failed, tables, evaluation)
-        summary_rows = {sheet: w for sheet, w in _summary_writes(evaluation, tables).items() if sheet not in skip}
-    else:
-        summary_rows = {sheet: w for sheet, w in planned.writes.items() if sheet not in table_sheets}
-    for sheet, writes in summary_rows.items():
-        _set_or_skip(pkg, sheet, writes, changes, failed)
-    evaluation.result.findings += failed.values()
-    if report:
-        users_own = SUMMARY_SHEET in pkg.sheet_names() and SUMMARY_SHEET not in ours
-        _write_summary_sheet(pkg, evaluation, tables, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
-        findings = evaluation.result.all_findings()
-        sheets = pkg.sheet_names()
-        pkg.put_sheet(FINDINGS_SHEET, scratch_book(lambda wb: add_findings_sheet(wb, findings, link_to=sheets)))
-    if changes or report:
-        pkg.set_full_calc_on_load()
-        _write_change_log(pkg, evaluation, changes)
-    return changes
-
-
-def default_output(path: Path, suffix: str) -> Path:
-    return derived(path, "重算", suffix)
-
-
-def recompute_file(path: str | Path, out: str | Path | None = None, rule_set: str | Path | None = None, *,
-                   in_place: bool = False, password: str | None = None, report: bool = False) -> Recomputed:
-    """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``).
-
-    An .xls or encrypted input is first turned into a plain .xlsx (LibreOffice, or decryption in memory):
-    the result is always a new file, never written over such a file.  A new file is named for what its content
-    is (.xlsm for a macro-enabled package, whatever the input is called).
-    """
-    path = Path(path)
-    if out and not in_place:
-        checked_output(Path(out), [path], in_place_option=True)
-    if in_place:
-        kind = sniff(path)
-        if kind.format != "xlsx" or kind.encrypted:
-            raise XlToolsError(f"{path.name} 是 .xls 或加密的工作簿，不能 --in-place 改写；请用 -o 写成新的 .xlsx")
-
-        def edit(pkg: Package) -> tuple[Evaluation, list[Change]]:  # on what was read, maybe read again
-            evaluation = evaluate_file(pkg.path, rule_set)
-            return evaluation, apply(pkg, evaluation, report=report)
-
-        saved = save_in_place(path, edit)
-        evaluation, changes = saved.result
-        evaluation.result.file = str(path)
-        return Recomputed(evaluation, path, changes, saved.backup)
-    evaluation = evaluate_file(path, rule_set, password=password)
-    kind = sniff(path)
-    if kind.format != "xlsx" or kind.encrypted:
-        with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
-            plain = Path(tmp) / "source.xlsx"
-            plain.write_bytes(xlsx_for_writing(path, password=password).getvalue())
-            return _to_new_file(plain, _target(path, out, plain), evaluation, report)
-    return _to_new_file(path, _target(path, out, path), evaluation, report)
-
-
-def _target(path: Path, out: str | Path | None, content: Path) -> Path:
-    suffix = package_suffix(content)
-    return content_checked(Path(out), [path], suffix, in_place_option=True) if out else default_output(path, suffix)
-
-
-def _to_new_file(path: Path, target: Path, evaluation: Evaluation, report: bool) -> Recomputed:
-    pkg = Package.open(path)
-    changes = apply(pkg, evaluation, report=report)
-    return Recomputed(evaluation, pkg.save(target), changes)

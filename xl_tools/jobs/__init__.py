@@ -1,0 +1,1 @@
+"""One module per command: what the command line, the ribbon and the Python API call."""

@@ -1,0 +1,19 @@
+"""xl-tools collect: the 完成值 collection sheet for the business sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..outputs import checked_output, derived
+from .score import score
+
+
+def collect(path: str | Path, out: str | Path | None = None, *, password: str | None = None) -> Path:
+    """Every indicator and each project's 全年执行数, only 全年完成值 and 说明 open for typing (default output:
+    <文件名>_采集表.xlsx beside the workbook)."""
+    from ..workbook.collection_sheet import write_collection
+
+    path = Path(path)
+    target = checked_output(Path(out) if out else derived(path, "采集表", ".xlsx"), [path], suffixes=(".xlsx",),
+                            what="采集表")
+    return write_collection(score(path, password=password).forms, path, target)

@@ -1,0 +1,24 @@
+"""xl-tools run, the main job: score and check, then a result workbook beside the input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..outputs import checked_output, content_checked, derived, output_suffix
+from .recompute import Recomputed, recompute
+
+
+def run(path: str | Path, out: str | Path | None = None, rules: str | Path | None = None, *,
+        password: str | None = None) -> Recomputed:
+    """Live score formulas (cached values included), 表11, 校验结果 and 变更记录 in a new workbook; the input
+    itself is left as it was.
+
+    The result is a plain .xlsx (.xlsm for a macro-enabled package, whatever the input is called): an .xls
+    input is converted, an encrypted one is written unencrypted.
+    """
+    path = Path(path)
+    if out:
+        checked_output(Path(out), [path])
+    suffix = output_suffix(path, password)
+    target = content_checked(Path(out), [path], suffix) if out else derived(path, "自评结果", suffix)
+    return recompute(path, target, rules, password=password, report=True)
