@@ -31,7 +31,7 @@ from xl_tools.adapters.libreoffice import find_soffice
 from xl_tools.addin import build
 from xl_tools.addin.ovba import compress
 from xl_tools.addin.vbaproject import Module, build_project, read_donor
-from xl_tools.errors import XlToolsError
+from xl_tools.core.errors import XlToolsError
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"

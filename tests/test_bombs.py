@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from xl_tools.adapters.memory_limit import WATCHDOG_EXIT, job_limit_information
-from xl_tools.errors import WorkbookReadError
+from xl_tools.core.errors import WorkbookReadError
 from xl_tools.reading.grid import CellRange, Grid
 from xl_tools.reading.package_guard import Entries, sheet_shape
 
@@ -97,7 +97,7 @@ def test_convert_does_not_hand_a_bomb_to_libreoffice(bomb: Bomb, built: dict[str
 def test_peak_memory_of_every_refusal_stays_small(built: dict[str, Path], tmp_path: Path) -> None:
     """All bombs in one process (score reads each in turn): the largest resident size stays near the CLI's own."""
     code = ("import resource, sys\nfrom xl_tools.jobs.evaluation import read_book\n"
-            "from xl_tools.errors import WorkbookReadError\n"
+            "from xl_tools.core.errors import WorkbookReadError\n"
             "for p in sys.argv[1:]:\n    try:\n        read_book(p)\n    except WorkbookReadError:\n        pass\n"
             "    else:\n        sys.exit(p + ' was read')\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n")

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from xl_tools.jobs import convert as conversion
 from xl_tools.adapters import libreoffice
-from xl_tools.errors import XlToolsError
+from xl_tools.core.errors import XlToolsError
 from xl_tools.samples.hierarchical import build_yushui_hierarchical
 from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 from xl_tools.samples.yushui import build_yushui_2022

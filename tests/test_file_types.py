@@ -37,7 +37,7 @@ from xl_tools.jobs.score import score
 from xl_tools.jobs.evaluation import evaluate_book, read_book
 from xl_tools.adapters import libreoffice
 from xl_tools.cli import main as cli_group
-from xl_tools.errors import WorkbookReadError
+from xl_tools.core.errors import WorkbookReadError
 from xl_tools.reading import limits
 from xl_tools.reading.open import open_workbook
 from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xl_tools.jobs.evaluation import evaluate_book
-from xl_tools.errors import NothingRecognised
+from xl_tools.core.errors import NothingRecognised
 from xl_tools.core.cells import unusable
 from xl_tools.core.findings import make
 from xl_tools.core.model import RawCell

@@ -356,10 +356,10 @@ def test_ribbon_check_summary_and_recompute_write_texts_as_text(saved: tuple[Pat
     check = press("check", data)
     assert_shown(dict.fromkeys(assert_typed_as_text(check, sheets + ["校验结果"])), DDE, SHEET, CONTROL_NAME)
     assert "'" + DDE in [v for _, v in live_values(check)]
-    links = [v for _, v in live_values(check) if isinstance(v, str) and v.startswith("=")]
-    assert '=HYPERLINK("#\'=cmd|\'\'x\'\'!A0\'!G14","G14")' in links
+    links = [a["args"][:2] for a in check if a["func"] == "addHyperlink"]
+    assert ["#'=cmd|''x''!A0'!G14", "G14"] in links  # a link Excel follows, not a formula
     summary = press("summary", data)
-    kept = assert_typed_as_text(summary, sheets + ["表11"])
+    kept = assert_typed_as_text(summary, sheets + ["表11", "参数", "校验结果", "_xl_tools_undo"])  # run's sheets
     assert_shown(dict.fromkeys(kept), DDE, CODE, DATE_LIKE, SHEET, CONTROL_NAME)
     assert {"'" + CODE, "'" + DATE_LIKE} <= {v for _, v in live_values(summary)}  # not 1.23E+20, not a date
     recompute = press("recompute", data)
@@ -425,7 +425,7 @@ def test_the_undo_snapshot_keeps_an_old_formula_as_text(saved: tuple[Path, dict]
 
 
 def test_the_package_editor_marks_formula_like_texts_and_shows_controls(tmp_path: Path) -> None:
-    from xl_tools.workbook.cell_write import CellWrite
+    from xl_tools.core.cell_write import CellWrite
     from xl_tools.workbook.package import Package
 
     pkg = Package.open(YUSHUI)
@@ -446,13 +446,13 @@ def test_the_package_editor_marks_formula_like_texts_and_shows_controls(tmp_path
 def test_a_grafted_sheet_keeps_its_quote_prefix(tmp_path: Path) -> None:
     """校验结果 built in a scratch workbook and grafted into the user's: the quotePrefix format comes along."""
     from xl_tools.core.findings import make
+    from xl_tools.core.sheets.findings import findings_sheet
     from xl_tools.workbook.package import Package
-    from xl_tools.workbook.scratch import scratch_book
-    from xl_tools.workbook.summary import add_findings_sheet
+    from xl_tools.workbook.sheet_writer import put_into_package
 
     finding = make("SHEET_UNRECOGNISED", sheet=PLUS, cell="A1", project=DDE, detail="没有找到项目名称一行")
     pkg = Package.open(YUSHUI)
-    pkg.put_sheet("校验结果", scratch_book(lambda wb: add_findings_sheet(wb, [finding], link_to=[])))
+    put_into_package(pkg, findings_sheet([finding], sheets=()))
     ws = openpyxl.load_workbook(pkg.save(tmp_path / "嫁接.xlsx"))["校验结果"]
     assert [(c.value, c.data_type, c.quotePrefix) for c in (ws["C2"], ws["E2"])] == [(PLUS, "s", True),
                                                                                       (DDE, "s", True)]

@@ -17,10 +17,12 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from xl_tools.core.sheets.params import params_sheet
 from xl_tools.jobs.run import run
+from xl_tools.workbook.sheet_writer import add_sheet
 from xl_tools.jobs.score import score
 from xl_tools.jobs.evaluation import evaluate_book, read_book
-from xl_tools.errors import NothingRecognised
+from xl_tools.core.errors import NothingRecognised
 from xl_tools.core.model import FileResult, ProjectResult
 from xl_tools.rulesets import load_rule_set
 from xl_tools.core.values import parse_value
@@ -30,7 +32,6 @@ from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 from xl_tools.samples.yushui import build_yushui_2022
 from xl_tools.workbook.template import (
     ProjectSpec,
-    add_params_sheet,
     add_project_sheet,
     build_template,
 )
@@ -462,7 +463,7 @@ def params_book(path: Path, override: Any, weights: tuple[int, int, int] = (30, 
     indicators = [row[:7] + (w, w) + row[9:] for row, w in zip(SMALL_INDICATORS, weights)]
     wb = openpyxl.Workbook()
     export_table(wb.active, 1, indicators=indicators)
-    ws = add_params_sheet(wb, load_rule_set("default"))
+    ws = add_sheet(wb, params_sheet(load_rule_set("default")))
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "execution.weight")
     ws.cell(row, 4).value = override
     wb.save(path)

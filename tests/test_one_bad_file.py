@@ -133,7 +133,7 @@ def test_run_writes_the_other_sheets_when_one_cannot_be_written(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("step", ["xl_tools.layouts.detect.read_tables", "xl_tools.jobs.evaluation.evaluate",
-                                  "xl_tools.workbook.plan._table_writes"])
+                                  "xl_tools.core.plan._table_writes"])
 def test_run_reports_a_sheet_whose_data_breaks_a_step(tmp_path: Path, monkeypatch: Any, step: str) -> None:
     """Reading, scoring or planning one sheet fails: it is reported against that sheet, the rest is written."""
     import importlib

@@ -45,7 +45,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from xl_tools.errors import WorkbookReadError, XlToolsError
+from xl_tools.core.errors import WorkbookReadError, XlToolsError
 from xl_tools.workbook.package import (
     CellContent,
     CellWrite,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -80,7 +81,9 @@ def test_check_lists_the_findings_with_links_and_alerts_the_counts() -> None:
     assert len(rows) == len(findings) + 1
     # seed 004: 三联单印刷费 and IC卡制作费 have points summing to 100 (errors first)
     assert [r[1] for r in rows[1:3]] == ["'WEIGHT_TOTAL", "'WEIGHT_TOTAL"]
-    assert typed(rows[1][3]) == ("formula", 'HYPERLINK("#\'三联单印刷费\'!H13","H13")')
+    assert typed(rows[1][3]) == ("text", "H13")
+    links = [a["args"][:2] for a in actions if a["func"] == "addHyperlink"]
+    assert ["#'三联单印刷费'!H13", "H13"] in links and len(links) == sum(1 for f in findings if f.cell)
     alert = actions[-1]
     assert alert["func"] == "alert" and alert["args"][0].startswith("校验完成：错误 2 个")
 
@@ -162,22 +165,52 @@ def test_collect_and_report_write_beside_the_saved_workbook(tmp_path: Path) -> N
         [saved.name, f"{saved.stem}_采集表.xlsx", f"{saved.stem}_自评报告.docx"])
 
 
-def test_run_dispatches_by_button_id(tmp_path: Path) -> None:
-    """生成表11 through the dispatcher: its rows carry the figures `xl-tools summary` gives for the same file."""
-    from test_cli import xl
+def _file_cells(ws: Any) -> dict[str, tuple[str, Any]]:
+    """cell -> ("formula", text without "=") or ("value", value) of every non-empty cell of a sheet in a file."""
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f":
+                out[c.coordinate] = ("formula", str(c.value)[1:])
+            elif c.value is not None and c.value != "":
+                out[c.coordinate] = ("value", float(c.value) if isinstance(c.value, (int, float)) else c.value)
+    return out
+
+
+def _live_cells(after: dict, sheet: str) -> dict[str, tuple[str, Any]]:
+    from xl_tools.core.addresses import cell_address
+
+    values = next(s["values"] for s in after["sheets"] if s["name"] == sheet)
+    out = {cell_address(r, c): ("value", v) for r, row in enumerate(values, start=1)
+           for c, v in enumerate(row, start=1) if v != ""}
+    out.update({ref: ("formula", text) for ref, text in after["formulas"].get(sheet, {}).items()})
+    return out
+
+
+def test_the_summary_button_writes_what_run_writes(tmp_path: Path) -> None:
+    """生成表11 through the dispatcher, carried out as Excel would: every cell of every sheet — the tables with
+    their score formulas, 表11 following them, 校验结果, 参数 — holds what `xl-tools run` writes to a file
+    (the file's 变更记录 is the ribbon's undo snapshot instead)."""
+    from xl_tools.jobs.run import run
 
     data = payload(YUSHUI)
     book = xw.Book(json=data)
     ribbon.run("summary", book)
     actions = book.json()["actions"]
-    assert actions[0]["args"][1] == "表11" and actions[-1]["args"][0].startswith("已生成「表11」：9 个项目")
-    live_rows = [[typed(v)[1] for v in row]
-                 for row in next(a["values"] for a in actions if a["func"] == "setValues")[3:12]]
-    assert xl("summary", YUSHUI, "-o", tmp_path / "表11.xlsx", cwd=tmp_path).returncode == 0
-    cli = openpyxl.load_workbook(tmp_path / "表11.xlsx")["表11"]
-    cli_rows = [[c.value for c in row] for row in cli.iter_rows(min_row=4, max_row=12, max_col=9)]
-    assert [(r[1], r[3], r[4], r[6], r[7], r[8]) for r in live_rows] == \
-        [(r[1], r[3], r[4], r[6], r[7], r[8]) for r in cli_rows]
+    assert actions[-1]["args"][0].startswith("已生成「表11」：9 个项目")
+    after = applied(data, actions)
+    written = openpyxl.load_workbook(run(YUSHUI, tmp_path / "结果.xlsx").path)
+    compared = 0
+    for ws in written.worksheets:
+        if ws.title == "变更记录":
+            continue
+        expected, live = _file_cells(ws), _live_cells(after, ws.title)
+        assert live == expected, ws.title
+        compared += len(expected)
+    assert {"表11", "校验结果"} <= {s["name"] for s in after["sheets"]} and compared > 1000
+    links = {a["args"][0] for a in actions if a["func"] == "addHyperlink"}
+    assert {c.hyperlink.location for row in written["校验结果"].iter_rows() for c in row if c.hyperlink} == \
+        {link[1:] for link in links}
     with pytest.raises(KeyError):
         ribbon.run("nonexistent", book)
 

@@ -31,7 +31,7 @@ import pytest
 from xl_tools.core import rules
 from xl_tools.core.evaluate import evaluate, form_stated_settings
 from xl_tools.core.rules import Shipped, for_table, resolve_settings, setting_from_text, setting_to_text
-from xl_tools.errors import RuleSetError
+from xl_tools.core.errors import RuleSetError
 from xl_tools.rulesets import builtin_names, load_rule_set, shipped
 
 SHIPPED = ["changshou_table12", "chongqing_export", "default", "jiangxi_yushui", "national_platform"]

@@ -2,7 +2,7 @@ from .core.findings import Finding as Finding, Level as Level
 from .core.findings_report import Findings as Findings
 from .core.model import IndicatorResult as IndicatorResult, ProjectResult as ProjectResult
 from .core.scored import Table as Table
-from .errors import (
+from .core.errors import (
     NotAWorkbook as NotAWorkbook,
     NothingRecognised as NothingRecognised,
     PasswordRequired as PasswordRequired,

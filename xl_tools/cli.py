@@ -17,7 +17,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .errors import XlToolsError, failure_reason
+from .core.errors import XlToolsError, failure_reason
 from .reading.decrypt import PASSWORD_ENV
 
 EXIT_FINDINGS = 1

@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import XlToolsError
+from .core.errors import XlToolsError
 
 NAME_MAX = 255
 """Bytes of one file name on Linux and macOS (NTFS counts 255 UTF-16 units: never fewer characters)."""

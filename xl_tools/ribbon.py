@@ -44,7 +44,7 @@ def button(name: str) -> Callable[[Button], Button]:
         @functools.wraps(func)
         def wrapper(book: Any = None, *args: Any, **kwargs: Any) -> Any:
             from .adapters.excel_live import LiveWorkbook
-            from .errors import XlToolsError, failure_reason
+            from .core.errors import XlToolsError, failure_reason
 
             live = LiveWorkbook(_caller(book), {})
             live.status("绩效自评工具：正在处理……")
@@ -74,65 +74,48 @@ def _evaluate(live: Any) -> Any:
     return evaluate_book(book)
 
 
-def _findings_rows(findings: Any, sheets: list[str]) -> list[list[Any]]:
-    """校验结果 rows; the 单元格 column links to the cell (a HYPERLINK formula: works in Excel and WPS), written
-    as a formula because it is one (``CellWrite.formula``), while every text is written as text."""
-    from .workbook.cell_write import CellWrite
-    from .workbook.sheet_names import FINDINGS_HEADERS, finding_row, link_location
-
-    rows: list[list[Any]] = [list(FINDINGS_HEADERS)]
-    cell_column = FINDINGS_HEADERS.index("单元格")
-    for f in findings.ordered():
-        row = finding_row(f)
-        if (location := link_location(f, sheets)) is not None:
-            text = location.replace('"', '""')  # inside a formula's string literal
-            row[cell_column] = CellWrite(f.cell, f'HYPERLINK("#{text}","{f.cell}")')
-        rows.append(row)
-    return rows
-
-
 @button("check")
 def check(live: Any) -> None:
     """校验权重: every check of `xl-tools validate`, listed in 校验结果 with links to the cells."""
-    from .workbook.sheet_names import FINDINGS_SHEET
+    from .core.sheets.findings import FINDINGS_SHEET, findings_sheet
 
     findings = _evaluate(live).findings
-    live.put_sheet(FINDINGS_SHEET, _findings_rows(findings, live.sheet_names()))
+    live.put_spec(findings_sheet(findings, live.sheet_names()))
     live.alert(f"校验完成：{findings.tally()}。详见「{FINDINGS_SHEET}」工作表。")
 
 
 def _params(live: Any, evaluation: Any) -> dict[str, str]:
     """The 参数 cells the formulas read; the toolkit's 参数 sheet is added when the workbook has none."""
-    from .reading.grid import position
-    from .workbook.plan import params_cells
-    from .workbook.template import PARAMS_SHEET, params_rows
+    from .core.addresses import position
+    from .core.sheets.params import PARAMS_SHEET, params_cells, params_sheet
 
     rule_set = evaluation.tables[0].settings.rule_set
     grid = live.grids.get(PARAMS_SHEET)
     if grid is not None:
         return params_cells(lambda ref: grid.value(*position(ref)), rule_set)
-    live.put_sheet(PARAMS_SHEET, params_rows(rule_set))
+    live.put_spec(params_sheet(rule_set))
     return params_cells(None, rule_set)
 
 
-def _recompute(live: Any, evaluation: Any, name: str) -> int:
-    from .workbook.plan import plan
+def _recompute(live: Any, evaluation: Any, name: str, skip: frozenset[str] = frozenset()) -> Any:
+    """The plan of `xl-tools recompute` written into the open workbook; returns it with the cells written."""
+    from .core.plan import plan
 
-    planned = plan(evaluation.tables, evaluation.summaries, _params(live, evaluation))
+    planned = plan(evaluation.tables, evaluation.summaries, _params(live, evaluation), skip=skip)
     evaluation.scored.findings += planned.skipped  # a table that could not be planned is counted and left as it is
     written = 0
     for i, (sheet, writes) in enumerate(planned.writes.items(), start=1):
         live.status(f"绩效自评工具：正在写入「{sheet}」（{i}/{len(planned.writes)}）……")
         written += live.write(sheet, writes, name)
     live.save_snapshot()
-    return written
+    return planned, written
 
 
 @button("recompute")
 def recompute(live: Any) -> None:
     """重算得分: the score formulas of `xl-tools recompute`, written into the open workbook (Excel computes)."""
     evaluation = _evaluate(live)
-    written = _recompute(live, evaluation, "recompute")
+    _planned, written = _recompute(live, evaluation, "recompute")
     live.alert(f"已写入 {written} 个单元格的计分公式；改完成值或权重后得分会自动更新。"
                f"校验：{evaluation.findings.tally()}。")
 
@@ -141,9 +124,9 @@ def recompute(live: Any) -> None:
 def fill_actuals(live: Any, source: str | Path | None = None) -> None:
     """填充完成值: the values of a returned collection sheet, into the input cells only, then the formulas."""
     from .core.matching import plan_fill
-    from .errors import XlToolsError
+    from .core.errors import XlToolsError
     from .reading.collection import read_collection
-    from .workbook.cell_write import CellWrite
+    from .core.cell_write import CellWrite
 
     if source is None:
         source = _pick_file(live.book)
@@ -174,7 +157,7 @@ def _rc(ref: str) -> tuple[int, int]:
 
 def _pick_file(book: Any) -> str | None:
     """Excel's own file dialog (COM); elsewhere the path must be given."""
-    from .errors import XlToolsError
+    from .core.errors import XlToolsError
 
     try:
         chosen = book.app.api.GetOpenFilename("采集表 (*.xlsx;*.csv),*.xlsx;*.csv", 1, "选择业务科室填好的采集表")
@@ -185,17 +168,29 @@ def _pick_file(book: Any) -> str | None:
 
 @button("summary")
 def summary(live: Any) -> None:
-    """生成表11: one row per project of the open workbook, totals and rates (figures as computed now)."""
-    from .workbook.sheet_names import SUMMARY_HEADERS, SUMMARY_SHEET, summary_table
+    """生成表11: what `xl-tools run` adds to a workbook, in the open one: the score formulas, 表11 following
+    each project's sheet, and 校验结果 (beside a 表11 of the workbook's own, as 表11（计算）)."""
+    from .core.sheets.report import report_sheets
+    from .core.sheets.summary import (SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET, SUMMARY_SHEET_BESIDE,
+                                      SUMMARY_SOURCE_COLUMN)
 
     evaluation = _evaluate(live)
-    rows, total = summary_table(evaluation.projects)
-    live.put_sheet(SUMMARY_SHEET, [["项目绩效自评结果汇总表"], [], list(SUMMARY_HEADERS), *rows, total])
-    live.alert(f"已生成「{SUMMARY_SHEET}」：{len(rows)} 个项目，预算数合计 {total[3]:,.2f} 万元。")
+    column = ord(SUMMARY_SOURCE_COLUMN) - 64
+    ours = frozenset(s.sheet for s in evaluation.summaries
+                     if live.grids[s.sheet].value(SUMMARY_FIRST_ROW - 1, column) == SUMMARY_HEADERS[-1])
+    planned, _written = _recompute(live, evaluation, "summary", skip=ours)
+    users_own = SUMMARY_SHEET in live.sheet_names() and SUMMARY_SHEET not in ours
+    title = SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET
+    for sheet in report_sheets(evaluation.tables, planned.cells, evaluation.findings, live.sheet_names(),
+                               year=evaluation.year, summary_title=title):
+        live.put_spec(sheet)
+    projects = [p for p in evaluation.projects if p.type == "project"]
+    live.alert(f"已生成「{title}」：{len(projects)} 个项目，预算数合计 {sum(p.budget or 0 for p in projects):,.2f} 万元；"
+               f"校验：{evaluation.findings.tally()}。")
 
 
 def _beside(book: Any, suffix: str) -> Path:
-    from .errors import XlToolsError
+    from .core.errors import XlToolsError
     from .outputs import fit_name
 
     full = Path(book.fullname)
@@ -207,10 +202,12 @@ def _beside(book: Any, suffix: str) -> Path:
 @button("collect")
 def export_collection(live: Any) -> None:
     """导出采集表: the collection sheet for the business sections, next to the workbook."""
-    from .workbook.collection_sheet import write_collection
+    from .core.sheets.collection import collection_sheet
+    from .workbook.sheet_writer import write_file
 
     evaluation = _evaluate(live)
-    out = write_collection(evaluation.forms, Path(live.book.fullname), _beside(live.book, "_采集表.xlsx"))
+    out = write_file([collection_sheet(evaluation.forms, Path(live.book.fullname).name)],
+                     _beside(live.book, "_采集表.xlsx"))
     live.alert(f"采集表已写入：{out}")
 
 
@@ -230,7 +227,7 @@ def report(live: Any) -> None:
 @button("pdf")
 def export_pdf(live: Any) -> None:
     """导出PDF: Excel's own PDF export of the workbook (its print settings: A4, one page wide)."""
-    from .errors import XlToolsError
+    from .core.errors import XlToolsError
 
     out = _beside(live.book, ".pdf")
     try:
@@ -244,7 +241,7 @@ def export_pdf(live: Any) -> None:
 def email(live: Any) -> None:
     """发送邮件: the saved workbook, its PDF and report, to the 参数 sheet's 报送邮箱 (email.to), after the user
     has seen the recipients, the server and login, and the attachments, and clicked OK."""
-    from .errors import XlToolsError
+    from .core.errors import XlToolsError
     from .mail import config, preview, service
     from .mail.credentials import find_password
 

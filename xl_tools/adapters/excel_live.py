@@ -19,7 +19,9 @@ from typing import Any
 
 from ..core.safe_text import visible
 from ..reading.grid import Grid, position
-from ..workbook.cell_write import CellWrite
+from ..core.addresses import cell_address
+from ..core.cell_write import CellWrite
+from ..core.sheets.spec import Cell, Sheet
 
 UNDO_SHEET = "_xl_tools_undo"
 UNDO_HEADER = ["按钮", "工作表", "单元格", "原值", "原公式"]
@@ -63,6 +65,28 @@ class LiveWorkbook:
             sheet.range("A1").value = [[excel_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
         return sheet
 
+    def put_spec(self, spec: Sheet) -> Any:
+        """A toolkit sheet as ``core.sheets`` describes it: every value and formula in one call, then its looks
+        (number formats, fonts, fills, borders, merges, widths, links), a call per run of like cells.  Print
+        setup, frozen panes, filters and the chart are the file writer's only (xlwings has no call for them on
+        every engine)."""
+        rows = [list(r) for r in spec.rows]
+        width = max((len(r) for r in rows), default=1)
+        matrix = [[None if c is None else CellWrite(c.value, c.formula) if c.formula else c.value for c in r]
+                  + [None] * (width - len(r)) for r in rows]
+        sheet = self.put_sheet(spec.title, matrix)
+        for ref, look in _runs(rows):
+            _format(sheet.range(ref), *look)
+        for ref in spec.merges:
+            sheet.range(ref).merge(False)
+        for col, width_ in spec.widths.items():
+            sheet.range(f"{col}1").column_width = width_
+        for r, cells in enumerate(rows, start=1):
+            for c, cell in enumerate(cells, start=1):
+                if cell is not None and cell.link is not None:
+                    sheet.range(cell_address(r, c)).add_hyperlink(f"#{cell.link}", str(cell.value))
+        return sheet
+
     def save_snapshot(self) -> None:
         """Keep this button's old contents (replacing the previous button's: one level of undo)."""
         if not self.snapshot:
@@ -98,6 +122,42 @@ def excel_value(value: Any) -> Any:
     if isinstance(value, str):
         return "'" + visible(value) if value else ""
     return value
+
+
+_FILLS = {"header": "#D9E1F2", "input": "#FFF2CC", "error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
+"""The fills of the file writer's looks (``workbook.style``), as xlwings takes colours."""
+_BOLD, _BORDERED = {"title", "header"}, {"header", "body", "left", "link", "input", "error", "warning", "info"}
+
+
+def _runs(rows: list[list[Cell | None]]) -> list[tuple[str, tuple[str, str | None]]]:
+    """(range, (style, number format)) for each run of like cells down a column: a column of 500 findings
+    rows costs a few calls, not 500."""
+    runs = []
+    width = max((len(r) for r in rows), default=0)
+    for c in range(width):
+        start, look = None, None
+        for r in range(len(rows) + 1):
+            cell = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+            here = None if cell is None else (cell.style, cell.number_format)
+            if here != look:
+                if look is not None:
+                    runs.append((f"{cell_address(start + 1, c + 1)}:{cell_address(r, c + 1)}", look))
+                start, look = r, here
+    return runs
+
+
+def _format(rng: Any, style: str, number_format: str | None) -> None:
+    if number_format:
+        rng.number_format = number_format
+    if style in _BOLD:
+        rng.font.bold = True
+    if style == "title":
+        rng.font.size = 16
+    if style in _FILLS:
+        rng.color = _FILLS[style]
+    if style in _BORDERED:
+        rng.borders.line_style = "continuous"
+        rng.wrap_text = True
 
 
 def _formula(rng: Any) -> str | None:

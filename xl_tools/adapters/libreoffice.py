@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from .memory_limit import LIBREOFFICE_MAX_MEMORY, child_limit
 
 CONVERT_TIMEOUT = 120  # seconds; a form converts in 2–5 s, the first start of a fresh profile included

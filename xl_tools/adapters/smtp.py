@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 
 
 class SmtpError(XlToolsError):

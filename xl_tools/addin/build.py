@@ -32,7 +32,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from ..workbook.save import FIXED_TIME, save_stable
 from ..workbook.template import template_workbook
 from .vbaproject import WORKBOOK_BASE, Donor, Module, build_project, document_module, read_donor

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from ..errors import RuleSetError
+from .errors import RuleSetError
 
 DEFAULT_NAME = "default"
 LEAF_TABLES = {"weights.recommended_split"}

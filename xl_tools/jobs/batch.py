@@ -26,7 +26,7 @@ from ..core.findings_report import Findings
 from ..core.gathering import Gathered, figures_only
 from ..core.matching import name_key
 from ..core.model import ProjectResult
-from ..errors import XlToolsError, failure_reason
+from ..core.errors import XlToolsError, failure_reason
 from ..outputs import fit_name, output_suffix
 from ..workbook.atomic import discard_partial
 from . import frames
@@ -390,8 +390,9 @@ def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -
 def writable(outcome: FileOutcome) -> None:
     """Raise unless the rows a file adds to 表11 and 校验结果 hold only what the sheet writers take and cannot
     fail on (``CellWrite`` says what that is: texts, finite numbers, booleans, blanks)."""
-    from ..workbook.cell_write import CellWrite
-    from ..workbook.sheet_names import finding_row, summary_table
+    from ..core.cell_write import CellWrite
+    from ..core.sheets.findings import finding_row
+    from ..core.sheets.summary import summary_table
 
     rows = summary_table(outcome.projects)[0] + [finding_row(f) for f in outcome.findings]
     for value in itertools.chain.from_iterable(rows):
@@ -425,14 +426,16 @@ def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchRepo
 def write_findings(report: BatchReport, out: Path) -> Path:
     """校验结果 for all files, 文件 first (it links to nothing: the cells are in other workbooks), then the
     counts by unit and by code that the command prints."""
-    from ..workbook.summary import write_findings_of_files
+    from ..core.sheets.findings import files_findings_sheet, table_sheet
+    from ..workbook.sheet_writer import write_streamed
 
     levels = list(Level)
-    units = ("按单位", ["单位", "文件数", "项目数"] + [LEVEL_LABEL[lv] for lv in levels], [40, 9, 9, 9, 9, 9],
-             [[u.unit, u.files, u.projects] + [u.levels[lv] for lv in levels] for u in report.by_unit()])
-    codes = ("按问题代码", ["代码", "问题", "级别", "条数"], [26, 30, 9, 9],
-             [[code, CATALOGUE[code].title, LEVEL_LABEL[CATALOGUE[code].level], n] for code, n in report.report.by_code()])
-    return write_findings_of_files(report.findings, out, [units, codes])
+    units = table_sheet("按单位", ["单位", "文件数", "项目数"] + [LEVEL_LABEL[lv] for lv in levels], [40, 9, 9, 9, 9, 9],
+                        [[u.unit, u.files, u.projects] + [u.levels[lv] for lv in levels] for u in report.by_unit()])
+    codes = table_sheet("按问题代码", ["代码", "问题", "级别", "条数"], [26, 30, 9, 9],
+                        [[code, CATALOGUE[code].title, LEVEL_LABEL[CATALOGUE[code].level], n]
+                         for code, n in report.report.by_code()])
+    return write_streamed([files_findings_sheet(report.findings), units, codes], out)
 
 
 @dataclass

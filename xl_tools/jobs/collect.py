@@ -11,9 +11,10 @@ from .score import score
 def collect(path: str | Path, out: str | Path | None = None, *, password: str | None = None) -> Path:
     """Every indicator and each project's 全年执行数, only 全年完成值 and 说明 open for typing (default output:
     <文件名>_采集表.xlsx beside the workbook)."""
-    from ..workbook.collection_sheet import write_collection
+    from ..core.sheets.collection import collection_sheet
+    from ..workbook.sheet_writer import write_file
 
     path = Path(path)
     target = checked_output(Path(out) if out else derived(path, "采集表", ".xlsx"), [path], suffixes=(".xlsx",),
                             what="采集表")
-    return write_collection(score(path, password=password).forms, path, target)
+    return write_file([collection_sheet(score(path, password=password).forms, path.name)], target)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapters import libreoffice
-from ..errors import WorkbookReadError, XlToolsError
+from ..core.errors import WorkbookReadError, XlToolsError
 from ..reading.limits import check_file_size
 from ..reading.open import check_before_handing_over, password_protected, sniff
 from ..reading.package_guard import check_directory, check_ods

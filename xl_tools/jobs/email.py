@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from ..mail import config, service
 from ..mail.credentials import Secret, find_password
 

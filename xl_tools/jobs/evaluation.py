@@ -14,7 +14,7 @@ from ..core.findings import make
 from ..core.findings_report import Findings
 from ..core.model import FileResult, ProjectForm, ProjectResult, SummaryForm
 from ..core.scored import Table
-from ..errors import NothingRecognised, XlToolsError, failure_reason
+from ..core.errors import NothingRecognised, XlToolsError, failure_reason
 from ..layouts.detect import detect
 from ..reading.grid import WorkbookGrid
 from ..reading.open import open_workbook

@@ -10,7 +10,7 @@ from ..core.evaluate import evaluate, form_stated_settings
 from ..core.findings import RESULT_CODES
 from ..core.findings_report import Findings
 from ..core.model import TargetForm
-from ..errors import NothingRecognised
+from ..core.errors import NothingRecognised
 from ..layouts.detect import detect
 from ..layouts.targets import LAYOUT, as_project_form
 from ..outputs import checked_output, derived

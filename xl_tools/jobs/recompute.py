@@ -9,24 +9,24 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import formulas as fx
+from .. import __version__
+from ..core.errors import XlToolsError
 from ..core.findings import Finding
-from ..errors import XlToolsError
+from ..core.plan import not_on, plan, skipped_sheet, summary_writes
+from ..core.sheets.changes import changes_sheet
+from ..core.sheets.params import PARAMS_SHEET, params_cells, params_sheet
+from ..core.sheets.report import report_sheets
+from ..core.sheets.summary import SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET, SUMMARY_SHEET_BESIDE, \
+    SUMMARY_SOURCE_COLUMN
 from ..outputs import checked_output, content_checked, derived, package_suffix
 from ..reading.open import sniff
 from ..workbook.in_place import save_in_place
 from ..workbook.package import Change, CellWrite, Package
 from ..workbook.plain import xlsx_for_writing
-from ..workbook.plan import TableCells, linked, not_on, params_cells, plan, skipped_sheet, summary_writes
-from ..workbook.scratch import scratch_book
-from ..workbook.sheet_names import (FINDINGS_SHEET, SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET,
-                                    SUMMARY_SHEET_BESIDE, SUMMARY_SOURCE_COLUMN, summary_table)
-from ..workbook.summary import add_changes_sheet, add_findings_sheet, add_summary_sheet
-from ..workbook.template import PARAMS_SHEET, add_params_sheet
-from .evaluation import Result, Table
+from ..workbook.sheet_writer import put_into_package
+from .evaluation import Result
 from .score import score
 
-CHANGES_SHEET = "变更记录"
 
 
 @dataclass
@@ -43,45 +43,21 @@ def _params_cells(pkg: Package, evaluation: Result) -> dict[str, str]:
     rule_set = evaluation.tables[0].settings.rule_set
     if PARAMS_SHEET in pkg.sheet_names():
         return params_cells(lambda ref: pkg.read_cell(PARAMS_SHEET, ref).value, rule_set)
-    pkg.put_sheet(PARAMS_SHEET, scratch_book(lambda wb: add_params_sheet(wb, rule_set)))
+    put_into_package(pkg, params_sheet(rule_set))
     return params_cells(None, rule_set)
 
 
 def _write_change_log(pkg: Package, evaluation: Result, changes: list[Change]) -> None:
     result = evaluation.scored
-    head = scratch_book(lambda wb: add_changes_sheet(wb, count=len(changes), rule_set=result.rule_set,
-                                                     rule_set_hash=result.rule_set_hash, title=CHANGES_SHEET))
     # a new formula is in its cell for anyone to read; an old one would be lost, so it is kept here
-    pkg.put_sheet(CHANGES_SHEET, head, rows_below=[
-        [c.sheet, c.ref, c.what, c.old.value, c.new.value, f"={c.old.formula}" if c.old.formula else None,
-         "是" if c.new.formula else None] for c in changes])
+    rows = [[c.sheet, c.ref, c.what, c.old.value, c.new.value, f"={c.old.formula}" if c.old.formula else None,
+             "是" if c.new.formula else None] for c in changes]
+    put_into_package(pkg, changes_sheet(rows, version=__version__, rule_set=result.rule_set,
+                                        rule_set_hash=result.rule_set_hash))
 
 
 def _is_toolkit_summary(pkg: Package, sheet: str) -> bool:
     return pkg.read_cell(sheet, f"{SUMMARY_SOURCE_COLUMN}{SUMMARY_FIRST_ROW - 1}").value == SUMMARY_HEADERS[-1]
-
-
-def _write_summary_sheet(pkg: Package, evaluation: Result, planned: dict[Table, TableCells], title: str) -> None:
-    """The toolkit's 表11, each row's figures as formulas on its project's sheet."""
-    tables = [t for t in evaluation.tables if t.result.type == "project"]
-    projects = [t.result for t in tables]
-    pkg.put_sheet(title, scratch_book(lambda wb: add_summary_sheet(wb, projects, year=evaluation.year, title=title)))
-    writes: dict[str, CellWrite] = {}
-    for r, table in enumerate(tables, start=SUMMARY_FIRST_ROW):
-        project, cells = table.result, planned.get(table, TableCells())
-        writes[f"D{r}"] = linked(project.sheet, cells.budget, project.budget, cells.to_wan, "预算数")
-        writes[f"E{r}"] = linked(project.sheet, cells.executed, project.executed, cells.to_wan, "执行数")
-        if project.budget and project.executed is not None:
-            writes[f"F{r}"] = CellWrite(project.executed / project.budget, fx.ratio(f"E{r}", f"D{r}"))
-        writes[f"G{r}"] = linked(project.sheet, cells.total, project.total, 1.0, "自评得分")
-        writes[f"H{r}"] = linked(project.sheet, cells.grade, project.grade, 1.0, "评价等级")
-    if projects:
-        last, total_row = SUMMARY_FIRST_ROW + len(projects) - 1, SUMMARY_FIRST_ROW + len(projects)
-        _label, _, _, budget, executed, rate = summary_table(projects)[1]
-        writes[f"D{total_row}"] = CellWrite(budget, fx.column_sum(f"D{SUMMARY_FIRST_ROW}", f"D{last}"))
-        writes[f"E{total_row}"] = CellWrite(executed, fx.column_sum(f"E{SUMMARY_FIRST_ROW}", f"E{last}"))
-        writes[f"F{total_row}"] = CellWrite(rate, fx.ratio(f"E{total_row}", f"D{total_row}"))
-    pkg.set_cells(title, writes)
 
 
 def _set_or_skip(pkg: Package, sheet: str, writes: dict[str, CellWrite], changes: list[Change],
@@ -117,10 +93,10 @@ def apply(pkg: Package, evaluation: Result, *, report: bool = False, earlier: li
     evaluation.scored.findings += failed.values()
     if report:
         users_own = SUMMARY_SHEET in pkg.sheet_names() and SUMMARY_SHEET not in ours
-        _write_summary_sheet(pkg, evaluation, cells, SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET)
-        findings = evaluation.findings
-        sheets = pkg.sheet_names()
-        pkg.put_sheet(FINDINGS_SHEET, scratch_book(lambda wb: add_findings_sheet(wb, findings, link_to=sheets)))
+        for sheet in report_sheets(evaluation.tables, cells, evaluation.findings, pkg.sheet_names(),
+                                   year=evaluation.year,
+                                   summary_title=SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET):
+            put_into_package(pkg, sheet)
     if changes or report:
         pkg.set_full_calc_on_load()
         _write_change_log(pkg, evaluation, changes)

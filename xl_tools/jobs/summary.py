@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.gathering import Gathered
-from ..errors import XlToolsError, failure_reason
+from ..core.errors import XlToolsError, failure_reason
 from ..outputs import checked_output
 from .score import score
 

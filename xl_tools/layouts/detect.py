@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from ..core.findings import Finding, make
 from ..core.model import ProjectForm, SummaryForm, TargetForm
-from ..errors import failure_reason
+from ..core.errors import failure_reason
 from ..reading.grid import Grid, WorkbookGrid
 from . import compact, export, hierarchical, params, summary, targets, template, vocabulary
 from .diagnose import diagnose

@@ -7,14 +7,12 @@ from typing import Any
 
 from ..core import rules
 from ..core.findings import Finding, make
-from ..errors import RuleSetError
+from ..core.sheets.params import MAIL_PREFIX, OWN_VALUE, PARAMS_SHEET, RULE_SET_KEY
+from ..core.errors import RuleSetError
 from ..reading.grid import Grid, cell_address
 from ..rulesets import builtin_names, shipped
 from .labels import find_cells, is_blank, norm_label
 
-PARAMS_SHEET = "参数"
-RULE_SET_KEY = "rule_set"
-MAIL_PREFIX = "email."
 MAIL_KEYS = ("to", "cc", "sender_name")
 """The only 参数 rows "email.…" a workbook may set: where it is sent and the sender's display name.  A
 workbook comes from a unit nobody here controls, so nothing security-relevant (server, port, encryption,
@@ -27,7 +25,7 @@ _PASSWORD_WORDS = ("pass", "pwd", "密码", "口令")
 
 def read(grid: Grid) -> tuple[dict[str, tuple[Any, str]], str | None, list[Finding]]:
     """Overrides found in a 参数 sheet, the rule set it names, and a finding for each malformed value."""
-    header = find_cells(grid, ("本工作簿取值",))
+    header = find_cells(grid, (OWN_VALUE,))
     if grid.name != PARAMS_SHEET and not header:
         return {}, None, []
     value_col = header[0][1] if header else 4
@@ -85,7 +83,7 @@ def _given(grid: Grid, row: int, value_col: int) -> int:
 
 
 def is_params_sheet(grid: Grid) -> bool:
-    return grid.name == PARAMS_SHEET or bool(find_cells(grid, ("本工作簿取值",)))
+    return grid.name == PARAMS_SHEET or bool(find_cells(grid, (OWN_VALUE,)))
 
 
 def mail_settings(grid: Grid) -> list[tuple[str, Any, str]]:
@@ -96,7 +94,7 @@ def mail_settings(grid: Grid) -> list[tuple[str, Any, str]]:
 
 def _mail_rows(grid: Grid) -> list[tuple[str, Any, str]]:
     """Every filled email.* row (column D, else C), however its key is spelled (case, full-width forms)."""
-    header = find_cells(grid, ("本工作簿取值",))
+    header = find_cells(grid, (OWN_VALUE,))
     value_col = header[0][1] if header else 4
     found = []
     for r in range(1, grid.max_row + 1):
@@ -117,7 +115,7 @@ def label_mapping(grid: Grid) -> tuple[dict[str, dict[str, list[str]]], list[Fin
     """The label rows of a 参数 sheet, each checked on its own: a wrong one is a finding, the others apply."""
     from .vocabulary import VocabularyError, shipped
 
-    header = find_cells(grid, ("本工作簿取值",))
+    header = find_cells(grid, (OWN_VALUE,))
     value_col = header[0][1] if header else 4
     mapping: dict[str, dict[str, list[str]]] = {}
     findings: list[Finding] = []

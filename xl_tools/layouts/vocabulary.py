@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from .labels import norm_label
 
 Columns = dict[str, tuple[str, ...]]

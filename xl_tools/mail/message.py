@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..core.safe_text import one_line
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from .settings import MailSettingsError, check_address
 from .text import human_size
 

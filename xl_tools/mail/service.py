@@ -25,7 +25,7 @@ from typing import Any
 from ..adapters.smtp import Delivery, Server, SmtpError, deliver
 from ..core.findings import Finding
 from ..core.safe_text import one_line
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from ..outputs import fit_name
 from ..layouts.params import MAIL_KEYS, PARAMS_SHEET, mail_settings
 from ..reading.grid import WorkbookGrid

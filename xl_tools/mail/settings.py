@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.safe_text import one_line
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 
 TLS_MODES = ("ssl", "starttls", "none")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}

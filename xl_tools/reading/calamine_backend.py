@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..errors import WorkbookReadError
+from ..core.errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
 from .limits import check_merged, check_used_range
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.matching import CollectedRow
 from ..core.values import normalise_text
-from ..errors import XlToolsError
+from ..core.errors import XlToolsError
 from .grid import cell_address
 from .limits import check_file_size
 from .open import open_workbook

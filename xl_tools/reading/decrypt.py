@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import PasswordRequired, WorkbookReadError, WrongPassword
+from ..core.errors import PasswordRequired, WorkbookReadError, WrongPassword
 
 PASSWORD_ENV = "XL_TOOLS_PASSWORD"
 # Excel encrypts an .xls whose workbook is only protected (no open password) with this default

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import WorkbookReadError
+from ..core.errors import WorkbookReadError
 from . import calamine_backend
 from .grid import CellRange, WorkbookGrid, position
 from .ooxml import NS_MAIN

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import TooLarge
+from ..core.errors import TooLarge
 from .grid import CellRange, column_letter
 
 # The largest real forms: a whole unit's export stacked in one sheet, a few thousand rows by

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..errors import NotAWorkbook, WorkbookMissing, WorkbookReadError, XlToolsError
+from ..core.errors import NotAWorkbook, WorkbookMissing, WorkbookReadError, XlToolsError
 from .decrypt import decrypt, opens_without_password
 from .grid import WorkbookGrid
 from .text import WINDOWS_ENCODINGS

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
-from ..errors import WorkbookReadError
+from ..core.errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
 from .ooxml import NS_MAIN, sheet_parts
 

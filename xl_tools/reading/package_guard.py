@@ -36,7 +36,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import WorkbookReadError
+from ..core.errors import WorkbookReadError
 from . import limits, ooxml
 from .grid import CellRange
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import WorkbookReadError
+from ..core.errors import WorkbookReadError
 from .grid import CellRange, Grid, WorkbookGrid
 from .limits import check_merged, check_used_range
 

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..core.rules import DEFAULT_NAME, RuleSet, Shipped
-from ..errors import RuleSetError
+from ..core.errors import RuleSetError
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,9 @@ from openpyxl import Workbook
 from ..core.values import parse_value
 from ..rulesets import load_rule_set
 from ..workbook.save import save_stable
-from ..workbook.template import ProjectSpec, add_params_sheet, add_project_sheet
+from ..core.sheets.params import params_sheet
+from ..workbook.sheet_writer import add_sheet
+from ..workbook.template import ProjectSpec, add_project_sheet
 
 DEPARTMENT = "新余市渝水区医疗保障局"
 QUALITATIVE = "达成预期指标"
@@ -81,5 +83,5 @@ def build_yushui_2022(path: str | PathLike[str]) -> Path:
             claimed_total=100,
         )
         add_project_sheet(wb, name[:31], spec)
-    add_params_sheet(wb, load_rule_set("jiangxi_yushui"))
+    add_sheet(wb, params_sheet(load_rule_set("jiangxi_yushui")))
     return save_stable(wb, path, creator="xl_tools samples")

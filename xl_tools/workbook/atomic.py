@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import WriteError
+from ..core.errors import WriteError
 from ..outputs import NAME_MAX, fit_name, too_long
 
 STALE_AFTER = 3600.0

@@ -17,8 +17,11 @@ from ..core.model import RawCell, TargetForm
 from ..core.rules import RuleSet
 from ..core.values import parse_number
 from .save import save_stable
-from .summary import add_findings_sheet, add_summary_sheet
-from .template import ProjectSpec, add_params_sheet, add_project_sheet
+from ..core.sheets.findings import findings_sheet
+from ..core.sheets.params import params_sheet
+from ..core.sheets.summary import summary_sheet
+from .sheet_writer import add_sheet
+from .template import ProjectSpec, add_project_sheet
 
 MAX_TITLE = 31
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\：？＊／＼［］]")
@@ -70,7 +73,7 @@ def build_from_targets(targets: list[TargetForm], path: str | Path, *, rule_set:
     for title, target in zip(sheet_titles([t.name or "" for t in targets]), targets):
         add_project_sheet(wb, title, project_spec(target))
     year = next((t.year for t in targets if t.year), None)
-    add_params_sheet(wb, rule_set)
-    add_summary_sheet(wb, [], year=year)
-    add_findings_sheet(wb, findings, link_to=[])  # the findings name the target table's cells, not these
+    add_sheet(wb, params_sheet(rule_set))
+    add_sheet(wb, summary_sheet([], year=year))
+    add_sheet(wb, findings_sheet(findings, sheets=()))  # the findings name the target table's cells, not these
     return save_stable(wb, path)

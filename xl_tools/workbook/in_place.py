@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from ..errors import WorkbookReadError, XlToolsError
+from ..core.errors import WorkbookReadError, XlToolsError
 from ..outputs import fit_name
 from .atomic import replace_atomically
 from .package import Package, PackageError

@@ -27,7 +27,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter
 
 from ..core.safe_text import cell_text
-from ..errors import WorkbookReadError, XlToolsError
+from ..core.errors import WorkbookReadError, XlToolsError
 from ..reading.grid import position
 from ..reading.limits import check_file_size
 from ..reading.ooxml import sheet_parts
@@ -35,7 +35,7 @@ from ..reading.package_guard import Entries, check_shared_strings, check_sheet_r
 from ..reading.open import sniff
 from . import graft
 from .atomic import replace_atomically
-from .cell_write import CellValue, CellWrite
+from ..core.cell_write import CellValue, CellWrite
 from .save import FIXED_TIME
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

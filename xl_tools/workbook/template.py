@@ -16,12 +16,13 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core import rules
-from ..core.formulas import LIVE_SETTINGS
+from ..core.sheets.findings import findings_sheet
+from ..core.sheets.params import params_sheet
+from ..core.sheets.summary import summary_sheet
 from ..layouts import template as names
-from ..layouts.params import MAIL_PREFIX, RULE_SET_KEY
 from ..rulesets import load_rule_set
 from .save import save_stable
+from .sheet_writer import add_sheet
 from .style import CENTER, INPUT_FILL, LEFT, TITLE_FONT, print_setup, put, widths
 
 INDICATOR_HEADERS = ["一级指标", "二级指标", "三级指标", "计量单位", "指标性质", "指标值", "全年完成值",
@@ -32,7 +33,6 @@ INPUT_KEYS = {"actual", "explanation"}
 HEADER_ROW = 12
 FUNDS_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
 SIGNATURE = "填报人：　　　　　　联系电话：　　　　　　填报日期：　　　　　　单位负责人签字："
-PARAMS_SHEET = "参数"
 
 
 @dataclass
@@ -141,54 +141,13 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
     return ws
 
 
-PARAMS_HEADER_ROW = 3
-MAIL_ROWS = (("to", "报送邮箱（收件人，多个用逗号分隔）"), ("cc", "抄送邮箱"), ("sender_name", "发件人显示名称"))
-LIVE, RERUN = "公式直接读取，立即生效", "需重新运行 xl-tools recompute"
-
-
-def params_rows(rule_set: rules.RuleSet) -> list[list[object]]:
-    """The 参数 sheet's rows: title, note, header, the rule set's name, then one row per setting."""
-    return [
-        [f"评分参数（规则集：{rule_set.title}，{rule_set.name}，校验码 {rule_set.digest}）"],
-        ["C 列为规则集的取值；需要在本工作簿中改用其他取值时，填在 D 列（留空则用 C 列）。"
-         "E 列说明改动何时生效：公式直接读取的，得分立即更新；其余的需重新运行 xl-tools recompute。"],
-        ["设置项", "名称", "规则集取值", "本工作簿取值", "改动后"],
-        [RULE_SET_KEY, "规则集（内置规则集的名称，xl-tools rules list 可查看）", rule_set.name, None, RERUN],
-        *([key, rules.LABELS[key], rules.setting_to_text(key, rule_set.values[key]), None,
-           LIVE if key in LIVE_SETTINGS else RERUN] for key in sorted(rule_set.values)),
-        *([f"{MAIL_PREFIX}{key}", label, None, None, "发送邮件（xl-tools email）时使用"] for key, label in MAIL_ROWS),
-    ]
-
-
-def add_params_sheet(wb: Workbook, rule_set: rules.RuleSet) -> Worksheet:
-    """参数: each setting with its rule-set value; a value typed in column D overrides it here."""
-    ws = wb.create_sheet(PARAMS_SHEET)
-    widths(ws, {"A": 36, "B": 34, "C": 30, "D": 22, "E": 30})
-    rows = params_rows(rule_set)
-    for r in (1, 2):
-        ws.merge_cells(f"A{r}:E{r}")
-        ws[f"A{r}"] = rows[r - 1][0]
-    ws["A1"].font = TITLE_FONT
-    for col, label in zip("ABCDE", rows[PARAMS_HEADER_ROW - 1]):
-        put(ws, f"{col}{PARAMS_HEADER_ROW}", label, header=True)
-    for r, row in enumerate(rows[PARAMS_HEADER_ROW:], start=PARAMS_HEADER_ROW + 1):
-        for col, value in zip("ABCDE", row):
-            put(ws, f"{col}{r}", value, align=LEFT)
-        ws[f"D{r}"].fill = INPUT_FILL
-    print_setup(ws, landscape=False, title_rows=f"{PARAMS_HEADER_ROW}:{PARAMS_HEADER_ROW}")
-    return ws
-
-
 def template_workbook(*, year: int = 2023, rule_set: str = "default") -> Workbook:
     """The blank template: a project sheet, 参数, 表11 and 校验结果 (the .xlsm add-in template adds its macros to it)."""
-    from .summary import add_findings_sheet, add_summary_sheet
-
     wb = Workbook()
     wb.remove(wb.active)
     add_project_sheet(wb, "项目1", ProjectSpec(year=year), blank_rows=10)
-    add_params_sheet(wb, load_rule_set(rule_set))
-    add_summary_sheet(wb, [], year=year)
-    add_findings_sheet(wb, [])
+    for sheet in (params_sheet(load_rule_set(rule_set)), summary_sheet([], year=year), findings_sheet([], ["项目1"])):
+        add_sheet(wb, sheet)
     return wb
 
 

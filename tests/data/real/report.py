@@ -25,7 +25,7 @@ import build  # noqa: E402
 
 from xl_tools.jobs.evaluation import evaluate_book, read_book  # noqa: E402
 from xl_tools.core.findings import LEVEL_LABEL, errors_first  # noqa: E402
-from xl_tools.errors import XlToolsError  # noqa: E402
+from xl_tools.core.errors import XlToolsError  # noqa: E402
 from xl_tools.layouts.detect import detect  # noqa: E402
 
 DOC = REPO / "docs" / "real-forms.md"

@@ -10,22 +10,21 @@ deadline indicators) go to the right of each table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from ..core import formulas as fx
-from ..core.crosscheck import matching_project
-from ..core.evaluate import is_cost
-from ..core.findings import Finding, make
-from ..core.model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryForm, SummaryRowForm
-from ..core.rules import LABELS, RuleSet, Settings
-from ..core.scored import Table
-from ..core.scoring import REVERSE
-from ..core.values import Kind, parse_value
-from ..errors import failure_reason
-from ..reading.grid import cell_address, position
+from . import formulas as fx
+from .crosscheck import matching_project
+from .evaluate import is_cost
+from .findings import Finding, make
+from .model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryForm, SummaryRowForm
+from .rules import Settings
+from .scored import Table
+from .scoring import REVERSE
+from .values import Kind, parse_value
+from .errors import failure_reason
+from .addresses import cell_address, position
 from .cell_write import CellWrite
-from .template import PARAMS_HEADER_ROW, PARAMS_SHEET, params_rows
 
 HELPER_HEADER = "工具辅助列（请勿修改）"
 
@@ -223,25 +222,6 @@ def summary_writes(tables: Sequence[Table], summaries: Sequence[SummaryForm],
             if table is not None and table in cells:
                 result.setdefault(summary.sheet, {}).update(_row_writes(row, factor, project, cells[table]))
     return result
-
-
-def params_cells(read: Callable[[str], object] | None, rule_set: RuleSet) -> dict[str, str]:
-    """Setting -> the 参数 expression formulas read it from.
-
-    ``read`` reads a cell ("A4") of the workbook's 参数 sheet; None when there is none, and the toolkit's
-    (laid out by ``params_rows``) is about to be added.
-    """
-    if read is None:
-        keys = {row[0]: r for r, row in enumerate(params_rows(rule_set), start=1) if row and row[0] in LABELS}
-    else:
-        if read(f"D{PARAMS_HEADER_ROW}") != "本工作簿取值":  # not the toolkit's layout: rule-set values stay
-            return {}
-        keys = {}
-        for r in range(PARAMS_HEADER_ROW + 1, PARAMS_HEADER_ROW + 2 + len(LABELS)):
-            if (key := read(f"A{r}")) in LABELS:
-                keys[key] = r
-    sheet = f"'{PARAMS_SHEET}'!"
-    return {key: f'IF({sheet}$D${r}="",{sheet}$C${r},{sheet}$D${r})' for key, r in keys.items()}
 
 
 @dataclass

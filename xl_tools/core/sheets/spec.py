@@ -1,0 +1,82 @@
+"""A sheet as data: cells with named styles, and the sheet-wide settings both writers carry out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import KW_ONLY, dataclass, field
+
+from ..cell_write import CellValue, CellWrite
+
+STYLES = ("title", "note", "header", "body", "left", "input", "error", "warning", "info", "plain")
+"""title: large bold; note: a plain wrapped line; header: bold on the header fill, bordered; body: bordered,
+centred; left: bordered, left-aligned; input: bordered, left-aligned on the input fill, unlocked; error /
+warning / info: a finding's level on its colour; plain: no border (a change log's rows)."""
+
+AMOUNT, PERCENT, SCORE = "#,##0.00", "0.00%", "0.00"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: CellValue = None
+    _: KW_ONLY
+    formula: str | None = None
+    """Without "="; ``value`` is then its cached result."""
+    style: str = "body"
+    number_format: str | None = None
+    link: str | None = None
+    """A place in the same workbook ('项目 1'!H13) the cell links to."""
+
+    @classmethod
+    def of(cls, write: CellWrite | CellValue, style: str = "body", number_format: str | None = None) -> Cell:
+        if isinstance(write, CellWrite):
+            return cls(write.value, formula=write.formula, style=style, number_format=number_format)
+        return cls(write, style=style, number_format=number_format)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart of one column by another, under the table (it prints with it)."""
+
+    title: str
+    axis_title: str
+    values_column: int
+    categories_column: int
+    first_row: int
+    last_row: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Typing rules for cells: a decimal at least 0, or a text of at most so many characters."""
+
+    kind: str  # "amount" | "text"
+    cells: tuple[str, ...]
+    title: str
+    message: str
+
+
+@dataclass
+class Sheet:
+    title: str
+    rows: Iterable[Sequence[Cell | None]]
+    """From A1, one sequence per row; an iterator for sheets too long to hold (read once)."""
+    widths: dict[str, float] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    freeze: str | None = None
+    print_titles: str | None = None
+    """Rows repeated on every printed page ("3:3")."""
+    landscape: bool = False
+    auto_filter: str | None = None
+    chart: Chart | None = None
+    protected: bool = False
+    """Locked but for the input cells, without a password: keeps labels and rows from being changed by accident."""
+    validations: list[Validation] = field(default_factory=list)
+
+
+def row(values: Sequence[CellWrite | CellValue], style: str = "body",
+        formats: Sequence[str | None] = ()) -> list[Cell]:
+    """Cells of one style from plain values (or ``CellWrite``s), with a number format per column."""
+    formats = list(formats) + [None] * (len(values) - len(formats))
+    return [Cell.of(v, style, f) for v, f in zip(values, formats)]
