@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))  # tests.helpers
 
-from bombs import BASE, BOMBS  # noqa: E402
+from tests.helpers.bombs import BASE, BOMBS  # noqa: E402
 
 DOC = REPO / "docs" / "bad-inputs.md"
 BEGIN, END = "<!-- bombs:begin -->", "<!-- bombs:end -->"

@@ -55,12 +55,14 @@ from xl_tools.reading import package_guard
 from xl_tools.reading.ooxml import sheet_parts
 from xl_tools.reading.open import open_workbook
 from xl_tools.jobs.recompute import recompute as recompute_job
-from xl_tools.samples.yushui import DEPARTMENT, PROJECTS, unit_of
 from xl_tools.workbook.package import CellWrite, Package
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
-from workloads import single_project_files
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.helpers: the sample builders
+
+from tests.helpers.samples.yushui import DEPARTMENT, PROJECTS, unit_of  # noqa: E402
+from workloads import single_project_files  # noqa: E402
 
 
 def build_workload(path: Path, projects: int) -> Path:
@@ -193,8 +195,7 @@ def in_a_process(code: str) -> None:
 
 def button_payload(folder: Path) -> Path:
     """A workbook (seed 004's nine projects) as xlwings' VBA client sends it, saved for the button runs."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from xlwings_payload import payload
+    from tests.helpers.xlwings_payload import payload
 
     path = folder / "payload.json"
     path.write_text(json.dumps(payload(Path(__file__).resolve().parents[1] / "workbooks" /

@@ -1,4 +1,5 @@
-"""The bench's single-project workbooks, generated reproducibly from the bundled samples' builders.
+"""The bench's single-project workbooks, generated reproducibly from the samples' builders
+(tests/helpers/samples: run from a script that puts the repository on sys.path, as run.py and compare.py do).
 
 A finance bureau receives one workbook per project from many units, in whatever layout each unit's
 system produces. Each variant here is one project of a sample, alone in its workbook: the toolkit's
@@ -15,10 +16,11 @@ from pathlib import Path
 
 import openpyxl
 
-from xl_tools.samples.hierarchical import build_yushui_hierarchical, build_yuzhong_hierarchical
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
-from xl_tools.samples.yushui import build_yushui_2022
 from xl_tools.workbook.save import save_stable
+
+from tests.helpers.samples.hierarchical import build_yushui_hierarchical, build_yuzhong_hierarchical
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.samples.yushui import build_yushui_2022
 
 PARAMS = "参数"
 """Kept beside the project sheet: it names the rule set the template's scores follow."""

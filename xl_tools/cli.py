@@ -212,7 +212,7 @@ def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
     """Copy the bundled sample to the working folder, so the user can open both files."""
     import shutil
 
-    from .samples.build import bundled_sample
+    from .samples import bundled_sample
     from .workbook.atomic import replace_atomically
 
     sample = bundled_sample()

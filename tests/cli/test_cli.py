@@ -6,11 +6,7 @@ computation written next to them.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,25 +17,12 @@ import pytest
 
 from xl_tools.jobs.score import score
 from xl_tools.cli import main as cli_group
-from xl_tools.samples.build import bundled_sample
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from xl_tools.samples import bundled_sample
+
+from tests.helpers.cli import CJK, fingerprint, no_traceback, xl
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 
 SAMPLE_NAME = "渝中区医疗保障局2023_一体化系统导出.xlsx"
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def xl(*args: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
-    return subprocess.run(["xl-tools", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False,
-                          encoding="utf-8", env=env, timeout=300)
-
-
-def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in proc.stdout and "Traceback" not in proc.stderr
-
-
-def fingerprint(path: Path) -> tuple[str, int]:
-    return hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_mtime_ns
 
 
 @pytest.fixture
@@ -415,7 +398,7 @@ def test_run_records_every_cell_it_changed(tmp_path: Path) -> None:
     Seed 000: the 部门整体 claims 100 but 10 (执行率) + 100 (its indicator weights) = 110; the export stores
     every 执行率得分 as the text "10.00", which becomes the number 10; all other scores equal the claims.
     """
-    from xl_tools.samples.seed_forms import build_yuzhong_2023
+    from tests.helpers.samples.seed_forms import build_yuzhong_2023
 
     source = build_yuzhong_2023(tmp_path / "yz.xlsx")
     out = tmp_path / "yz_result.xlsx"

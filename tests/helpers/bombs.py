@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers.paths import REPO
+
 BASE = REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx"
 FORM_SHEET = "xl/worksheets/sheet2.xml"  # 医疗救助专项经费（残保金）
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -12,45 +12,32 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tomllib
 import warnings
 import zipfile
 from pathlib import Path
 
 import olefile
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 with warnings.catch_warnings():  # olevba's pyparsing grammar uses names pyparsing 3 deprecates
     warnings.simplefilter("ignore", DeprecationWarning)
-    from oletools.olevba import VBA_Parser, decompress_stream
+    from oletools.olevba import VBA_Parser
 
 from xl_tools.adapters.libreoffice import find_soffice
 from xl_tools.addin import build
-from xl_tools.addin.ovba import compress
 from xl_tools.addin.vbaproject import Module, build_project, read_donor
 from xl_tools.core.errors import XlToolsError
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
-SOURCES = REPO / "xl_tools" / "addin"
+from tests.helpers.addin import SOURCES, pinned_version
+from tests.helpers.paths import REPO
+
 XSD = "{http://www.w3.org/2001/XMLSchema}"
-UI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 UI14_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-GROUPS = {
-    "校验": {"check": "校验权重"},
-    "计算": {"fill": "填充完成值", "recompute": "重算得分", "undo": "撤销上次操作"},
-    "汇总": {"summary": "生成表11", "collect": "导出采集表"},
-    "输出": {"report": "生成报告", "pdf": "导出PDF", "email": "发送邮件"},
-}
 # file name -> (main content type, VBA project name, the xlwings module's caller workbook, its xlwings .bas)
 BUILT = {
     build.TEMPLATE_NAME: ("application/vnd.ms-excel.sheet.macroEnabled.main+xml", "XlToolsTemplate",
@@ -60,83 +47,11 @@ BUILT = {
 }
 
 
-def pinned_version() -> str:
-    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    (pin,) = [d for d in dependencies if d.startswith("xlwings")]
-    return pin.split("==")[1]
-
-
-def ribbon() -> etree._Element:
-    return etree.parse(str(SOURCES / "ribbon.xml")).getroot()
-
-
-def buttons() -> list[etree._Element]:
-    return ribbon().findall(f".//{UI}button")
-
-
-# ---- the text sources -------------------------------------------------------------------------------------
-
-
-def test_ribbon_is_valid_customui14() -> None:
-    xsd = SCHEMAS / "customUI14.xsd"
-    if not xsd.is_file():
-        pytest.skip(f"Microsoft's customUI14.xsd is not beside the repository ({xsd})")
-    import xmlschema
-
-    schema = xmlschema.XMLSchema(str(xsd))  # Microsoft's schema as it is (lxml's libxml2 rejects it)
-    schema.validate(str(SOURCES / "ribbon.xml"))
-    # the check has teeth: a size the schema lacks is refused
-    broken = (SOURCES / "ribbon.xml").read_text(encoding="utf-8").replace('size="large"', 'size="huge"', 1)
-    assert not schema.is_valid(broken)
-
-
-def test_ribbon_has_the_tab_groups_and_buttons() -> None:
-    (tab,) = ribbon().findall(f"{UI}ribbon/{UI}tabs/{UI}tab")
-    assert tab.get("label") == "绩效自评"
-    found = {g.get("label"): {b.get("id"): b.get("label") for b in g.findall(f"{UI}button")}
-             for g in tab.findall(f"{UI}group")}
-    assert found == GROUPS
-    assert [g.get("label") for g in tab.findall(f"{UI}group")] == list(GROUPS)
-    for button in buttons():
-        assert button.get("onAction") == "XlTools.OnAction", button.get("id")
-        assert button.get("imageMso"), button.get("id")
-        assert CJK.search(button.get("screentip", "")) and CJK.search(button.get("supertip", "")), button.get("id")
-
-
-def test_every_button_is_one_python_knows() -> None:
-    from xl_tools.ribbon import BUTTONS
-
-    assert {b.get("id") for b in buttons()} == set(BUTTONS)
-
-
-def test_vba_module_is_ascii_and_dispatches_every_button() -> None:
-    data = (SOURCES / "XlTools.bas").read_bytes()
-    assert data.isascii()
-    text = data.decode("ascii")
-    assert text.splitlines()[0] == 'Attribute VB_Name = "XlTools"'
-    assert re.search(r"^Option Explicit$", text, re.MULTILINE)
-    subs = re.findall(r"^(?:Public )?Sub (\w+)\((.*)\)$", text, re.MULTILINE)
-    assert subs == [("OnAction", "control As IRibbonControl")]
-    assert """RunPython "import xl_tools.ribbon as r; r.run('" & control.Id & "')\"""" in text
-
-
 def test_a_module_that_is_not_ascii_is_refused() -> None:
     with zipfile.ZipFile(build.XlwingsSources.installed().folder / "quickstart_addin_ribbon.xlam") as zf:
         donor = read_donor(zf.read("xl/vbaProject.bin"))
     with pytest.raises(ValueError, match="ASCII"):
         build_project(donor, "P", [Module("M", "standard", 'Attribute VB_Name = "M"\nMsgBox "校验"\n')])
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.one_of(st.binary(max_size=3000), st.binary(min_size=8192, max_size=8192),
-                 st.lists(st.sampled_from([b"Dim ", b"x", b" As Long\r\n", b"\0", b"    ", b"End Sub\r\n"]),
-                          max_size=2500).map(b"".join)))
-def test_olevba_decompresses_what_we_compress(data: bytes) -> None:
-    """Random bytes need raw chunks, repetitive text long overlapping copies; oletools' decompressor reads both.
-
-    (A short last chunk that does not compress is refused: a raw chunk holds 4096 bytes; text always compresses.)
-    """
-    assert decompress_stream(bytearray(compress(data))) == data
 
 
 # ---- the built files --------------------------------------------------------------------------------------
@@ -146,10 +61,6 @@ def test_olevba_decompresses_what_we_compress(data: bytes) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     written = build.build_all(tmp_path_factory.mktemp("addin"))
     return {p.name: p for p in written}
-
-
-def test_the_pin_the_builder_reads_is_pyprojects() -> None:
-    assert build.pinned_xlwings() == pinned_version()
 
 
 @pytest.mark.parametrize("name", BUILT)

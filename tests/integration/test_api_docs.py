@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers.paths import REPO
+
 SAMPLES = {"渝中区医疗保障局2023_一体化系统导出.xlsx": "渝中区医疗保障局2023_一体化系统导出.xlsx",
            "长寿区医疗保障局2021_表10表11表12.xlsx": "长寿区医疗保障局2021_表10表11表12.xlsx",
            "綦江区医疗保障局2023_项目支出绩效目标表.xlsx": "绩效目标表.xlsx"}

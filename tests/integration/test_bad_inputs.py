@@ -29,9 +29,10 @@ from openpyxl.workbook.workbook import Workbook
 
 from xl_tools.jobs.score import score
 
-from test_file_types import encrypt_xlsx, enormous_book, soffice_convert
+from tests.helpers.files import encrypt_xlsx, enormous_book, soffice_convert
+from tests.helpers.paths import REPO
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
+DOC = REPO / "docs" / "bad-inputs.md"
 SHEET = "自评表"
 FILE = "自评表.xlsx"
 
@@ -308,8 +309,8 @@ def render(outcomes: dict[str, Outcome]) -> str:
     lines = [
         "# 错误输入一览",
         "",
-        "本文件由 `tests/test_bad_inputs.py` 根据每个用例的实际输出生成，请勿手工修改；",
-        "更新方法：`XL_TOOLS_UPDATE_DOCS=1 python -m pytest tests/test_bad_inputs.py`。",
+        "本文件由 `tests/integration/test_bad_inputs.py` 根据每个用例的实际输出生成，请勿手工修改；",
+        "更新方法：`XL_TOOLS_UPDATE_DOCS=1 python -m pytest tests/integration/test_bad_inputs.py`。",
         "",
         "每个用例构造一个真实文件，运行 `xl-tools validate --all <文件>`。退出码：0 没有错误级别的问题，",
         "1 有错误级别的问题，2 文件无法读取或其中没有可识别的表（一行说明原因）。",

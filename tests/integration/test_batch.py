@@ -15,10 +15,11 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from xl_tools.jobs.batch import expand_inputs, output_paths, process_file, run_batch, safe_stem
+from xl_tools.jobs.batch import expand_inputs, process_file, run_batch
 from xl_tools.core.findings import Level
 
-WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
+from tests.helpers.paths import WORKBOOKS
+
 YUZHONG = "渝中区医疗保障局2023_一体化系统导出.xlsx"
 YUSHUI = "渝水区医保局2022_项目自评.xlsx"
 CHANGSHOU = "长寿区医疗保障局2021_表10表11表12.xlsx"
@@ -77,15 +78,6 @@ def test_inputs_expand_sorted_without_duplicates_lock_files_or_outputs(inbox: Pa
     assert [p.resolve() for p in paths] == sorted((p.resolve() for p in paths), key=str)
     assert not any(n.startswith("~$") for n in names) and "说明.txt" not in names
     assert all(out not in p.resolve().parents for p in paths)
-
-
-def test_output_names_are_safe_and_unique() -> None:
-    assert safe_stem('a<b>c:d"e/f\\g|h?i*j\x01k') == "a_b_c_d_e_f_g_h_i_j_k"
-    assert safe_stem("CON") == "_CON" and safe_stem("...") == "工作簿"
-    assert safe_stem("长" * 300) == "长" * 66  # 198 bytes: with a counter and .xlsx under the 255-byte limit
-    outs = output_paths([Path("a/单位.xlsx"), Path("b/单位.xlsx"), Path("c/单位.XLSX"), Path("d/宏.xlsm"),
-                         Path("e/旧.xls")], Path("out"), reserved=[Path("out/单位_2.xlsx")])
-    assert [p.name for p in outs] == ["单位.xlsx", "单位_3.xlsx", "单位_4.xlsx", "宏.xlsm", "旧.xlsx"]
 
 
 def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_path: Path) -> None:
@@ -309,7 +301,7 @@ def test_a_locked_file_is_named_as_such(tmp_path: Path, monkeypatch: Any) -> Non
 def test_an_xls_from_wps_is_recomputed_into_an_xlsx(tmp_path: Path) -> None:
     """Units still send .xls: the batch's workers convert it (LibreOffice) and write the result as .xlsx, with the
     same scores as the unit's .xlsx of the same form."""
-    from test_file_types import soffice_convert
+    from tests.helpers.files import soffice_convert
 
     inbox = tmp_path / "收件"
     inbox.mkdir()

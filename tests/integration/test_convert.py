@@ -22,14 +22,14 @@ from openpyxl import Workbook
 from xl_tools.jobs import convert as conversion
 from xl_tools.adapters import libreoffice
 from xl_tools.core.errors import XlToolsError
-from xl_tools.samples.hierarchical import build_yushui_hierarchical
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
-from xl_tools.samples.yushui import build_yushui_2022
 from xl_tools.jobs.score import score
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet, build_template
 
-from test_cli import no_traceback, xl
+from tests.helpers.cli import no_traceback, xl
+from tests.helpers.samples.hierarchical import build_yushui_hierarchical
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.samples.yushui import build_yushui_2022
 
 A4 = (595.3, 841.9)  # points, portrait
 BUILDERS = {

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.workbook.defined_name import DefinedName
 
 from xl_tools.jobs.evaluation import read_book
-from xl_tools.reading.fast_backend import BUILTIN_FORMATS as OUR_BUILTIN_FORMATS
 from xl_tools.reading.grid import WorkbookGrid
 
-from conftest import rewrite_part
+from tests.helpers.packages import rewrite_part
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 BUNDLED = sorted((REPO / "workbooks").glob("*.xlsx")) + sorted((REPO / "templates").glob("*.xlsx"))
 
 
@@ -29,10 +27,6 @@ def assert_same_grids(full: WorkbookGrid, fast: WorkbookGrid, *, names: bool = T
         for attr in ("values", "formats", "formulas", "hidden", "hidden_rows") + (("names",) if names else ()):
             assert getattr(b, attr) == getattr(a, attr), (a.name, attr)
         assert sorted(b.merged, key=str) == sorted(a.merged, key=str), a.name
-
-
-def test_builtin_formats_match_openpyxl() -> None:
-    assert OUR_BUILTIN_FORMATS == BUILTIN_FORMATS
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)

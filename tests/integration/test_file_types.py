@@ -10,7 +10,6 @@ OpenDocument packages built entry by entry.  Expected figures are the seeds'
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import random
 import shutil
@@ -28,7 +27,6 @@ import openpyxl
 import pytest
 import python_calamine
 import xlrd
-from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl.workbook.protection import WorkbookProtection
 
 from xl_tools.jobs import score as score_job
@@ -40,9 +38,10 @@ from xl_tools.cli import main as cli_group
 from xl_tools.core.errors import WorkbookReadError
 from xl_tools.reading import limits
 from xl_tools.reading.open import open_workbook
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 
-from test_cli import CJK, no_traceback, xl
+from tests.helpers.cli import CJK, no_traceback, xl
+from tests.helpers.files import encrypt_xlsx, enormous_book, soffice_convert
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 
 PASSWORD = "自评-Pw#2023"  # non-ASCII on purpose: it must survive encoding and never be echoed
 XLS_PASSWORD = "xls-Pw#97"
@@ -60,17 +59,6 @@ YZ_SCORES = [
 CS_FIGURES = [("表10", 973.9, None, []), ("表12", 52.0, 100.0, [10.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0])]
 
 
-# =========================================================================== building the files
-
-
-def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
-    """LibreOffice itself (not the adapter under test), with a private profile."""
-    profile = outdir / "lo_profile"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
-                    "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=300)
-    return outdir / f"{src.stem}.{fmt}"
-
-
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The two seed samples as .xlsx and as .xls converted by LibreOffice."""
@@ -83,12 +71,6 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def put(samples: dict[str, Path], key: str, folder: Path, name: str) -> Path:
     return Path(shutil.copyfile(samples[key], folder / name))
-
-
-def encrypt_xlsx(src: Path, dst: Path, password: str) -> Path:
-    with open(src, "rb") as fh, open(dst, "wb") as out:
-        OOXMLFile(fh).encrypt(password, out)
-    return dst
 
 
 def _rc4(key: bytes, n: int) -> bytes:
@@ -514,35 +496,6 @@ def test_file_that_is_not_a_workbook(tmp_path: Path, samples: dict[str, Path], c
         assert says in line, line
         no_traceback(proc)
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
-
-
-# =========================================================================== enormous sheets
-
-
-def enormous_book(path: Path, rows: int) -> Path:
-    """A workbook whose sheet 明细 has ``rows`` rows of columns A to K, its XML streamed into the zip.
-
-    Starts from a real openpyxl workbook and swaps the sheet part: nothing of size is ever in memory.
-    """
-    wb = openpyxl.Workbook()
-    wb.active.title = "说明"
-    wb.create_sheet("明细")
-    buf = io.BytesIO()
-    wb.save(buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet2.xml":
-                dst.writestr(info, src.read(info.filename))
-                continue
-            with dst.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as out:
-                out.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                          b'<dimension ref="A1:K%d"/><sheetData>' % rows)
-                for start in range(1, rows + 1, 1000):
-                    out.write(b"".join(
-                        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c><c r="K%d"><v>%d</v></c></row>'
-                        % (r, r, r, r) for r in range(start, min(start + 1000, rows + 1))))
-                out.write(b"</sheetData></worksheet>")
-    return path
 
 
 @pytest.fixture(scope="module")

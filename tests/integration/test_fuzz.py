@@ -18,7 +18,6 @@ so every run tries the same inputs and a CI failure reproduces locally.
 
 from __future__ import annotations
 
-import datetime
 import math
 
 from hypothesis import given, settings
@@ -26,39 +25,15 @@ from hypothesis import strategies as st
 
 from xl_tools.jobs.evaluation import evaluate_book
 from xl_tools.core.errors import NothingRecognised
-from xl_tools.core.cells import unusable
-from xl_tools.core.findings import make
-from xl_tools.core.model import RawCell
 from xl_tools.rulesets import builtin_names
-from xl_tools.core.values import (
-    EXCEL_ERRORS,
-    normalise_text,
-    parse_number,
-    parse_value,
-)
 from xl_tools.layouts import template
 from xl_tools.layouts.detect import detect
 from xl_tools.reading.grid import CellRange, Grid, WorkbookGrid
 
+from tests.helpers.strategies import CELL, FORMATS
+
 # About 8 s for the sheets and 1 s for the values on one core; the same inputs on every run.
 FUZZ_BOOKS = settings(max_examples=600, deadline=None, derandomize=True, database=None)
-FUZZ_VALUES = settings(max_examples=1000, deadline=None, derandomize=True, database=None)
-
-ERRORS = sorted(EXCEL_ERRORS)
-FORMATS = ["General", "0%", "0.00%", "yyyy-mm-dd", "#,##0.00", '"￥"#,##0.00', "[Red]0.00", "h:mm", "@"]
-TEXTS = ["≥95%", "23.45万人", "2023年10月31日前", "10月底前", "10分", "　\n　　30分", "达成预期指标", "约52万",
-         "十分", "满分", "—", "/", "按时完成", "60元/人/年*当年度城乡居民参保人数", "=100%", "≥1000人", "合规",
-         "1,000,000.00", "52万元", "阳宏15808027144", "产出指标（50分）", "效益指标\n（30分）", "", "　"]
-CELL = st.one_of(
-    st.none(),
-    st.sampled_from(TEXTS),
-    st.sampled_from(ERRORS),
-    st.integers(-10**6, 10**16),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 1, 1)),
-    st.booleans(),
-    st.text(max_size=12),
-)
 LABEL_CELL = st.one_of(
     st.sampled_from(["项目名称：", "项目名称", "项目名称：某项目", "专项名称", "部门名称", "单位名称", "项目编码：",
                      "自评总分：", "自评得分", "单位：万元", "单位：元", "2023年度项目支出绩效自评表", "绩效指标"]),
@@ -165,48 +140,3 @@ def test_readers_and_core_never_raise_on_random_sheets(book: WorkbookGrid, rule_
     for project in evaluation.scored.projects:
         for figure in (project.total, project.budget, project.execution_rate):
             assert figure is None or math.isfinite(figure)
-
-
-ANYTHING = st.one_of(CELL, st.decimals(), st.datetimes(), st.floats(),
-                     st.text(alphabet="0123456789.,%万亿约#!/NAVLUEDIR?"),
-                     st.sampled_from([" #n/a ", "#div/0!", "#REF", "#", 10**400, float("nan"), float("-inf")]))
-
-
-@FUZZ_VALUES
-@given(ANYTHING, st.one_of(st.none(), st.sampled_from(FORMATS), st.text(max_size=8)))
-def test_number_parser_never_raises(raw: object, number_format: str | None) -> None:
-    res = parse_number(raw, number_format=number_format)
-    assert (res.number is None) or (math.isfinite(res.number) and res.problem is None)
-    assert res.scale in (1.0, 1e4, 1e8)
-    value = parse_value(raw, number_format=number_format)
-    assert value.number is None or math.isfinite(value.number)
-    normalise_text(raw)
-
-
-@FUZZ_VALUES
-@given(ANYTHING, st.one_of(st.none(), st.booleans()))
-def test_unusable_cells_make_whole_findings(raw: object, is_formula: bool | None) -> None:
-    found = unusable(RawCell(raw, "A1", None, is_formula), "某单元格")
-    if found is not None:  # its parameters fill the catalogue's message, which names the field first
-        assert make(found[0], sheet="表", cell="A1", **found[1]).message.startswith("某单元格")
-    if isinstance(raw, (int, float)) or (raw is None and not is_formula):
-        assert found is None  # a number, or a plain blank, is never an unusable cell
-
-
-# =========================================================================== what the fuzz found, pinned
-
-
-def test_template_names_over_a_sheet_without_an_indicator_header() -> None:
-    """The template's defined names left pointing at rows that hold no 指标名称 header (rows deleted or moved)."""
-    names = {n: CellRange(1, 1, 1, 1) for n in template.REQUIRED_NAMES}
-    grid = Grid(name="自评表", values={(1, 1): "一级指标", (2, 1): "产出指标"}, names=names)
-    assert template.read(grid) == []  # the sheet goes on to be read by its labels
-
-
-def test_params_sheet_naming_a_rule_set_that_does_not_exist() -> None:
-    grid = Grid(name="参数", values={(1, 1): "rule_set", (1, 4): "279"})
-    found = detect(WorkbookGrid(path="a.xlsx", sheets=[grid], backend="fuzz"))
-    assert found.rule_set is None  # the default rule set applies
-    (finding,) = found.findings
-    assert (finding.code, finding.sheet, finding.cell) == ("VALUE_UNREADABLE", "参数", "D1")
-    assert "没有名为「279」的规则集" in finding.message

@@ -1,6 +1,6 @@
 """The hierarchical form (一级 | 二级 | 三级指标, 项目资金 in 万元, 总分 row), read from workbooks built like real ones.
 
-Seeds 000 and 004 are put into this form by xl_tools.samples.hierarchical and
+Seeds 000 and 004 are put into this form by tests.helpers.samples.hierarchical and
 must score as they do in their own layouts.  Expected numbers come from the
 seeds (copied in here) or from the hand computation written next to them, never
 from a run of the code under test.
@@ -27,7 +27,8 @@ from xl_tools.jobs.score import score
 from xl_tools.jobs.evaluation import evaluate_book, read_book
 from xl_tools.core.model import FileResult
 from xl_tools.layouts import compact, hierarchical
-from xl_tools.samples.hierarchical import (
+
+from tests.helpers.samples.hierarchical import (
     Indicator,
     Project,
     build_hierarchical,
@@ -35,8 +36,8 @@ from xl_tools.samples.hierarchical import (
     build_yuzhong_hierarchical,
     yushui_projects,
 )
-from xl_tools.samples.seed_forms import build_yuzhong_2023
-from xl_tools.samples.yushui import build_yushui_2022
+from tests.helpers.samples.seed_forms import build_yuzhong_2023
+from tests.helpers.samples.yushui import build_yushui_2022
 
 YUSHUI_RULES = "jiangxi_yushui"  # the rule set build_yushui_2022 names in its 参数 sheet
 

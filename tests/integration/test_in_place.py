@@ -33,10 +33,10 @@ from xl_tools.workbook.package import PackageError
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
-from conftest import rewrite_part
-from test_cli import no_traceback, xl
+from tests.helpers.cli import no_traceback, xl
+from tests.helpers.packages import rewrite_part
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 PLAIN_TYPE = rb"application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet\.main\+xml"
 MACRO_TYPE = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"

@@ -28,15 +28,15 @@ from xl_tools.rulesets import load_rule_set
 from xl_tools.core.values import parse_value
 from xl_tools.layouts.detect import detect
 from xl_tools.reading.grid import CellRange
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
-from xl_tools.samples.yushui import build_yushui_2022
 from xl_tools.workbook.template import (
     ProjectSpec,
     add_project_sheet,
     build_template,
 )
 
-from conftest import rewrite_part
+from tests.helpers.packages import rewrite_part
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.samples.yushui import build_yushui_2022
 
 
 @pytest.fixture(scope="module")

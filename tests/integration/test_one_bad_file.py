@@ -27,7 +27,7 @@ from xl_tools.jobs.batch import collect, process_file, write_findings
 from xl_tools.cli import main
 from xl_tools.workbook.summary_book import write_summary
 
-from test_hostile_text import DDE, MAIN, SHEET, YUSHUI, hostile_form, written_texts, xl
+from tests.helpers.hostile import DDE, MAIN, SHEET, YUSHUI, hostile_form, written_texts, xl
 
 INJECTED = "注入的故障"
 

@@ -15,7 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from xl_tools.samples.qijiang import build_qijiang_targets
+from tests.helpers.samples.qijiang import build_qijiang_targets
 
 TITLE = "2023年项目支出绩效目标表"
 HEADER = ["一级指标", "二级指标", "三级指标", "指标权重", "计量单位", "指标性质", "指标值", "是否核心指标"]

@@ -18,7 +18,8 @@ from xl_tools.jobs.score import score
 from xl_tools.jobs.evaluation import read_book
 from xl_tools.layouts.detect import detect
 
-REAL = Path(__file__).resolve().parent / "data" / "real"
+from tests.helpers.paths import REAL
+
 sys.path.insert(0, str(REAL))
 import build  # noqa: E402
 

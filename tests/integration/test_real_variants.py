@@ -18,7 +18,8 @@ import pytest
 from xl_tools.jobs.score import score
 from xl_tools.core.model import ProjectResult
 
-REAL = Path(__file__).resolve().parent / "data" / "real"
+from tests.helpers.paths import REAL
+
 sys.path.insert(0, str(REAL))
 import build  # noqa: E402
 

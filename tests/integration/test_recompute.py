@@ -24,15 +24,15 @@ from xl_tools.jobs.score import score
 from xl_tools.core import formulas as fx
 from xl_tools.adapters.libreoffice import convert_many
 from xl_tools.jobs.recompute import recompute
-from xl_tools.samples.build import SAMPLES
 from xl_tools.workbook.graft import MAIN
 from xl_tools.workbook.package import CellWrite, Package
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
-from test_cli import xl
+from tests.helpers.cli import xl
+from tests.helpers.paths import REPO
+from tests.helpers.samples.build import SAMPLES
 
-REPO = Path(__file__).resolve().parents[1]
 EXCEL_2007_FUNCTIONS = {"IF", "AND", "OR", "MIN", "MAX", "ABS", "ROUND", "SUM", "ISNUMBER", "VALUE"}
 
 # (name, target, actual, weight) — every branch a real form can hit; weights add up to 90
@@ -259,7 +259,7 @@ def test_an_edited_text_asks_for_a_rerun(tmp_path: Path) -> None:
 
 def test_an_xls_input_gives_a_recomputed_xlsx(tmp_path: Path) -> None:
     """WPS users save .xls: LibreOffice turns it into .xlsx first; the formulas then check out the same."""
-    from test_file_types import soffice_convert
+    from tests.helpers.files import soffice_convert
 
     xls = soffice_convert(REPO / "workbooks" / "长寿区医疗保障局2021_表10表11表12.xlsx", "xls", tmp_path)
     proc = xl("recompute", str(xls), cwd=tmp_path)
@@ -316,7 +316,7 @@ def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-    from test_package import CUSTOM_UI_REL, X14_VALIDATION, add_macros_ribbon_and_shape, png, write_parts
+    from tests.helpers.packages import CUSTOM_UI_REL, X14_VALIDATION, add_macros_ribbon_and_shape, png, write_parts
 
     wb = openpyxl.load_workbook(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx")
     ws = wb.worksheets[0]

@@ -25,9 +25,9 @@ from xl_tools.adapters.libreoffice import convert_many
 from xl_tools.narrative import Heading, Paragraph, build_report, workbook_texts
 from xl_tools.jobs.evaluation import evaluate_book, read_book
 
-from test_cli import fingerprint, no_traceback, xl
+from tests.helpers.cli import fingerprint, no_traceback, xl
+from tests.helpers.paths import WORKBOOKS
 
-WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 YUSHUI = "渝水区医保局2022_项目自评.xlsx"
 YUZHONG = "渝中区医疗保障局2023_一体化系统导出.xlsx"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from xl_tools.samples.build import (
-    BUNDLED_SAMPLE,
-    SAMPLES,
-    TARGETS_SAMPLE,
-    TEMPLATE_NAME,
-    build_all,
-    bundled_sample,
-)
+from xl_tools.samples import BUNDLED_SAMPLE, bundled_sample
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers.paths import REPO
+from tests.helpers.samples.build import SAMPLES, TARGETS_SAMPLE, TEMPLATE_NAME, build_all
+
 EXPECTED = sorted(
     [Path("workbooks") / name for name in [*SAMPLES, TARGETS_SAMPLE]]
     + [Path("xl_tools") / "samples" / "data" / BUNDLED_SAMPLE, Path("templates") / TEMPLATE_NAME]

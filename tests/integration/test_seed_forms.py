@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 
 YZ_SHEETS = ["部门整体", "医疗救助专项经费（残保金）", "居民医保财政补助资金", "购买窗口服务专项经费"]
 CS_SHEETS = ["表10", "表11", "表12"]

@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 
 from xl_tools.jobs.score import score
-from xl_tools.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
-from xl_tools.samples.yushui import build_yushui_2022
+
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.samples.yushui import build_yushui_2022
 
 
 def stack_sheets(src: Path, dst: Path, sheets: list[str], gap: int = 1) -> Path:

@@ -3,7 +3,6 @@ scores as reading the file; what that engine cannot send (formats, formulas, mer
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,9 @@ from xl_tools.jobs.score import score
 from xl_tools.jobs.evaluation import evaluate_book
 from xl_tools.reading.xlwings_backend import read_book as read_live
 
-from xlwings_payload import live_book
+from tests.helpers.paths import REPO
+from tests.helpers.xlwings_payload import live_book
 
-REPO = Path(__file__).resolve().parents[1]
 FORMS = ["渝中区医疗保障局2023_一体化系统导出.xlsx", "渝水区医保局2022_项目自评.xlsx",
          "渝水区医保局2022_层级式自评表_单表堆叠.xlsx"]
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from .build import build_all
+from tests.helpers.samples.build import build_all
 
 if __name__ == "__main__":
     for path in build_all(Path.cwd()):

@@ -1,6 +1,6 @@
 """Rebuild the sample workbooks and the template from the seeds' numbers.
 
-``python -m xl_tools.samples`` writes workbooks/*.xlsx, templates/绩效自评模板.xlsx
+``python -m tests.helpers.samples`` (from the repository's root) writes workbooks/*.xlsx, templates/绩效自评模板.xlsx
 and the copy of the 渝中区 sample that ships inside the package (``xl-tools run``
 with no file runs on it).
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..workbook.template import build_template
-from .hierarchical import build_yushui_hierarchical
-from .qijiang import build_qijiang_targets
-from .seed_forms import build_changshou_2021, build_yuzhong_2023
-from .yushui import build_yushui_2022
+from xl_tools.samples import BUNDLED_SAMPLE
+from xl_tools.workbook.template import build_template
 
-BUNDLED = Path(__file__).parent / "data"
-BUNDLED_SAMPLE = "渝中区医疗保障局2023_一体化系统导出.xlsx"
+from tests.helpers.samples.hierarchical import build_yushui_hierarchical
+from tests.helpers.samples.qijiang import build_qijiang_targets
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.samples.yushui import build_yushui_2022
+
 TEMPLATE_NAME = "绩效自评模板.xlsx"
 SAMPLES: dict[str, Callable[[Path], Path]] = {
     BUNDLED_SAMPLE: build_yuzhong_2023,
@@ -31,10 +31,6 @@ SAMPLES: dict[str, Callable[[Path], Path]] = {
 
 TARGETS_SAMPLE = "綦江区医疗保障局2023_项目支出绩效目标表.xlsx"
 """Seed 001's 19 项目支出绩效目标表: where `xl-tools new --from-targets` starts (not a self-evaluation)."""
-
-
-def bundled_sample() -> Path:
-    return BUNDLED / BUNDLED_SAMPLE
 
 
 def build_all(repo: Path) -> list[Path]:

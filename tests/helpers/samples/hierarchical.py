@@ -28,14 +28,15 @@ from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.rounding import fmt_number
-from ..core.values import Kind, parse_value
-from ..workbook.save import save_stable
-from ..workbook.style import CENTER, LEFT, TITLE_FONT, print_setup, put, set_value, widths
-from ..workbook.template import FUNDS_ROWS, SIGNATURE
-from .seed_forms import YUZHONG_TABLES
-from .yushui import DEPARTMENT as YUSHUI_DEPARTMENT
-from .yushui import PROJECTS as YUSHUI_PROJECTS
+from xl_tools.core.rounding import fmt_number
+from xl_tools.core.values import Kind, parse_value
+from xl_tools.workbook.save import save_stable
+from xl_tools.workbook.style import CENTER, LEFT, TITLE_FONT, print_setup, put, set_value, widths
+from xl_tools.workbook.template import FUNDS_ROWS, SIGNATURE
+
+from tests.helpers.samples.seed_forms import YUZHONG_TABLES
+from tests.helpers.samples.yushui import DEPARTMENT as YUSHUI_DEPARTMENT
+from tests.helpers.samples.yushui import PROJECTS as YUSHUI_PROJECTS
 
 __all__ = [
     "Indicator",

@@ -30,8 +30,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..workbook.save import save_stable
-from ..workbook.style import (
+from xl_tools.workbook.save import save_stable
+from xl_tools.workbook.style import (
     BODY_FONT,
     CENTER,
     LEFT,

@@ -25,8 +25,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..workbook.save import save_stable
-from ..workbook.style import print_setup, set_value
+from xl_tools.workbook.save import save_stable
+from xl_tools.workbook.style import print_setup, set_value
 
 __all__ = ["build_yuzhong_2023", "build_changshou_2021"]
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..core.values import parse_value
-from ..rulesets import load_rule_set
-from ..workbook.save import save_stable
-from ..core.sheets.params import params_sheet
-from ..workbook.sheet_writer import add_sheet
-from ..workbook.template import ProjectSpec, add_project_sheet
+from xl_tools.core.values import parse_value
+from xl_tools.rulesets import load_rule_set
+from xl_tools.workbook.save import save_stable
+from xl_tools.core.sheets.params import params_sheet
+from xl_tools.workbook.sheet_writer import add_sheet
+from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
 DEPARTMENT = "新余市渝水区医疗保障局"
 QUALITATIVE = "达成预期指标"

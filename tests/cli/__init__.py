@@ -1,0 +1,1 @@
+"""The ``xl-tools`` command as a user runs it: exit codes, messages, the files it writes."""
