@@ -8,7 +8,7 @@ for pkg in libreoffice-calc libreoffice-writer; do  # writer: the .docx report's
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
-command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)  # the PDF checks of tests/test_convert.py
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)  # the PDF checks of tests/integration/test_convert.py
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

@@ -1,4 +1,4 @@
-"""The cost of each hostile file of tests/bombs.py, as a user meets it: time and peak memory of the commands.
+"""The cost of each hostile file of tests/helpers/bombs.py, as a user meets it: time and peak memory of the commands.
 
 Usage: python bench/bombs.py [--before CHECKOUT] [--write]
 

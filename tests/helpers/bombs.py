@@ -1,7 +1,7 @@
 """Hostile workbooks: each a real 15 KB form (seed 000's sample) with one change an attacker can make so that
 a reader asks for gigabytes, the way issue 13 found them.
 
-``BOMBS`` is the catalogue: tests/test_bombs.py runs every command on each, in a memory-capped process, and
+``BOMBS`` is the catalogue: tests/integration/test_bombs.py runs every command on each, in a memory-capped process, and
 checks the one-line refusal; bench/bombs.py measures time and peak memory of each for docs/bad-inputs.md.
 Parts are written with a zip writer of our own, so sizes and streams can say what no honest writer says.
 """

@@ -1,4 +1,4 @@
-"""Hostile files cost a refusal, not the machine: every bomb of tests/bombs.py through every command.
+"""Hostile files cost a refusal, not the machine: every bomb of tests/helpers/bombs.py through every command.
 
 Each command runs as a user runs it (the installed ``xl-tools``) in a process capped at 1.5 GB of data
 (RLIMIT_DATA), so a guard that regresses fails this test instead of taking CI down: the old code needed

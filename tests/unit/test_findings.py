@@ -34,17 +34,17 @@ COVERED: set[str] = set()
 # Codes only file readers emit, never the core from a form:
 READER_ONLY = {
     "SHEET_UNRECOGNISED",  # layouts.detect: a sheet that is no known form
-    # layouts.detect / layouts.sheet_checks, tested on real files in tests/test_bad_inputs.py:
+    # layouts.detect / layouts.sheet_checks, tested on real files in tests/integration/test_bad_inputs.py:
     "SHEET_EMPTY",  # an empty sheet, skipped
     "SHEET_HIDDEN",  # a hidden sheet that was read
     "ROWS_HIDDEN",  # indicators in hidden rows, still scored
     "MERGED_ACROSS_INDICATORS",  # one merged value cell read by several indicators
-    "FILE_SKIPPED",  # summarise: a file of a many-file 表11 that cannot be read (tests/test_workflow.py)
-    "DUPLICATE_PROJECT",  # batch: one project in two files (tests/test_batch.py)
-    "FILE_UNREADABLE",  # cli --json: a file that cannot be read (tests/test_bombs.py)
-    "FILE_REFUSED",  # cli --json: a file past the reading guard's limits (tests/test_bombs.py)
-    "MAIL_SETTING_IGNORED",  # layouts.params: an email.* row a workbook may not set (tests/test_email.py)
-    "SHEET_SKIPPED",  # detect, services, recompute: one sheet's data breaks a step (tests/test_one_bad_file.py)
+    "FILE_SKIPPED",  # summarise: a file of a many-file 表11 that cannot be read (tests/cli/test_workflow.py)
+    "DUPLICATE_PROJECT",  # batch: one project in two files (tests/integration/test_batch.py)
+    "FILE_UNREADABLE",  # cli --json: a file that cannot be read (tests/integration/test_bombs.py)
+    "FILE_REFUSED",  # cli --json: a file past the reading guard's limits (tests/integration/test_bombs.py)
+    "MAIL_SETTING_IGNORED",  # layouts.params: an email.* row a workbook may not set (tests/integration/test_email.py)
+    "SHEET_SKIPPED",  # detect, services, recompute: one sheet's data breaks a step (tests/integration/test_one_bad_file.py)
 }
 
 
@@ -714,7 +714,7 @@ def test_kind_qualitative(form_of) -> None:
 # ================================================================ cells with no usable value
 # The clean form: 服务人数 ≥ 100, done 100, weight 90, claimed 90; 执行率 100 % → 10 + 90 = 100, claimed 100.
 # Each place below gets an Excel error value or an uncached formula in turn; the file-level view of the
-# same cases (a real workbook through the command line) is in tests/test_bad_inputs.py.
+# same cases (a real workbook through the command line) is in tests/integration/test_bad_inputs.py.
 
 CELL_PLACES = {  # place -> (its cell in form_of's layout, how the message names it)
     "target": ("D15", "指标「服务人数」的指标值"),

@@ -67,7 +67,7 @@ def test_project_scoring_89_995_is_graded_excellent(form_of, settings_of) -> Non
 
 
 def test_numbers_too_large_for_decimals_pass_through() -> None:
-    # found by tests/test_fuzz.py: a weight of 1e20 typed in a cell made ROUND's Decimal overflow
+    # found by tests/integration/test_fuzz.py: a weight of 1e20 typed in a cell made ROUND's Decimal overflow
     assert excel_round(1e20, 2) == 1e20
     assert excel_round(-1e300, 2) == -1e300
     assert fmt_number(1e20) == "100000000000000000000"

@@ -1,6 +1,6 @@
 """Fill ``Grid``s with python-calamine: fast, but blind to some things.
 
-What it loses against the openpyxl backend (tests/test_layouts.py checks each):
+What it loses against the openpyxl backend (tests/integration/test_layouts.py checks each):
 number formats (a 95% stored as 0.95 in a percent cell reads as a bare 0.95,
 so ``formats`` is None), formula flags (``formulas`` is None), hidden rows,
 defined names (so the toolkit's template is read through its labels) and error

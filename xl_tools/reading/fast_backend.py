@@ -3,11 +3,11 @@
 calamine reads values (shared strings, rich text, dates, cached formula
 results) and merged ranges about a hundred times faster than openpyxl, but it
 loses number formats (a 0.95 in a "0%" cell is 95 %), formula flags, hidden
-rows, defined names and error values (tests/test_layouts.py shows each).  Those live in
+rows, defined names and error values (tests/integration/test_layouts.py shows each).  Those live in
 plain attributes of the package: one lxml pass over each sheet part (the ``s``,
 ``r`` and ``t="e"`` attributes, ``<f>`` children, hidden rows) plus styles.xml and
 workbook.xml restores them, at a fraction of openpyxl's cost.  The result is
-the same ``Grid`` as the openpyxl backend's (tests/test_fast_reader.py
+the same ``Grid`` as the openpyxl backend's (tests/integration/test_fast_reader.py
 compares them), with one difference: a cell holding an empty text reads as
 empty, where openpyxl gives "" (calamine does not tell them apart; every
 reader of the core treats both as blank).

@@ -2,7 +2,7 @@
 
 An openpyxl load+save rebuilds the whole package from its object model and
 drops what that model lacks (the ribbon's relationship, drawing shapes, extLst
-content; the VBA project unless asked; see tests/test_package.py). Here only
+content; the VBA project unless asked; see tests/integration/test_package.py). Here only
 the parts that change are re-serialised, with lxml, which keeps namespace
 prefixes and Excel's extension attributes (mc:Ignorable, x14ac:dyDescent).
 """
