@@ -19,6 +19,7 @@ from .core.findings import Finding, Level
 from .core.model import FileResult, IndicatorForm, IndicatorResult, ProjectForm, ProjectResult
 from .core.rounding import excel_round, fmt_number
 from .core.scored import Table as ScoredTable
+from .core.sheets.summary import summary_table as summary_rows
 from .core.values import normalise_text
 from .layouts.labels import as_written, find_cells, norm_label, value_after_label
 from .layouts.vocabulary import words
@@ -287,15 +288,15 @@ def build_report(result: FileResult, scored: Sequence[ScoredTable], texts: Workb
 
 
 def summary_table(projects: list[ProjectResult], year: int | None) -> Table:
-    """表11: one row per project; the 合计 row adds the unrounded amounts."""
-    rows = [[str(i), _name(p), money(p.budget), money(p.executed), percent(p.execution_rate),
-             "—" if p.total is None else f"{excel_round(p.total, 2):.2f}", p.grade or "—"]
-            for i, p in enumerate(projects, start=1)]
-    budget = sum(p.budget or 0 for p in projects)
-    executed = sum(p.executed or 0 for p in projects)
-    total = ["合计", "", money(budget), money(executed), percent(executed / budget * 100 if budget else None), "", ""]
+    """表11 as the report prints it: the rows and 合计 of the sheet's description (``core.sheets.summary``),
+    amounts in 万元 with two decimals, without the code and source columns."""
+    rows, (label, _, _, budget, executed, rate) = summary_rows(projects)
+    body = [[str(n), name or sheet, money(b), money(e), percent(None if r is None else r * 100),
+             "—" if total is None else f"{excel_round(total, 2):.2f}", grade or "—"]
+            for n, name, _code, b, e, r, total, grade, sheet in rows]
     caption = f"表11 项目绩效自评结果汇总表{f'（{year}年度）' if year else ''}"
-    return Table(caption, "单位：万元", SUMMARY_HEADERS, rows, total)
+    return Table(caption, "单位：万元", SUMMARY_HEADERS, body,
+                 [label, "", money(budget), money(executed), percent(None if rate is None else rate * 100), "", ""])
 
 
 def _name(p: ProjectResult) -> str:
