@@ -105,3 +105,9 @@ def _bytes(text: str) -> int:
 def derived(path: Path, tag: str, suffix: str) -> Path:
     """``<stem>_<tag><suffix>`` beside ``path`` (the stem shortened if the name would be too long)."""
     return path.with_name(fit_name(path.stem, f"_{tag}{suffix}"))
+
+
+def output_for(path: Path, out: str | Path | None, tag: str, suffix: str, what: str) -> Path:
+    """Where a job writes what it makes of ``path``: ``out``, else ``<stem>_<tag><suffix>`` beside it; never over
+    the input, and with the suffix the format needs."""
+    return checked_output(Path(out) if out else derived(path, tag, suffix), [path], suffixes=(suffix,), what=what)

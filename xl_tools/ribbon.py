@@ -171,22 +171,18 @@ def summary(live: Any) -> None:
     """生成表11: what `xl-tools run` adds to a workbook, in the open one: the score formulas, 表11 following
     each project's sheet, and 校验结果 (beside a 表11 of the workbook's own, as 表11（计算）)."""
     from .core.sheets.report import report_sheets
-    from .core.sheets.summary import (SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET, SUMMARY_SHEET_BESIDE,
-                                      SUMMARY_SOURCE_COLUMN)
+    from .core.sheets.summary import is_toolkit_summary, summary_table, summary_title
 
     evaluation = _evaluate(live)
-    column = ord(SUMMARY_SOURCE_COLUMN) - 64
     ours = frozenset(s.sheet for s in evaluation.summaries
-                     if live.grids[s.sheet].value(SUMMARY_FIRST_ROW - 1, column) == SUMMARY_HEADERS[-1])
+                     if is_toolkit_summary(lambda ref, grid=live.grids[s.sheet]: grid.value(*_rc(ref))))
     planned, _written = _recompute(live, evaluation, "summary", skip=ours)
-    users_own = SUMMARY_SHEET in live.sheet_names() and SUMMARY_SHEET not in ours
-    title = SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET
+    title = summary_title(live.sheet_names(), ours)
     for sheet in report_sheets(evaluation.tables, planned.cells, evaluation.findings, live.sheet_names(),
                                year=evaluation.year, summary_title=title):
         live.put_spec(sheet)
-    projects = [p for p in evaluation.projects if p.type == "project"]
-    live.alert(f"已生成「{title}」：{len(projects)} 个项目，预算数合计 {sum(p.budget or 0 for p in projects):,.2f} 万元；"
-               f"校验：{evaluation.findings.tally()}。")
+    rows, total = summary_table(evaluation.projects)
+    live.alert(f"已生成「{title}」：{len(rows)} 个项目，预算数合计 {total[3]:,.2f} 万元；校验：{evaluation.findings.tally()}。")
 
 
 def _beside(book: Any, suffix: str) -> Path:

@@ -21,7 +21,7 @@ from ..core.safe_text import visible
 from ..reading.grid import Grid, position
 from ..core.addresses import cell_address
 from ..core.cell_write import CellWrite
-from ..core.sheets.spec import Cell, Sheet
+from ..core.sheets.spec import BOLD, BORDERED, FILLS, Cell, Sheet
 
 UNDO_SHEET = "_xl_tools_undo"
 UNDO_HEADER = ["按钮", "工作表", "单元格", "原值", "原公式"]
@@ -124,11 +124,6 @@ def excel_value(value: Any) -> Any:
     return value
 
 
-_FILLS = {"header": "#D9E1F2", "input": "#FFF2CC", "error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
-"""The fills of the file writer's looks (``workbook.style``), as xlwings takes colours."""
-_BOLD, _BORDERED = {"title", "header"}, {"header", "body", "left", "link", "input", "error", "warning", "info"}
-
-
 def _runs(rows: list[list[Cell | None]]) -> list[tuple[str, tuple[str, str | None]]]:
     """(range, (style, number format)) for each run of like cells down a column: a column of 500 findings
     rows costs a few calls, not 500."""
@@ -149,13 +144,13 @@ def _runs(rows: list[list[Cell | None]]) -> list[tuple[str, tuple[str, str | Non
 def _format(rng: Any, style: str, number_format: str | None) -> None:
     if number_format:
         rng.number_format = number_format
-    if style in _BOLD:
+    if style in BOLD:
         rng.font.bold = True
     if style == "title":
         rng.font.size = 16
-    if style in _FILLS:
-        rng.color = _FILLS[style]
-    if style in _BORDERED:
+    if style in FILLS:
+        rng.color = f"#{FILLS[style]}"
+    if style in BORDERED:
         rng.borders.line_style = "continuous"
         rng.wrap_text = True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..outputs import checked_output, derived
+from ..outputs import output_for
 from .score import score
 
 
@@ -15,6 +15,5 @@ def collect(path: str | Path, out: str | Path | None = None, *, password: str | 
     from ..workbook.sheet_writer import write_file
 
     path = Path(path)
-    target = checked_output(Path(out) if out else derived(path, "采集表", ".xlsx"), [path], suffixes=(".xlsx",),
-                            what="采集表")
+    target = output_for(path, out, "采集表", ".xlsx", "采集表")
     return write_file([collection_sheet(score(path, password=password).forms, path.name)], target)

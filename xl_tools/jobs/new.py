@@ -13,7 +13,7 @@ from ..core.model import TargetForm
 from ..core.errors import NothingRecognised
 from ..layouts.detect import detect
 from ..layouts.targets import LAYOUT, as_project_form
-from ..outputs import checked_output, derived
+from ..outputs import output_for
 from ..rulesets import load_rule_set
 from .evaluation import read_book
 
@@ -57,8 +57,7 @@ def new(targets: str | Path, out: str | Path | None = None, rules: str | Path | 
     from ..workbook.from_targets import build_from_targets
 
     targets = Path(targets)
-    target = checked_output(Path(out) if out else derived(targets, "自评表", ".xlsx"), [targets], suffixes=(".xlsx",),
-                            what="自评表")
+    target = output_for(targets, out, "自评表", ".xlsx", "自评表")
     read = read_targets(targets, rules, password=password)
     written = build_from_targets(read.targets, target, rule_set=read.rule_set, findings=list(read.findings))
     return Created(written, read)

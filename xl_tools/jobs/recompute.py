@@ -16,8 +16,7 @@ from ..core.plan import not_on, plan, skipped_sheet, summary_writes
 from ..core.sheets.changes import changes_sheet
 from ..core.sheets.params import PARAMS_SHEET, params_cells, params_sheet
 from ..core.sheets.report import report_sheets
-from ..core.sheets.summary import SUMMARY_FIRST_ROW, SUMMARY_HEADERS, SUMMARY_SHEET, SUMMARY_SHEET_BESIDE, \
-    SUMMARY_SOURCE_COLUMN
+from ..core.sheets.summary import is_toolkit_summary, summary_title
 from ..outputs import checked_output, content_checked, derived, package_suffix
 from ..reading.open import sniff
 from ..workbook.in_place import save_in_place
@@ -56,10 +55,6 @@ def _write_change_log(pkg: Package, evaluation: Result, changes: list[Change]) -
                                         rule_set_hash=result.rule_set_hash))
 
 
-def _is_toolkit_summary(pkg: Package, sheet: str) -> bool:
-    return pkg.read_cell(sheet, f"{SUMMARY_SOURCE_COLUMN}{SUMMARY_FIRST_ROW - 1}").value == SUMMARY_HEADERS[-1]
-
-
 def _set_or_skip(pkg: Package, sheet: str, writes: dict[str, CellWrite], changes: list[Change],
                  failed: dict[str, Finding]) -> None:
     try:
@@ -73,7 +68,8 @@ def apply(pkg: Package, evaluation: Result, *, report: bool = False, earlier: li
     command) also the toolkit's 表11 and 校验结果.  Returns the user's cells that changed (变更记录), after
     the ``earlier`` changes of the same run (values filled in)."""
     changes: list[Change] = list(earlier)
-    ours = {s.sheet for s in evaluation.summaries if _is_toolkit_summary(pkg, s.sheet)}
+    ours = {s.sheet for s in evaluation.summaries
+            if is_toolkit_summary(lambda ref, sheet=s.sheet: pkg.read_cell(sheet, ref).value)}
     skip = ours if report else set()  # run: ours anew
     planned = plan(evaluation.tables, evaluation.summaries, _params_cells(pkg, evaluation), skip=skip)
     cells = planned.cells
@@ -92,10 +88,8 @@ def apply(pkg: Package, evaluation: Result, *, report: bool = False, earlier: li
         _set_or_skip(pkg, sheet, writes, changes, failed)
     evaluation.scored.findings += failed.values()
     if report:
-        users_own = SUMMARY_SHEET in pkg.sheet_names() and SUMMARY_SHEET not in ours
         for sheet in report_sheets(evaluation.tables, cells, evaluation.findings, pkg.sheet_names(),
-                                   year=evaluation.year,
-                                   summary_title=SUMMARY_SHEET_BESIDE if users_own else SUMMARY_SHEET):
+                                   year=evaluation.year, summary_title=summary_title(pkg.sheet_names(), ours)):
             put_into_package(pkg, sheet)
     if changes or report:
         pkg.set_full_calc_on_load()

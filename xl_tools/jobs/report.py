@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..narrative import Report, build_report, workbook_texts
-from ..outputs import checked_output, derived
+from ..outputs import output_for
 from ..reading.grid import WorkbookGrid
 from .evaluation import Result, evaluate_book, read_book
 
@@ -21,7 +21,6 @@ def report(path: str | Path, out: str | Path | None = None, rules: str | Path | 
     from ..adapters.docx_report import write_docx
 
     path = Path(path)
-    target = checked_output(Path(out) if out else derived(path, "自评报告", ".docx"), [path], suffixes=(".docx",),
-                            what="报告")
+    target = output_for(path, out, "自评报告", ".docx", "报告")
     book = read_book(path, password=password)
     return write_docx(document(book, evaluate_book(book, rules)), target)

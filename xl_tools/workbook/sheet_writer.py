@@ -18,25 +18,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.addresses import cell_address
 from ..core.cell_write import CellWrite
-from ..core.sheets.spec import Cell, Chart, Sheet, Validation
-from .style import (BODY_FONT, BORDER, CENTER, FONT, HEADER_FILL, HEADER_FONT, INPUT_FILL, LEFT, LEVEL_FILL,
-                    TITLE_FONT, print_setup, set_value, widths)
+from ..core.sheets.spec import BORDERED, Cell, Chart, Sheet, Validation
+from .style import (BODY_FONT, BORDER, CENTER, FONT, HEADER_FONT, LEFT, STYLE_FILLS, TITLE_FONT, print_setup,
+                    set_value, widths)
 
 LINK_FONT = Font(name=FONT, size=10, color="0563C1", underline="single")
-_NO_BORDER = Border()
-_NO_FILL = PatternFill()
-_LOOKS: dict[str, tuple[Font, PatternFill, Alignment | None, Border]] = {
-    "title": (TITLE_FONT, _NO_FILL, None, _NO_BORDER),
-    "note": (BODY_FONT, _NO_FILL, LEFT, _NO_BORDER),
-    "plain": (BODY_FONT, _NO_FILL, None, _NO_BORDER),
-    "header": (HEADER_FONT, HEADER_FILL, CENTER, BORDER),
-    "body": (BODY_FONT, _NO_FILL, CENTER, BORDER),
-    "left": (BODY_FONT, _NO_FILL, LEFT, BORDER),
-    "link": (LINK_FONT, _NO_FILL, LEFT, BORDER),
-    "input": (BODY_FONT, INPUT_FILL, LEFT, BORDER),
-    **{level: (BODY_FONT, fill, LEFT, BORDER) for level, fill in LEVEL_FILL.items()},
-}
-"""What each named style of ``core.sheets.spec`` looks like in a file: font, fill, alignment, border."""
+_FONTS = {"title": TITLE_FONT, "header": HEADER_FONT, "link": LINK_FONT}
+_ALIGNMENTS = {"title": None, "plain": None, "header": CENTER, "body": CENTER}
+
+
+def _look(style: str) -> tuple[Font, PatternFill, Alignment | None, Border]:
+    """What a named style of ``core.sheets.spec`` looks like in a file: font, fill, alignment, border."""
+    return (_FONTS.get(style, BODY_FONT), STYLE_FILLS.get(style, PatternFill()), _ALIGNMENTS.get(style, LEFT),
+            BORDER if style in BORDERED else Border())
 
 
 def _replace(wb: Workbook, title: str) -> Worksheet:
@@ -77,7 +71,7 @@ def _put(ws: Worksheet, r: int, c: int, cell: Cell) -> None:
         target.value = "=" + cell.formula
     else:
         set_value(target, cell.value)
-    font, fill, align, border = _LOOKS[cell.style]
+    font, fill, align, border = _look(cell.style)
     target.font, target.fill, target.border = font, fill, border
     if align is not None:
         target.alignment = align
@@ -192,7 +186,7 @@ def write_streamed(sheets: Sequence[Sheet], out: Path) -> Path:
 def _streamed(ws: Any, cell: Cell, looks: dict[tuple[str, str | None], NamedStyle]) -> WriteOnlyCell:
     key = (cell.style, cell.number_format)
     if key not in looks:
-        font, fill, align, border = _LOOKS[cell.style]
+        font, fill, align, border = _look(cell.style)
         looks[key] = NamedStyle(name=f"xl_tools {cell.style} {cell.number_format or ''}".strip(), font=font,
                                 fill=fill, alignment=align or Alignment(), border=border,
                                 number_format=cell.number_format or "General")

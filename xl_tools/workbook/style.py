@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.safe_text import cell_text
+from ..core.sheets.spec import FILLS
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+STYLE_FILLS = {style: PatternFill("solid", fgColor=color) for style, color in FILLS.items()}
+HEADER_FILL, INPUT_FILL = STYLE_FILLS["header"], STYLE_FILLS["input"]
 TITLE_FONT = Font(name=FONT, size=16, bold=True)
 HEADER_FONT = Font(name=FONT, size=10, bold=True)
 BODY_FONT = Font(name=FONT, size=10)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-LEVEL_FILL = {
-    "error": PatternFill("solid", fgColor="F8CBAD"),
-    "warning": PatternFill("solid", fgColor="FFE699"),
-    "info": PatternFill("solid", fgColor="DDEBF7"),
-}
 
 
 def set_value(cell, value: object) -> None:
@@ -62,14 +58,6 @@ def put(ws: Worksheet, ref: str, value: object, *, header: bool = False, align: 
     if number_format:
         ws[anchor].number_format = number_format
     box(ws, ref, header=header, align=align)
-
-
-def cell_style(name: str, *, header: bool = False, align: Alignment = CENTER,
-               fill: PatternFill | None = None) -> NamedStyle:
-    """The look ``box`` gives a cell, as one named style: a sheet written row by row (write-only mode) sets it
-    on each cell at the cost of a name, not of four style lookups."""
-    return NamedStyle(name=name, font=HEADER_FONT if header else BODY_FONT, border=BORDER, alignment=align,
-                      fill=HEADER_FILL if header else fill or PatternFill())
 
 
 def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None) -> None:

@@ -7,10 +7,12 @@ from dataclasses import KW_ONLY, dataclass, field
 
 from ..cell_write import CellValue, CellWrite
 
-STYLES = ("title", "note", "header", "body", "left", "input", "error", "warning", "info", "plain")
-"""title: large bold; note: a plain wrapped line; header: bold on the header fill, bordered; body: bordered,
-centred; left: bordered, left-aligned; input: bordered, left-aligned on the input fill, unlocked; error /
-warning / info: a finding's level on its colour; plain: no border (a change log's rows)."""
+FILLS = {"header": "D9E1F2", "input": "FFF2CC", "error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
+BOLD = frozenset({"title", "header"})
+BORDERED = frozenset({"header", "body", "left", "link", "input", "error", "warning", "info"})
+"""The named styles, as every writer draws them.  title: large bold; note: a plain wrapped line; plain: no border
+(a change log's rows); header: bold on its fill; body: centred; left, link (a link's colour), input (on its fill,
+unlocked): left-aligned; error / warning / info: a finding's level on its colour.  Bordered ones wrap."""
 
 AMOUNT, PERCENT, SCORE = "#,##0.00", "0.00%", "0.00"
 

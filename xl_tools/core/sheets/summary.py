@@ -6,7 +6,7 @@ values); gathered from many workbooks it holds the figures, with a 来源文件 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from .. import formulas as fx
 from ..cell_write import CellWrite
@@ -39,6 +39,16 @@ def summary_table(projects: Sequence[ProjectResult], files: Sequence[str] | None
     budget = sum(p.budget or 0 for p in listed)
     executed = sum(p.executed or 0 for p in listed)
     return rows, ["合计", None, None, budget, executed, executed / budget if budget else None]
+
+
+def is_toolkit_summary(read: Callable[[str], object]) -> bool:
+    """Whether a 表11 of the workbook (``read`` reads its cells) is one the toolkit wrote, which run replaces."""
+    return read(f"{SUMMARY_SOURCE_COLUMN}{SUMMARY_FIRST_ROW - 1}") == SUMMARY_HEADERS[-1]
+
+
+def summary_title(sheets: Collection[str], ours: Collection[str]) -> str:
+    """表11, or 表11（计算） beside a 表11 of the workbook's own (``ours``: the 表11 sheets the toolkit wrote)."""
+    return SUMMARY_SHEET_BESIDE if SUMMARY_SHEET in sheets and SUMMARY_SHEET not in ours else SUMMARY_SHEET
 
 
 def _followed(project: ProjectResult, cells: TableCells, r: int) -> dict[int, CellWrite]:
