@@ -583,16 +583,16 @@ def rules() -> None:
 
 
 @rules.command("list")
+@handle_errors
 def rules_list() -> None:
     """列出内置规则集。
 
     示例：xl-tools rules list
     """
-    from .rulesets import builtin_names, load_rule_set
+    from .jobs.rules import rules as rules_job
+    from .render import rule_sets_text
 
-    for name in builtin_names():
-        rs = load_rule_set(name)
-        click.echo(f"{name}\t{rs.title}")
+    click.echo(rule_sets_text(rules_job()))
 
 
 @rules.command("show")
@@ -604,18 +604,14 @@ def rules_show(name: str, as_json: bool) -> None:
 
     示例：xl-tools rules show national_platform
     """
-    from .core.rules import LABELS, setting_to_text
-    from .rulesets import load_rule_set
+    from .jobs.rules import rule_set as rule_set_job
+    from .render import rule_set_text
 
-    rs = load_rule_set(name)
+    shown = rule_set_job(name)
     if as_json:
-        _dump({"name": rs.name, "title": rs.title, "hash": rs.digest, "settings": rs.values})
-        return
-    click.echo(f"规则集 {rs.name}（{rs.title}），校验码 {rs.digest}")
-    for key in sorted(rs.values):
-        mark = "*" if key in rs.declared else " "
-        click.echo(f"{mark} {key} = {setting_to_text(key, rs.values[key])}　# {LABELS[key]}")
-    click.echo("（* 表示本规则集自己设定的项，其余沿用 default）")
+        _dump(shown.to_dict())
+    else:
+        click.echo(rule_set_text(shown))
 
 
 @main.command()
@@ -629,10 +625,9 @@ def template(output: Path, year: int, rule_set: str | None) -> None:
 
     示例：xl-tools template -o 2024年绩效自评.xlsx --year 2024
     """
-    from .workbook.template import build_template
+    from .jobs.template import template as template_job
 
-    written = build_template(output, year=year, rule_set=rule_set or "default")
-    click.echo(f"模板已写入：{written}")
+    click.echo(f"模板已写入：{template_job(output, year=year, rules=rule_set)}")
 
 
 @main.group()
@@ -654,9 +649,9 @@ def addin_build(outdir: Path) -> None:
 
     示例：xl-tools addin build -o templates
     """
-    from .addin.build import build_all
+    from .jobs.addin import addin_build as addin_build_job
 
-    for written in build_all(outdir):
+    for written in addin_build_job(outdir):
         click.echo(f"已写入：{written}")
 
 

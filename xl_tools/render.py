@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .core.findings import LEVEL_LABEL, Level
 from .core.findings_report import Findings
 from .core.model import FileResult
 from .core.rounding import excel_round
+
+if TYPE_CHECKING:
+    from .jobs.rules import RuleSetInfo
 
 TYPE_LABEL = {"project": "项目", "department": "部门整体"}
 LAYOUT_LABEL = {"template": "本工具模板", "export": "一体化系统导出表", "table12": "表12", "table10": "表10"}
@@ -53,4 +57,19 @@ def findings_text(findings: Findings, *, show_all: bool) -> str:
         lines.append(f"（另有 {c['info']} 条提示，加 --all 查看）")
     if not c["error"]:
         lines.append("没有错误。" if not c["warning"] else "没有错误，请逐条核对警告。")
+    return "\n".join(lines)
+
+
+def rule_sets_text(rule_sets: Sequence[RuleSetInfo]) -> str:
+    """``xl-tools rules list``: each built-in rule set's name and title, tab-separated."""
+    return "\n".join(f"{rs.name}\t{rs.title}" for rs in rule_sets)
+
+
+def rule_set_text(rule_set: RuleSetInfo) -> str:
+    """``xl-tools rules show``: every setting by key, those the rule set sets itself marked with *."""
+    lines = [f"规则集 {rule_set.name}（{rule_set.title}），校验码 {rule_set.digest}"]
+    for key in sorted(rule_set.settings):
+        setting = rule_set.settings[key]
+        lines.append(f"{'*' if setting.declared else ' '} {key} = {setting.text}　# {setting.label}")
+    lines.append("（* 表示本规则集自己设定的项，其余沿用 default）")
     return "\n".join(lines)
