@@ -1,7 +1,8 @@
 """The ``xl-tools`` command: a few lines per command over one job of ``xl_tools.jobs``.
 
 Exit codes: 0 fine, 1 error-level findings (validate; email refuses to send), 2 the file cannot be
-read or nothing in it is recognised (with a one-line reason, never a traceback).
+read or nothing in it is recognised (with a one-line reason, never a traceback), 130 stopped by Ctrl+C,
+141 standard output closed before everything was written (``xl-tools rules show default | head -3``; quietly).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .reading.decrypt import PASSWORD_ENV
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
+EXIT_OUTPUT_CLOSED = 141  # as shells report a command stopped by SIGPIPE (128 + 13): `cat big | head` reports it
 
 rules_option = click.option(
     "--rules", "rule_set", metavar="NAME|FILE",
@@ -64,6 +66,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except XlToolsError as exc:
             _fail(str(exc), kwargs.get("as_json", False), exc.code)
         except OSError as exc:
+            if exc.errno == errno.EPIPE and _output_closed():  # `| head` has read enough: not a failure
+                _exit_quietly()
             if exc.errno != errno.ENAMETOOLONG:
                 _fail(_internal(exc, kwargs.get("password")), kwargs.get("as_json", False))
             from .outputs import too_long
@@ -81,6 +85,30 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(_internal(exc, kwargs.get("password")), kwargs.get("as_json", False))
 
     return wrapper
+
+
+def _output_closed() -> bool:
+    """Whether the broken pipe is standard output's: whoever reads it has stopped (``| head``).  Such a pipe
+    polls as an error; a broken pipe to anything else (another program, a socket) is still a failure.  Where
+    standard output cannot be polled (Windows, a test's in-memory stream) it is taken to be, as Click takes it."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+    except (AttributeError, ValueError, OSError):
+        return True
+    return any(events & (select.POLLERR | select.POLLHUP) for _fd, events in poller.poll(0))
+
+
+def _exit_quietly() -> None:
+    """Stop with no message, as well-behaved Unix tools do when their reader goes: what is still buffered for
+    standard output goes to the null device, so the interpreter's last flush at exit has nothing to complain of."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_OUTPUT_CLOSED)
 
 
 def _internal(exc: Exception, password: str | None) -> str:
