@@ -352,12 +352,12 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
     plan = done.plan
     for title, items in (("未能对应的行", plan.unmatched), ("对应不唯一的行", plan.ambiguous),
                          ("未写入（与表中已有值不同或重复）", plan.conflicts), ("无法填入的值", plan.unreadable),
-                         ("仍缺完成值的指标", plan.missing)):
+                         ("仍缺完成值的指标", plan.missing), ("是公式、未改写的单元格", done.formulas_kept)):
         if items:
             click.echo(f"{title}（{len(items)}）：")
             for item in items:
                 click.echo(f"  {item}")
-    click.echo(f"填入 {len(plan.writes)} 个单元格，{plan.unchanged} 个与表中相同未改动"
+    click.echo(f"填入 {len(plan.writes) - len(done.formulas_kept)} 个单元格，{plan.unchanged} 个与表中相同未改动"
                + (f"；已重新计算并写入：{done.path}" if done.path else "；没有需要写入的内容，未生成文件"))
     if done.backup:
         click.echo(f"改写前的原文件已备份在同一文件夹：{done.backup.name}")

@@ -46,7 +46,7 @@ def button(name: str) -> Callable[[Button], Button]:
             from .adapters.excel_live import LiveWorkbook
             from .core.errors import XlToolsError, failure_reason
 
-            live = LiveWorkbook(_caller(book), {})
+            live = LiveWorkbook(_caller(book), {}, name)
             live.status("绩效自评工具：正在处理……")
             try:
                 return func(live, *args, **kwargs)
@@ -84,49 +84,25 @@ def check(live: Any) -> None:
     live.alert(f"校验完成：{findings.tally()}。详见「{FINDINGS_SHEET}」工作表。")
 
 
-def _params(live: Any, evaluation: Any) -> dict[str, str]:
-    """The 参数 cells the formulas read; the toolkit's 参数 sheet is added when the workbook has none."""
-    from .core.addresses import position
-    from .core.sheets.params import PARAMS_SHEET, params_cells, params_sheet
-
-    rule_set = evaluation.tables[0].settings.rule_set
-    grid = live.grids.get(PARAMS_SHEET)
-    if grid is not None:
-        return params_cells(lambda ref: grid.value(*position(ref)), rule_set)
-    live.put_spec(params_sheet(rule_set))
-    return params_cells(None, rule_set)
-
-
-def _recompute(live: Any, evaluation: Any, name: str, skip: frozenset[str] = frozenset()) -> Any:
-    """The plan of `xl-tools recompute` written into the open workbook; returns it with the cells written."""
-    from .core.plan import plan
-
-    planned = plan(evaluation.tables, evaluation.summaries, _params(live, evaluation), skip=skip)
-    evaluation.scored.findings += planned.skipped  # a table that could not be planned is counted and left as it is
-    written = 0
-    for i, (sheet, writes) in enumerate(planned.writes.items(), start=1):
-        live.status(f"绩效自评工具：正在写入「{sheet}」（{i}/{len(planned.writes)}）……")
-        written += live.write(sheet, writes, name)
-    live.save_snapshot()
-    return planned, written
-
-
 @button("recompute")
 def recompute(live: Any) -> None:
     """重算得分: the score formulas of `xl-tools recompute`, written into the open workbook (Excel computes)."""
+    from .jobs.writing import write_scores
+
     evaluation = _evaluate(live)
-    _planned, written = _recompute(live, evaluation, "recompute")
-    live.alert(f"已写入 {written} 个单元格的计分公式；改完成值或权重后得分会自动更新。"
+    changed = write_scores(live, evaluation).changes
+    live.alert(f"已写入 {len(changed)} 个单元格的计分公式；改完成值或权重后得分会自动更新。"
                f"校验：{evaluation.findings.tally()}。")
 
 
 @button("fill")
 def fill_actuals(live: Any, source: str | Path | None = None) -> None:
-    """填充完成值: the values of a returned collection sheet, into the input cells only, then the formulas."""
-    from .core.matching import plan_fill
+    """填充完成值: the values of a returned collection sheet, into the input cells only (what `xl-tools fill`
+    writes); the scores follow with 重算得分, once Excel holds the new values."""
     from .core.errors import XlToolsError
+    from .core.matching import plan_fill
+    from .jobs.writing import put_values
     from .reading.collection import read_collection
-    from .core.cell_write import CellWrite
 
     if source is None:
         source = _pick_file(live.book)
@@ -134,25 +110,14 @@ def fill_actuals(live: Any, source: str | Path | None = None) -> None:
             return
     evaluation = _evaluate(live)
     plan = plan_fill(read_collection(Path(source)), evaluation.forms)
-    kept = [w for w in plan.writes if not live.grids[w.sheet].is_formula(*_rc(w.cell))]
-    if not kept and not plan.writes:
+    if not plan.writes:
         raise XlToolsError("采集表中没有可以填入的值：" + "；".join((plan.unmatched + plan.conflicts)[:5]))
-    for sheet in dict.fromkeys(w.sheet for w in kept):
-        live.write(sheet, {w.cell: CellWrite(w.value) for w in kept if w.sheet == sheet}, "fill")
-    live.save_snapshot()
-    skipped = len(plan.writes) - len(kept)
+    changes, kept = put_values(live, plan)
+    live.finish()
     problems = len(plan.unmatched) + len(plan.ambiguous) + len(plan.conflicts) + len(plan.unreadable)
-    live.alert(f"已填入 {len(kept)} 个单元格" + (f"，{skipped} 个是公式未改动" if skipped else "")
+    live.alert(f"已填入 {len(plan.writes) - len(kept)} 个单元格" + (f"，{len(kept)} 个是公式未改动" if kept else "")
                + (f"；{problems} 行未能填入，请用 xl-tools fill 查看明细" if problems else "")
                + "。请再点「重算得分」。")
-
-
-def _rc(ref: str) -> tuple[int, int]:
-    from .reading.grid import position
-
-    found = position(ref)
-    assert found is not None, ref
-    return found
 
 
 def _pick_file(book: Any) -> str | None:
@@ -169,18 +134,12 @@ def _pick_file(book: Any) -> str | None:
 @button("summary")
 def summary(live: Any) -> None:
     """生成表11: what `xl-tools run` adds to a workbook, in the open one: the score formulas, 表11 following
-    each project's sheet, and 校验结果 (beside a 表11 of the workbook's own, as 表11（计算）)."""
-    from .core.sheets.report import report_sheets
-    from .core.sheets.summary import is_toolkit_summary, summary_table, summary_title
+    each project's sheet, 校验结果 (beside a 表11 of the workbook's own, as 表11（计算）) and 变更记录."""
+    from .core.sheets.summary import summary_table
+    from .jobs.writing import write_scores
 
     evaluation = _evaluate(live)
-    ours = frozenset(s.sheet for s in evaluation.summaries
-                     if is_toolkit_summary(lambda ref, grid=live.grids[s.sheet]: grid.value(*_rc(ref))))
-    planned, _written = _recompute(live, evaluation, "summary", skip=ours)
-    title = summary_title(live.sheet_names(), ours)
-    for sheet in report_sheets(evaluation.tables, planned.cells, evaluation.findings, live.sheet_names(),
-                               year=evaluation.year, summary_title=title):
-        live.put_spec(sheet)
+    title = write_scores(live, evaluation, report=True).summary
     rows, total = summary_table(evaluation.projects)
     live.alert(f"已生成「{title}」：{len(rows)} 个项目，预算数合计 {total[3]:,.2f} 万元；校验：{evaluation.findings.tally()}。")
 

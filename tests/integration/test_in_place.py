@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 
 from xl_tools.outputs import NAME_MAX, package_suffix
-from xl_tools.jobs.recompute import apply
+from xl_tools.jobs.writing import write_scores
 from xl_tools.jobs.score import score
 from xl_tools.workbook import atomic, in_place
 from xl_tools.workbook.in_place import save_in_place
@@ -93,7 +93,7 @@ def recompute_edit(before: Callable[[int], None]) -> Callable:
     def edit(pkg):
         calls.append(1)
         before(len(calls))
-        return apply(pkg, score(pkg.path))
+        return write_scores(pkg, score(pkg.path))
 
     edit.calls = calls
     return edit

@@ -464,3 +464,23 @@ def test_libreoffice_recalculation_catches_a_wrong_cached_value(original: Path, 
     wrong = package.save(tmp_path / "wrong.xlsx")
     assert libreoffice_csv(wrong, tmp_path / "kept", recalculate=False)[3][2] == "999"
     assert libreoffice_csv(wrong, tmp_path / "recalc", recalculate=True)[3][2] == "30.5"
+
+
+def test_a_formula_saved_without_its_result_and_a_non_number_read_back_without_failing(tmp_path: Path) -> None:
+    """openpyxl saves a formula it cannot calculate as ``<f>…</f><v></v>``; a number cell may hold a text no
+    number reads from (a hand-edited or broken file): neither stops the editor reading the cell."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=2700+100"
+    wb.active["A2"] = 5
+    wb.save(tmp_path / "f.xlsx")
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<v></v>" in parts[sheet] or b"<v />" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<v>5</v>", b"<v>abc</v>")
+    with zipfile.ZipFile(tmp_path / "g.xlsx", "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    pkg = Package.open(tmp_path / "g.xlsx")
+    assert pkg.read_cell("Sheet", "A1") == (None, "2700+100")
+    assert pkg.read_cell("Sheet", "A2") == ("abc", None)

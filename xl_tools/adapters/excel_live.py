@@ -19,8 +19,8 @@ from typing import Any
 
 from ..core.safe_text import visible
 from ..reading.grid import Grid, position
-from ..core.addresses import cell_address
-from ..core.cell_write import CellWrite
+from ..core.addresses import address_row_col, cell_address
+from ..core.cell_write import CellContent, CellWrite, Change, same_content
 from ..core.sheets.spec import BOLD, BORDERED, FILLS, Cell, Sheet
 
 UNDO_SHEET = "_xl_tools_undo"
@@ -28,31 +28,55 @@ UNDO_HEADER = ["按钮", "工作表", "单元格", "原值", "原公式"]
 
 
 class LiveWorkbook:
-    """An ``xlwings.Book`` as the ribbon writes it, with the grids it was read into (for the old values)."""
+    """An ``xlwings.Book`` as the ribbon writes it (``core.target``), with the grids it was read into (for the
+    old values) and the button whose writes the undo snapshot keeps."""
 
-    def __init__(self, book: Any, grids: Mapping[str, Grid]) -> None:
+    def __init__(self, book: Any, grids: Mapping[str, Grid], button: str = "") -> None:
         self.book = book
         self.grids = grids
+        self.button = button
         self.snapshot: list[list[Any]] = []
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
 
-    def write(self, sheet: str, writes: Mapping[str, CellWrite], button: str) -> int:
-        """Write the cells (texts as text, formulas as formulas), keeping the old contents for undo."""
-        target = self.book.sheets[sheet]
+    def read_cell(self, sheet: str, ref: str) -> CellContent:
+        """The value as read with the book; the formula where Excel can tell (COM), else None."""
         grid = self.grids.get(sheet)
-        for ref, write in writes.items():
-            rng = target.range(ref)
-            old_value = grid.value(*position(ref)) if grid is not None else None
-            self.snapshot.append([button, sheet, ref, old_value, _formula(rng)])
-            if write.formula is not None:
-                rng.formula = "=" + write.formula
-            else:
-                rng.value = excel_value(write.value)
-        return len(writes)
+        value = grid.value(*position(ref)) if grid is not None else None
+        return CellContent(value, _formula_text(self.book.sheets[sheet].range(ref)))
 
-    def put_sheet(self, title: str, rows: Sequence[Sequence[Any]]) -> Any:
+    def set_cells(self, sheet: str, writes: Mapping[str, CellWrite]) -> list[Change]:
+        """Write the cells (texts as text, formulas as formulas) a run of cells down a column per call, keeping
+        the old contents for undo; returns the cells that changed."""
+        self.status(f"绩效自评工具：正在写入「{sheet}」……")
+        target = self.book.sheets[sheet]
+        changes = []
+        grid = self.grids.get(sheet)
+        for first, last, run in _column_runs(writes):
+            rng = target.range(first if first == last else f"{first}:{last}")
+            old_formulas = _formulas_of(rng, len(run))
+            for (ref, write), old_formula in zip(run, old_formulas):
+                old = CellContent(grid.value(*position(ref)) if grid is not None else None, old_formula)
+                new = CellContent(write.value, write.formula)
+                self.snapshot.append([self.button, sheet, ref, old.value, old_formula and "=" + old_formula])
+                if not same_content(old, new):
+                    changes.append(Change(sheet, ref, old, new, write.label))
+            values = [[excel_value(write)] for _ref, write in run]
+            rng.value = values if len(values) > 1 else values[0][0]
+        return sorted(changes, key=lambda ch: address_row_col(ch.ref))  # in sheet order, as a file's are
+
+    def finish(self) -> None:
+        """Keep this button's old contents (replacing the previous button's: one level of undo)."""
+        if not self.snapshot:
+            return
+        sheet = self._put_rows(UNDO_SHEET, [UNDO_HEADER, *self.snapshot])
+        try:
+            sheet.api.Visible = 2  # xlSheetVeryHidden: users cannot unhide it from the sheet tabs
+        except Exception:  # the remote interpreter has no COM object: hidden the ordinary way
+            sheet.visible = False
+
+    def _put_rows(self, title: str, rows: Sequence[Sequence[Any]]) -> Any:
         """A toolkit-owned sheet (校验结果, 表11, 参数) written whole in one call; replaced if it exists.  A cell
         is a value (texts written as text) or a ``CellWrite`` with a formula."""
         if title in self.sheet_names():
@@ -74,7 +98,7 @@ class LiveWorkbook:
         width = max((len(r) for r in rows), default=1)
         matrix = [[None if c is None else CellWrite(c.value, c.formula) if c.formula else c.value for c in r]
                   + [None] * (width - len(r)) for r in rows]
-        sheet = self.put_sheet(spec.title, matrix)
+        sheet = self._put_rows(spec.title, matrix)
         for ref, look in _runs(rows):
             _format(sheet.range(ref), *look)
         for ref in spec.merges:
@@ -86,16 +110,6 @@ class LiveWorkbook:
                 if cell is not None and cell.link is not None:
                     sheet.range(cell_address(r, c)).add_hyperlink(f"#{cell.link}", str(cell.value))
         return sheet
-
-    def save_snapshot(self) -> None:
-        """Keep this button's old contents (replacing the previous button's: one level of undo)."""
-        if not self.snapshot:
-            return
-        sheet = self.put_sheet(UNDO_SHEET, [UNDO_HEADER, *self.snapshot])
-        try:
-            sheet.api.Visible = 2  # xlSheetVeryHidden: users cannot unhide it from the sheet tabs
-        except Exception:  # the remote interpreter has no COM object: hidden the ordinary way
-            sheet.visible = False
 
     def status(self, text: str | bool) -> None:
         try:
@@ -155,13 +169,40 @@ def _format(rng: Any, style: str, number_format: str | None) -> None:
         rng.wrap_text = True
 
 
-def _formula(rng: Any) -> str | None:
-    """The cell's formula when Excel can tell (COM); None on the remote interpreter."""
+def _formula_text(rng: Any) -> str | None:
+    """The cell's formula (without its "=") when Excel can tell (COM); None on the remote interpreter."""
     try:
         text = rng.formula
     except NotImplementedError:
         return None
-    return text if isinstance(text, str) and text.startswith("=") else None
+    return text[1:] if isinstance(text, str) and text.startswith("=") else None
+
+
+def _formulas_of(rng: Any, count: int) -> list[str | None]:
+    """The formulas of a one-column range, one read for the whole run (COM); Nones where Excel cannot tell."""
+    try:
+        texts = rng.formula
+    except NotImplementedError:
+        return [None] * count
+    cells = [texts] if isinstance(texts, str) else [row[0] if isinstance(row, (tuple, list)) else row
+                                                    for row in texts]
+    return [t[1:] if isinstance(t, str) and t.startswith("=") else None for t in cells]
+
+
+def _column_runs(writes: Mapping[str, CellWrite]) -> list[tuple[str, str, list[tuple[str, CellWrite]]]]:
+    """The writes as runs of adjacent cells down one column (first, last, cells): the score column of a table
+    is one call, not one per indicator."""
+    ordered = sorted(writes.items(), key=lambda item: address_row_col(item[0])[::-1])
+    runs: list[list[tuple[str, CellWrite]]] = []
+    for ref, write in ordered:
+        row, col = address_row_col(ref)
+        if runs:
+            last_row, last_col = address_row_col(runs[-1][-1][0])
+            if col == last_col and row == last_row + 1:
+                runs[-1].append((ref, write))
+                continue
+        runs.append([(ref, write)])
+    return [(run[0][0], run[-1][0], run) for run in runs]
 
 
 def restore(book: Any) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 CellValue = float | int | str | bool | None
 
@@ -30,3 +31,32 @@ class CellWrite:
             raise ValueError(f"不能写入 {self.value}")
         if not isinstance(self.value, (float, int, str, bool, type(None))):
             raise TypeError(f"不能写入 {type(self.value).__name__} 类型的值")
+
+
+class CellContent(NamedTuple):
+    """What a cell holds as a change log records it: its (cached) value and its formula, if any."""
+
+    value: CellValue
+    formula: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A cell whose content really changed, for the change log."""
+
+    sheet: str
+    ref: str
+    old: CellContent
+    new: CellContent
+    what: str = ""
+
+
+def same_content(old: CellContent, new: CellContent) -> bool:
+    """Equal as cell contents: 1 and 1.0 are, True and 1 are not."""
+    if old.formula != new.formula:
+        return False
+    a, b = old.value, new.value
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return a == b
+    return type(a) is type(b) and a == b

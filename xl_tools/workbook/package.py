@@ -18,9 +18,8 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from lxml import etree
 from openpyxl.formula.translate import Translator
@@ -35,7 +34,8 @@ from ..reading.package_guard import Entries, check_shared_strings, check_sheet_r
 from ..reading.open import sniff
 from . import graft
 from .atomic import replace_atomically
-from ..core.cell_write import CellValue, CellWrite
+from ..core.sheets.spec import Sheet
+from ..core.cell_write import CellContent, CellValue, CellWrite, Change, same_content
 from .save import FIXED_TIME
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -63,22 +63,6 @@ class PackageError(XlToolsError):
     """A workbook cannot be edited as asked (sheet or cell missing, file busy); the message names them."""
 
 
-class CellContent(NamedTuple):
-    value: CellValue
-    formula: str | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """A cell whose content really changed, for the change log."""
-
-    sheet: str
-    ref: str
-    old: CellContent
-    new: CellContent
-    what: str = ""
-
-
 def _position(ref: str) -> tuple[int, int] | None:
     """(row, column) of an A1 reference, or None if it is not one inside Excel's grid."""
     found = position(ref)
@@ -95,14 +79,6 @@ def _escape(text: str) -> str:
 
 def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m[0][2:6], 16)), text)
-
-
-def _same(a: CellValue, b: CellValue) -> bool:
-    """Equal as cell contents: 1 and 1.0 are, True and 1 are not."""
-    numbers = (int, float)
-    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
-        return a == b
-    return type(a) is type(b) and a == b
 
 
 def _encode(value: CellValue) -> tuple[str, str, bool]:
@@ -337,7 +313,14 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
         return _unescape(text)
     if kind in ("e", "d"):
         return text
-    return int(text) if re.fullmatch(r"-?\d+", text.strip()) else float(text)
+    if not text.strip():  # <v></v>, as openpyxl saves a formula it could not calculate
+        return None
+    if re.fullmatch(r"-?\d+", text.strip()):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:  # not a number in a number cell: kept as the text the file holds
+        return text
 
 
 def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quoted: QuotedStyle) -> None:
@@ -450,7 +433,7 @@ class Package:
             old = CellContent(None, None) if c is None else CellContent(_value(c, self._shared_strings),
                                                                        ws.formula(c))
             new = CellContent(write.value, write.formula)
-            if old.formula == new.formula and _same(old.value, new.value):
+            if same_content(old, new):
                 continue
             if (array := ws.in_array(row, col)) is not None:
                 raise PackageError(f"{self.path.name} 工作表「{sheet}」的 {key} 属于数组公式区域 {array}，不能单独修改")
@@ -588,6 +571,16 @@ class Package:
             names.append(el)
         if names is not None and len(names) == 0:
             wb.remove(names)
+
+    def put_spec(self, sheet: Sheet) -> None:
+        """A toolkit sheet (``core.sheets``) grafted in, formulas with their cached values."""
+        from .sheet_writer import put_into_package
+
+        put_into_package(self, sheet)
+
+    def finish(self) -> None:
+        """What a job ends with (``core.target``): a file recalculated when it is next opened."""
+        self.set_full_calc_on_load()
 
     def set_full_calc_on_load(self) -> None:
         """Ask Excel, WPS and LibreOffice to recalculate every formula when the file is opened."""
