@@ -7,15 +7,16 @@ message box, the Python API's frames) reads them from this object, so counting a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .findings import CATALOGUE, LEVEL_LABEL, Finding, Level, errors_first
 
 if TYPE_CHECKING:
     import pandas
 
+K = TypeVar("K", bound=Hashable)
 FRAME_COLUMNS = ("file", "code", "level", "sheet", "cell", "project", "message")
 
 
@@ -83,6 +84,14 @@ class Findings(Sequence[Finding]):
         return self._with(f for f in self.items
                           if (wanted is None or f.level is wanted) and (codes is None or f.code in codes)
                           and (sheet is None or f.sheet == sheet) and (file is None or f.file == file))
+
+    def split(self, key: Callable[[Finding], K]) -> dict[K, Findings]:
+        """The findings grouped by ``key`` in one pass (batch's counts by unit), groups in order of first
+        appearance."""
+        groups: dict[K, list[Finding]] = {}
+        for f in self.items:
+            groups.setdefault(key(f), []).append(f)
+        return {k: self._with(items) for k, items in groups.items()}
 
     def ordered(self) -> Findings:
         """Errors, then warnings, then notes; the order found within each level."""

@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
@@ -93,7 +92,7 @@ class BatchReport:
 
     def by_unit(self) -> list[UnitCounts]:
         """Every file under the unit its tables name (the first naming one; a file naming none, or unread, stands
-        for itself), in order of first appearance."""
+        for itself), in order of first appearance, with its findings (counted by the report)."""
         units: dict[str, UnitCounts] = {}
         unit_of = {}
         for label, outcome in zip(self.labels, self.outcomes):
@@ -101,8 +100,8 @@ class BatchReport:
             counts = units.setdefault(unit, UnitCounts(unit))
             counts.files += 1
             counts.projects += sum(1 for p in outcome.projects if p.type == "project")
-        for finding in self.findings:
-            units[unit_of[finding.file]].levels[finding.level] += 1
+        for unit, findings in self.report.split(lambda f: unit_of[f.file]).items():
+            units[unit].findings = findings
         return list(units.values())
 
     @property
@@ -122,7 +121,11 @@ class UnitCounts:
     unit: str
     files: int = 0
     projects: int = 0
-    levels: Counter[Level] = field(default_factory=Counter)
+    findings: Findings = field(default_factory=Findings)
+
+    @property
+    def levels(self) -> dict[Level, int]:
+        return {Level(level): n for level, n in self.findings.counts().items()}
 
 
 def _is_workbook(path: Path) -> bool:
