@@ -213,8 +213,34 @@ def test_the_summary_button_writes_what_run_writes(tmp_path: Path) -> None:
     links = {a["args"][0] for a in actions if a["func"] == "addHyperlink"}
     assert {c.hyperlink.location for row in written["校验结果"].iter_rows() for c in row if c.hyperlink} == \
         {link[1:] for link in links}
+    _same_panes_and_chart(actions, after, written, run_file=tmp_path / "结果.xlsx")
     with pytest.raises(KeyError):
         ribbon.run("nonexistent", book)
+
+
+def _same_panes_and_chart(actions: list[dict], after: dict, written: Any, run_file: Path) -> None:
+    """The sheets 生成表11 adds freeze the rows run's file freezes, and 表11's chart plots the cells the file's
+    chart plots (its values with their header as the series name, the project names as categories)."""
+    import re
+    import zipfile
+
+    names = [s["name"] for s in after["sheets"]]
+    frozen = {names[a["sheet_position"]]: a["args"][0] for a in actions if a["func"] == "freezePaneAtRange"}
+    expected = {}
+    for ws in written.worksheets:
+        if ws.freeze_panes:  # the first cell that scrolls: "A3" keeps rows 1 and 2
+            assert re.fullmatch(r"A\d+", ws.freeze_panes), ws.freeze_panes
+            expected[ws.title] = f"1:{int(ws.freeze_panes[1:]) - 1}"
+    assert frozen == expected and {"校验结果", "变更记录"} <= set(frozen)
+    with zipfile.ZipFile(run_file) as zf:
+        chart_xml = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()
+    # 9 projects in rows 4–12 under the header row 3; G 自评得分, B 项目名称
+    assert re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", chart_xml) == ["'表11'!G3", "'表11'!$B$4:$B$12",
+                                                                      "'表11'!$G$4:$G$12"]
+    added = next(a for a in actions if a["func"] == "addChart")
+    categories = next(a for a in actions if a["func"] == "setChartXAxisValues")
+    assert names[added["sheet_position"]] == "表11" and added["args"][1:4] == ["BarClustered", "表11", "$G$3:$G$12"]
+    assert categories["args"][1:] == ["表11", "$B$4:$B$12"]
 
 
 def test_pdf_export_is_excels_and_says_so_where_excel_is_absent(tmp_path: Path) -> None:

@@ -2,9 +2,50 @@
 
 from __future__ import annotations
 
+import pytest
+
 from xl_tools import ribbon
 
 
 def test_every_ribbon_button_has_a_function() -> None:
     assert set(ribbon.BUTTONS) == {"check", "fill", "recompute", "undo", "summary", "collect", "report", "pdf",
                                    "email"}
+
+
+@pytest.mark.parametrize("top_left, frozen", [("A2", "1:1"), ("A3", "1:2"), ("C1", "A:B"), ("C3", "A1:B2"),
+                                              ("AB11", "A1:AA10")])
+def test_frozen_panes_are_named_as_xlwings_freezes_them(top_left: str, frozen: str) -> None:
+    """A file names the first cell that scrolls; xlwings (Excel's freezeAt) the cells that stay."""
+    from xl_tools.adapters.excel_live import frozen_range
+
+    assert frozen_range(top_left) == frozen
+
+
+def test_runs_down_a_column_are_written_in_one_call() -> None:
+    """H13:H15 and H17 (a gap at H16) and I13: three calls for five cells, each run in row order."""
+    from xl_tools.adapters.excel_live import _column_runs
+    from xl_tools.core.cell_write import CellWrite
+
+    writes = {ref: CellWrite(1) for ref in ("H15", "I13", "H13", "H17", "H14")}
+    assert [(first, last, [ref for ref, _ in run]) for first, last, run in _column_runs(writes)] == [
+        ("H13", "H15", ["H13", "H14", "H15"]), ("H17", "H17", ["H17"]), ("I13", "I13", ["I13"])]
+
+
+def test_excels_page_setup_is_the_files() -> None:
+    """The last hop, Excel's COM PageSetup, recorded: 校验结果 as the file prints it (A4 landscape, one page
+    wide, its header row 1 on every page, margins 0.5″ = 36 pt and 0.6″ = 43.2 pt) and its filter buttons."""
+    from types import SimpleNamespace
+
+    from xl_tools.adapters.excel_live import _page_setup
+    from xl_tools.core.sheets.findings import findings_sheet
+
+    filtered = []
+    setup = SimpleNamespace()
+    sheet = SimpleNamespace(api=SimpleNamespace(PageSetup=setup),
+                            range=lambda ref: SimpleNamespace(api=SimpleNamespace(AutoFilter=filtered.append)))
+    spec = findings_sheet([], sheets=())
+    _page_setup(sheet, spec)
+    assert (setup.PaperSize, setup.Orientation, setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall) == \
+        (9, 2, False, 1, False)
+    assert setup.PrintTitleRows == "$1:$1" and filtered == [1]
+    assert (setup.LeftMargin, setup.RightMargin, setup.TopMargin) == (36, 36, pytest.approx(43.2))

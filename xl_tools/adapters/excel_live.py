@@ -21,10 +21,11 @@ from ..core.safe_text import visible
 from ..reading.grid import Grid, position
 from ..core.addresses import address_row_col, cell_address
 from ..core.cell_write import CellContent, CellWrite, Change, same_content
-from ..core.sheets.spec import BOLD, BORDERED, FILLS, Cell, Sheet
+from ..core.sheets.spec import BOLD, BORDERED, FILLS, MARGINS_INCHES, Cell, Chart, Sheet
 
 UNDO_SHEET = "_xl_tools_undo"
 UNDO_HEADER = ["按钮", "工作表", "单元格", "原值", "原公式"]
+POINTS_PER_CM = 72 / 2.54
 
 
 class LiveWorkbook:
@@ -91,9 +92,8 @@ class LiveWorkbook:
 
     def put_spec(self, spec: Sheet) -> Any:
         """A toolkit sheet as ``core.sheets`` describes it: every value and formula in one call, then its looks
-        (number formats, fonts, fills, borders, merges, widths, links), a call per run of like cells.  Print
-        setup, frozen panes, filters and the chart are the file writer's only (xlwings has no call for them on
-        every engine)."""
+        (number formats, fonts, fills, borders, merges, widths, heights, links), a call per run of like cells,
+        frozen panes, the chart and the print setup."""
         rows = [list(r) for r in spec.rows]
         width = max((len(r) for r in rows), default=1)
         matrix = [[None if c is None else CellWrite(c.value, c.formula) if c.formula else c.value for c in r]
@@ -105,10 +105,17 @@ class LiveWorkbook:
             sheet.range(ref).merge(False)
         for col, width_ in spec.widths.items():
             sheet.range(f"{col}1").column_width = width_
+        for r, height in spec.heights.items():
+            sheet.range(f"A{r}").row_height = height
         for r, cells in enumerate(rows, start=1):
             for c, cell in enumerate(cells, start=1):
                 if cell is not None and cell.link is not None:
                     sheet.range(cell_address(r, c)).add_hyperlink(f"#{cell.link}", str(cell.value))
+        if spec.freeze:
+            sheet.freeze_panes.freeze_at(frozen_range(spec.freeze))
+        if spec.chart is not None:
+            _chart(sheet, spec.chart)
+        _page_setup(sheet, spec)
         return sheet
 
     def status(self, text: str | bool) -> None:
@@ -153,6 +160,52 @@ def _runs(rows: list[list[Cell | None]]) -> list[tuple[str, tuple[str, str | Non
                     runs.append((f"{cell_address(start + 1, c + 1)}:{cell_address(r, c + 1)}", look))
                 start, look = r, here
     return runs
+
+
+def frozen_range(top_left: str) -> str:
+    """xlwings' frozen cells for the first cell that scrolls ("A3" in a file: rows 1–2 stay, i.e. "1:2")."""
+    row, col = address_row_col(top_left)
+    if col == 1:
+        return f"1:{row - 1}"
+    if row == 1:
+        return f"A:{cell_address(1, col - 1).rstrip('1')}"
+    return f"A1:{cell_address(row - 1, col - 1)}"
+
+
+def _chart(sheet: Any, chart: Chart) -> None:
+    """The chart the file writer draws: horizontal bars of the values column (its header the series name) by the
+    categories column, at its anchor, titled, no legend, the value axis from 0."""
+    values = sheet.range((chart.first_row - 1, chart.values_column), (chart.last_row, chart.values_column))
+    drawn = sheet.charts.add(chart_type="bar_clustered", source=values, plot_by="columns",
+                             anchor=sheet.range(chart.anchor), width=chart.width_cm * POINTS_PER_CM,
+                             height=chart.height_cm * POINTS_PER_CM)
+    drawn.set_x_axis_values(sheet.range((chart.first_row, chart.categories_column),
+                                        (chart.last_row, chart.categories_column)))
+    drawn.title = chart.title
+    drawn.legend.visible = False
+    drawn.value_axis.title = chart.axis_title
+    drawn.value_axis.minimum_scale = 0
+
+
+def _page_setup(sheet: Any, spec: Sheet) -> None:
+    """A4, one page wide, centred, the header rows on every page, landscape where the file has it, and the filter
+    buttons: Excel's own PageSetup and AutoFilter (COM), which xlwings has no call for on every engine; the
+    remote interpreter has no COM object, and there the sheet prints with Excel's defaults."""
+    try:
+        setup = sheet.api.PageSetup
+    except AttributeError:
+        return
+    setup.PaperSize = 9  # xlPaperA4
+    setup.Orientation = 2 if spec.landscape else 1  # xlLandscape / xlPortrait
+    setup.Zoom = False
+    setup.FitToPagesWide, setup.FitToPagesTall = 1, False
+    setup.CenterHorizontally = True
+    for side, inches in MARGINS_INCHES.items():
+        setattr(setup, f"{side.capitalize()}Margin", inches * 72)
+    if spec.print_titles:
+        setup.PrintTitleRows = "$" + spec.print_titles.replace(":", ":$")
+    if spec.auto_filter:
+        sheet.range(spec.auto_filter).api.AutoFilter(1)
 
 
 def _format(rng: Any, style: str, number_format: str | None) -> None:

@@ -116,8 +116,7 @@ def _chart(ws: Worksheet, chart: Chart) -> None:
                   titles_from_data=True)
     bars.set_categories(Reference(ws, min_col=chart.categories_column, min_row=chart.first_row,
                                   max_row=chart.last_row))
-    bars.height = max(7.5, 0.6 * (chart.last_row - chart.first_row + 1) + 3)
-    bars.width = 24
+    bars.height, bars.width = chart.height_cm, chart.width_cm
     ws.add_chart(bars, chart.anchor)
 
 

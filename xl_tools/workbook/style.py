@@ -6,7 +6,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.safe_text import cell_text
-from ..core.sheets.spec import FILLS
+from ..core.sheets.spec import FILLS, MARGINS_INCHES
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -67,8 +67,8 @@ def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    for side, inches in MARGINS_INCHES.items():
+        setattr(ws.page_margins, side, inches)
     if title_rows:
         ws.print_title_rows = title_rows
 

@@ -35,6 +35,10 @@ class Cell:
         return cls(write, style=style, number_format=number_format)
 
 
+MARGINS_INCHES = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6}
+"""Every toolkit sheet prints on A4, one page wide, centred, within these margins."""
+
+
 @dataclass(frozen=True)
 class Chart:
     """A horizontal bar chart of one column by another, under the table (it prints with it)."""
@@ -46,6 +50,12 @@ class Chart:
     first_row: int
     last_row: int
     anchor: str
+    width_cm: float = 24
+
+    @property
+    def height_cm(self) -> float:
+        """Tall enough for every bar's label: 0.6 cm a bar and 3 cm for the title and axis."""
+        return max(7.5, 0.6 * (self.last_row - self.first_row + 1) + 3)
 
 
 @dataclass(frozen=True)
