@@ -19,13 +19,13 @@ from .core.findings import Finding, Level
 from .core.model import FileResult, IndicatorForm, IndicatorResult, ProjectForm, ProjectResult
 from .core.rounding import excel_round, fmt_number
 from .core.scored import Table as ScoredTable
-from .core.sheets.summary import summary_table as summary_rows
+from .core.sheets.spec import shown
+from .core.sheets.summary import SUMMARY_FIRST_ROW, SUMMARY_HEADERS, summary_sheet
 from .core.values import normalise_text
 from .layouts.labels import as_written, find_cells, norm_label, value_after_label
 from .layouts.vocabulary import words
 from .reading.grid import Grid, WorkbookGrid, address_row_col
 
-SUMMARY_HEADERS = ("序号", "项目名称", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级")
 DEFAULT_GRADES = ("优", "良", "中", "差")
 NO_EXPLANATION = "表中未填写偏差原因分析及改进措施"
 ERRORS_LISTED = 10
@@ -288,15 +288,16 @@ def build_report(result: FileResult, scored: Sequence[ScoredTable], texts: Workb
 
 
 def summary_table(projects: list[ProjectResult], year: int | None) -> Table:
-    """表11 as the report prints it: the rows and 合计 of the sheet's description (``core.sheets.summary``),
-    amounts in 万元 with two decimals, without the code and source columns."""
-    rows, (label, _, _, budget, executed, rate) = summary_rows(projects)
-    body = [[str(n), name or sheet, money(b), money(e), percent(None if r is None else r * 100),
-             "—" if total is None else f"{excel_round(total, 2):.2f}", grade or "—"]
-            for n, name, _code, b, e, r, total, grade, sheet in rows]
+    """表11 as the report prints it: the sheet's description (``core.sheets.summary``) rendered cell by cell with
+    its number formats, without the code and source columns (a name left blank shows its sheet)."""
+    rows = list(summary_sheet(projects, year=year).rows)
+    header, body, total = rows[SUMMARY_FIRST_ROW - 2], rows[SUMMARY_FIRST_ROW - 1:-1], rows[-1]
+    source = SUMMARY_HEADERS.index("来源工作表")
+    shown_columns = [c for c, h in enumerate(SUMMARY_HEADERS) if h not in ("项目编码", "来源工作表")]
+    lines = [[shown(r[c]) if c != 1 or r[c].value else shown(r[source]) for c in shown_columns] for r in body]
     caption = f"表11 项目绩效自评结果汇总表{f'（{year}年度）' if year else ''}"
-    return Table(caption, "单位：万元", SUMMARY_HEADERS, body,
-                 [label, "", money(budget), money(executed), percent(None if rate is None else rate * 100), "", ""])
+    return Table(caption, "单位：万元", tuple(shown(header[c]) for c in shown_columns), lines,
+                 [shown(total[c]) if total[c].value is not None else "" for c in shown_columns])
 
 
 def _name(p: ProjectResult) -> str:

@@ -75,6 +75,11 @@ def cents(x: Decimal) -> str:
     return str(x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def amount(x: Decimal) -> str:
+    """An amount as 表11 shows it (#,##0.00): 1,546.43."""
+    return f"{x.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
 # =========================================================================== fixtures
 
 
@@ -140,12 +145,13 @@ def test_table11_rows_are_the_seeds(reports: dict[str, Path]) -> None:
     assert sum(Decimal(b) for _, b in YUSHUI_BUDGETS) == Decimal(YUSHUI_TOTAL)
     rows = table11(reports[YUSHUI])
     assert rows[0] == TABLE_HEADER
-    expected = [[str(i), name, cents(Decimal(b)), cents(Decimal(b)), "100.00%", score, "优"]
+    expected = [[str(i), name, amount(Decimal(b)), amount(Decimal(b)), "100.00%", score, "优"]
                 for i, ((name, b), score) in enumerate(zip(YUSHUI_BUDGETS, YUSHUI_SCORES), start=1)]
     assert rows[1:-1] == expected
-    assert rows[1][2] == "1546.43"
+    assert rows[1][2] == "1,546.43"
     # 序号 and 项目名称 merged under 合计: python-docx reports the merged cell once per grid column
-    assert rows[-1] == ["合计", "合计", YUSHUI_TOTAL, YUSHUI_TOTAL, "100.00%", "", ""]
+    total = amount(Decimal(YUSHUI_TOTAL))
+    assert rows[-1] == ["合计", "合计", total, total, "100.00%", "", ""]
     caption = [t for _, t in paragraphs(reports[YUSHUI]) if t.startswith("表11")]
     assert caption == ["表11 项目绩效自评结果汇总表（2022年度）"]
 
@@ -255,16 +261,16 @@ def test_every_table11_number_traces_to_workbook_cells(reports: dict[str, Path],
         figures = [_template_figures(ws) for ws in wb.worksheets if ws.title != "参数"]
     else:  # 部门整体 is no project: it is not a row of 表11
         figures = [_export_figures(ws) for ws in wb.worksheets if "部门整体" not in str(ws["A1"].value)]
-    expected = [[str(i), project, cents(budget), cents(executed), f"{cents(executed / budget * 100)}%",
+    expected = [[str(i), project, amount(budget), amount(executed), f"{cents(executed / budget * 100)}%",
                  cents(score), _grade(score)]
                 for i, (project, budget, executed, score) in enumerate(figures, start=1)]
     rows = table11(reports[name])
     assert rows[1:-1] == expected
     budget = sum(f[1] for f in figures)  # unrounded amounts, rounded once for the 合计
     executed = sum(f[2] for f in figures)
-    assert rows[-1][2:5] == [cents(budget), cents(executed), f"{cents(executed / budget * 100)}%"]
+    assert rows[-1][2:5] == [amount(budget), amount(executed), f"{cents(executed / budget * 100)}%"]
     if name == YUZHONG:  # seed 000: 20,040,000.00 + 14,130,000.00 + 1,460,000.00 元 = 3563.00 万元
-        assert [r[2] for r in rows[1:]] == ["2004.00", "1413.00", "146.00", "3563.00"]
+        assert [r[2] for r in rows[1:]] == ["2,004.00", "1,413.00", "146.00", "3,563.00"]
 
 
 # =========================================================================== deviations

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 
 from ..cell_write import CellValue, CellWrite
+from ..rounding import excel_round, fmt_number
 
 FILLS = {"header": "D9E1F2", "input": "FFF2CC", "error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 BOLD = frozenset({"title", "header"})
@@ -92,3 +93,18 @@ def row(values: Sequence[CellWrite | CellValue], style: str = "body",
     """Cells of one style from plain values (or ``CellWrite``s), with a number format per column."""
     formats = list(formats) + [None] * (len(values) - len(formats))
     return [Cell.of(v, style, f) for v, f in zip(values, formats)]
+
+
+def shown(cell: Cell | None) -> str:
+    """A cell as Excel shows it under the toolkit's own number formats, for a document that prints a sheet's
+    description (the report's 表11); an empty cell is "—"."""
+    value = None if cell is None else cell.value
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if cell.number_format == PERCENT:
+        return f"{excel_round(value * 100, 2):.2f}%"
+    if cell.number_format in (AMOUNT, SCORE):
+        return f"{excel_round(value, 2):{',' if cell.number_format == AMOUNT else ''}.2f}"
+    return fmt_number(value)
