@@ -157,25 +157,21 @@ def _beside(book: Any, suffix: str) -> Path:
 @button("collect")
 def export_collection(live: Any) -> None:
     """导出采集表: the collection sheet for the business sections, next to the workbook."""
-    from .core.sheets.collection import collection_sheet
-    from .workbook.sheet_writer import write_file
+    from .jobs.collect import write_collection
 
-    evaluation = _evaluate(live)
-    out = write_file([collection_sheet(evaluation.forms, Path(live.book.fullname).name)],
-                     _beside(live.book, "_采集表.xlsx"))
+    out = write_collection(_evaluate(live), Path(live.book.fullname).name, _beside(live.book, "_采集表.xlsx"))
     live.alert(f"采集表已写入：{out}")
 
 
 @button("report")
 def report(live: Any) -> None:
     """生成报告: the narrative 绩效自评报告 (.docx) next to the workbook."""
-    from .adapters.docx_report import write_docx
     from .jobs.evaluation import evaluate_book
-    from .jobs.report import document
+    from .jobs.report import write_report
     from .reading.xlwings_backend import read_book
 
     book = read_book(live.book)
-    out = write_docx(document(book, evaluate_book(book)), _beside(live.book, "_自评报告.docx"))
+    out = write_report(book, evaluate_book(book), _beside(live.book, "_自评报告.docx"))
     live.alert(f"报告已写入：{out}")
 
 

@@ -18,9 +18,14 @@ def document(book: WorkbookGrid, evaluation: Result) -> Report:
 def report(path: str | Path, out: str | Path | None = None, rules: str | Path | None = None, *,
            password: str | None = None) -> Path:
     """The .docx beside the workbook (<文件名>_自评报告.docx) unless ``out`` says where; the workbook is not changed."""
-    from ..adapters.docx_report import write_docx
-
     path = Path(path)
     target = output_for(path, out, "自评报告", ".docx", "报告")
     book = read_book(path, password=password)
-    return write_docx(document(book, evaluate_book(book, rules)), target)
+    return write_report(book, evaluate_book(book, rules), target)
+
+
+def write_report(book: WorkbookGrid, evaluation: Result, target: Path) -> Path:
+    """The report of a read and scored workbook (a file, or the book open in Excel: 生成报告)."""
+    from ..adapters.docx_report import write_docx
+
+    return write_docx(document(book, evaluation), target)
