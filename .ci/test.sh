@@ -15,10 +15,22 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
 
-python -m pip install -q -e ".[test]"
+# the virtual environment of the README's first command (made here if that was not run): a fresh Debian has
+# python3 only, and its system pip refuses to install (externally managed)
+if [ ! -x .venv/bin/python ]; then
+    if ! python3 -m venv .venv 2>/dev/null; then  # Debian without python3-venv: ensurepip is missing
+        rm -rf .venv
+        SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+        $SUDO apt-get update -qq
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+        python3 -m venv .venv
+    fi
+fi
+.venv/bin/python -m pip install -q -e ".[test]"
+export PATH="$PWD/.venv/bin:$PATH"  # the tests run xl-tools as a user does, from this environment
 export XLWINGS_LICENSE_KEY=noncommercial
 set +e
-python -m pytest -q
+.venv/bin/python -m pytest -q
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
