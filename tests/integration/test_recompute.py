@@ -387,3 +387,18 @@ def test_a_sum_of_600_scattered_cells_is_nested_within_255_arguments(tmp_path: P
     wb.save(source)
     [recalculated] = convert_many([source], "xlsx", tmp_path / "recalculated", task="重新计算")
     assert openpyxl.load_workbook(recalculated, data_only=True).active["C1"].value == 360000
+
+
+def test_an_empty_percent_cell_gets_a_fraction_never_10000_percent(tmp_path: Path) -> None:
+    """The template's 执行率 cell (G6) is empty and formatted 0.00%: both readers see its format, and the rate
+    written there is executed / budget = 1546.43 / 1546.43 = 1, shown 100.00% (not 100, shown 10000.00%)."""
+    from xl_tools.reading.open import open_workbook
+
+    source = REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx"
+    for backend in ("fast", "openpyxl"):
+        grid = next(g for g in open_workbook(source, reader=backend).sheets if g.name == "医疗救助补助资金")
+        assert grid.value(6, 7) is None and grid.number_format(6, 7) == "0.00%", backend
+    out = recompute(source, tmp_path / "out.xlsx").path
+    ws = openpyxl.load_workbook(out)["医疗救助补助资金"]
+    cached = Package.open(out).read_cell("医疗救助补助资金", "G6")
+    assert ws["G6"].number_format == "0.00%" and cached.value == 1 and "*100" not in cached.formula

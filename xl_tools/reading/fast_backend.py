@@ -49,7 +49,7 @@ _NS = {"m": NS_MAIN[1:-1]}
 _NUMERIC = (None, "n", "d")
 """Cell types (``t``) whose value a number format changes."""
 _DETAILED = etree.XPath("m:row[@hidden='1' or @hidden='true']"
-                        " | m:row/m:c[(@s != '0' and (not(@t) or @t='n' or @t='d') and m:v) or m:f or @t='e']",
+                        " | m:row/m:c[(@s != '0' and (not(@t) or @t='n' or @t='d')) or m:f or @t='e']",
                         namespaces=_NS)
 """Rows and cells the grid needs more of than calamine gives, in document order."""
 _FORMULA_REFS = etree.XPath(".//m:c[m:f]/@r", namespaces=_NS, smart_strings=False)
@@ -88,7 +88,7 @@ def read_workbook(path: str | Path, data: bytes | None, details: dict[str, Sheet
         found = details.get(grid.name, SheetDetails())
         grid.values.update(found.errors)
         grid.formats = {rc: fmt for rc, style in found.styles.items()
-                        if (fmt := formats.get(style, "General")) != "General" and rc in grid.values}
+                        if (fmt := formats.get(style, "General")) != "General"}
         grid.formulas = found.formulas
         grid.hidden_rows = found.hidden_rows
         grid.names = defined.get(grid.name, {})
@@ -150,7 +150,7 @@ def _from_cells(sheet_data, cells: list, refs: list[str], hidden: list) -> Sheet
             found.errors[_position(ref)] = el.findtext(_VALUE) or "#N/A"
         elif kind in _NUMERIC:
             style = el.get("s")
-            if style and style != "0" and el.find(_VALUE) is not None:
+            if style and style != "0":  # an empty cell's too: what a number typed there will look like
                 found.styles[_position(ref)] = int(style)
     return found
 
@@ -159,7 +159,7 @@ def _note_cell(found: SheetDetails, cell, rc: tuple[int, int]) -> None:
     kind = cell.get("t")
     if kind == "e":
         found.errors[rc] = cell.findtext(_VALUE) or "#N/A"
-    elif kind in _NUMERIC and cell.get("s", "0") != "0" and cell.find(_VALUE) is not None:
+    elif kind in _NUMERIC and cell.get("s", "0") != "0":
         found.styles[rc] = int(cell.get("s"))
     if cell.find(_FORMULA) is not None:
         found.formulas.add(rc)

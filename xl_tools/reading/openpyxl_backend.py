@@ -76,11 +76,10 @@ def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
         formats = {}
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is None:
-                    continue
-                values[(cell.row, cell.column)] = cell.value
-                if cell.data_type in ("n", "d") and cell.number_format != "General":
+                if cell.data_type in ("n", "d") and cell.number_format != "General":  # empty ones too
                     formats[(cell.row, cell.column)] = cell.number_format
+                if cell.value is not None:
+                    values[(cell.row, cell.column)] = cell.value
         merged = [CellRange(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
         hidden_rows = {idx for idx, dim in ws.row_dimensions.items() if dim.hidden}
         grids.append(
