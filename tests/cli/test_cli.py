@@ -1,4 +1,5 @@
-"""The installed ``xl-tools`` console script, run as a user runs it (a subprocess in a working folder).
+"""The ``xl-tools`` commands, run in a working folder (in this process, through Click's runner: tests/helpers/cli.py;
+the installed console script itself is tried in test_console_script.py).
 
 Expected figures come from the seeds (copied in here) or from the hand
 computation written next to them.

@@ -33,7 +33,7 @@ from xl_tools.workbook.package import PackageError
 from xl_tools.workbook.save import save_stable
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
-from tests.helpers.cli import no_traceback, xl
+from tests.helpers.cli import no_traceback, xl, xl_subprocess
 from tests.helpers.packages import rewrite_part
 from tests.helpers.paths import REPO
 
@@ -330,7 +330,8 @@ def test_a_macro_enabled_package_named_xlsx_gives_xlsm_outputs(tmp_path: Path) -
         assert package_suffix(tmp_path / name) == ".xlsm", name
         assert openpyxl.load_workbook(tmp_path / name, keep_vba=True).sheetnames
     assert not (tmp_path / "宏_自评结果.xlsx").exists() and not (tmp_path / "宏_重算.xlsx").exists()
-    batch = xl("batch", source, "--recompute", "-o", tmp_path / "重算", cwd=tmp_path)
+    # a process of its own: batch forks worker processes, which must not be forks of the test runner
+    batch = xl_subprocess("batch", source, "--recompute", "-o", tmp_path / "重算", cwd=tmp_path)
     assert batch.returncode == 0, batch.stderr
     assert [p.name for p in (tmp_path / "重算").iterdir()] == ["宏.xlsm"]
 
