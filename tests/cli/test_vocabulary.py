@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests.helpers.cli import xl
 from tests.helpers.paths import REAL
 
 
@@ -28,10 +28,6 @@ def reworded(tmp_path: Path) -> Path:
     ws["G11"] = "全年实现值"
     wb.save(path)
     return path
-
-
-def xl(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["xl-tools", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_an_unrecognised_form_says_what_was_found_and_what_is_missing(tmp_path: Path) -> None:

@@ -3,9 +3,7 @@ output is held to: no formula the toolkit did not write, every formula-like text
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -162,11 +160,3 @@ def written_texts(path: Path, source: Path | None = None) -> dict[str, list[tupl
             assert_toolkit_formula(name.text, wb.sheetnames)
     return texts
 
-
-def xl(*args: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8", NO_COLOR="1", XDG_CONFIG_HOME=str(cwd))
-    env.pop("XL_TOOLS_EMAIL_CONFIG", None)
-    proc = subprocess.run(["xl-tools", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False,
-                          encoding="utf-8", env=env, timeout=300)
-    assert "Traceback" not in proc.stderr + proc.stdout
-    return proc

@@ -27,6 +27,7 @@ import xlwings as xw
 
 from xl_tools import ribbon
 
+from tests.helpers.cli import xl, xl_subprocess
 from tests.helpers.hostile import (
     AT,
     CODE,
@@ -43,7 +44,6 @@ from tests.helpers.hostile import (
     hostile_form,
     set_texts,
     written_texts,
-    xl,
 )
 from tests.helpers.paths import REPO
 from tests.helpers.xlwings_payload import applied, apply_to_file, payload, typed
@@ -104,7 +104,9 @@ def test_batch_findings_and_summary_write_hostile_texts_as_text(tmp_path: Path) 
     inbox.mkdir()
     hostile_form(inbox)
     shutil.copy(YUSHUI, inbox / YUSHUI.name)
-    proc = xl("batch", inbox, "--findings", "校验结果.xlsx", "--summary", "表11.xlsx", "-j", "2", cwd=tmp_path)
+    # a process of its own: batch forks worker processes, which must not be forks of the test runner
+    proc = xl_subprocess("batch", inbox, "--findings", "校验结果.xlsx", "--summary", "表11.xlsx", "-j", "2",
+                         cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     findings = written_texts(tmp_path / "校验结果.xlsx")
     assert_shown(findings, DDE, SHEET, CONTROL_NAME, EXFIL)  # EXFIL: the unit, in 按单位
@@ -121,7 +123,8 @@ def test_batch_findings_hold_no_formula_from_a_workbook(tmp_path: Path) -> None:
     inbox.mkdir()
     hostile_form(inbox, controls=False)
     shutil.copy(YUSHUI, inbox / YUSHUI.name)
-    assert xl("batch", inbox, "--findings", "校验结果.xlsx", "-j", "1", cwd=tmp_path).returncode == 0
+    # a process of its own: batch forks worker processes, which must not be forks of the test runner
+    assert xl_subprocess("batch", inbox, "--findings", "校验结果.xlsx", "-j", "1", cwd=tmp_path).returncode == 0
     assert_shown(written_texts(tmp_path / "校验结果.xlsx"), DDE, SHEET, EXFIL)
 
 
@@ -162,7 +165,9 @@ def test_report_shows_hostile_texts_visibly(tmp_path: Path) -> None:
 def test_email_subject_and_body_carry_hostile_texts_safely(tmp_path: Path) -> None:
     """Asserting only: the subject and body are the mail module's (made safe there, by its owner)."""
     source = hostile_form(tmp_path)
-    proc = xl("email", source, "--to", "jxk@czj.example.gov.cn", "--force", "--eml", "草稿.eml", cwd=tmp_path)
+    no_user_config = {"XDG_CONFIG_HOME": str(tmp_path), "XL_TOOLS_EMAIL_CONFIG": None}  # no email.toml of the machine
+    proc = xl("email", source, "--to", "jxk@czj.example.gov.cn", "--force", "--eml", "草稿.eml", cwd=tmp_path,
+              env=no_user_config)
     assert proc.returncode == 0, proc.stderr
     message = email.message_from_bytes((tmp_path / "草稿.eml").read_bytes(), policy=policy.default)
     subject, body = str(message["Subject"]), message.get_body(("plain",)).get_content()
@@ -272,7 +277,7 @@ def test_the_undo_snapshot_keeps_an_old_formula_as_text(saved: tuple[Path, dict]
     from xl_tools.adapters import excel_live
 
     _, data = saved
-    monkeypatch.setattr(excel_live, "_formula", lambda rng: "=SUM(H13:H15)")
+    monkeypatch.setattr(excel_live, "_formulas_of", lambda rng, count: ["SUM(H13:H15)"] * count)
     after = applied(data, press("recompute", data))
     undo_sheet = next(s for s in after["sheets"] if s["name"] == "_xl_tools_undo")
     assert {r[4] for r in undo_sheet["values"][1:]} == {"=SUM(H13:H15)"} and "_xl_tools_undo" not in after["formulas"]

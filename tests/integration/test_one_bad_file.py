@@ -18,16 +18,15 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
 import xl_tools.core.gathering as gathering
 import xl_tools.jobs.summary as summary_job
 from xl_tools.jobs.batch import collect, process_file, write_findings
-from xl_tools.cli import main
 from xl_tools.workbook.summary_book import write_summary
 
-from tests.helpers.hostile import DDE, MAIN, SHEET, YUSHUI, hostile_form, written_texts, xl
+from tests.helpers.cli import xl
+from tests.helpers.hostile import DDE, MAIN, SHEET, YUSHUI, hostile_form, written_texts
 
 INJECTED = "注入的故障"
 
@@ -87,9 +86,9 @@ def test_summary_skips_a_file_whatever_breaks_on_it(tmp_path: Path, monkeypatch:
         return read(path, *args)
 
     monkeypatch.setattr(summary_job, "score", failing)
-    result = CliRunner().invoke(main, ["summary", *map(str, paths), "-o", str(tmp_path / "表11.xlsx")])
-    assert result.exit_code == 0, result.output
-    assert "[FILE_SKIPPED] 单位甲.xlsx 未能读取" in result.output and INJECTED in result.output
+    proc = xl("summary", *paths, "-o", tmp_path / "表11.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "[FILE_SKIPPED] 单位甲.xlsx 未能读取" in proc.stdout and INJECTED in proc.stdout
     findings = _rows(tmp_path / "表11.xlsx", "校验结果")
     assert [r[1] for r in findings[1:]] == ["FILE_SKIPPED"] and "KeyError" in findings[1][5]
     assert len(_rows(tmp_path / "表11.xlsx", "表11")) - 3 == 9 + 1
