@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import shutil
@@ -18,6 +17,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from xl_tools.jobs.batch import expand_inputs, process_file, run_batch
 from xl_tools.core.findings import Level
 
+from tests.helpers.cli import fingerprint, xl, xl_subprocess
 from tests.helpers.paths import WORKBOOKS
 
 YUZHONG = "渝中区医疗保障局2023_一体化系统导出.xlsx"
@@ -29,16 +29,6 @@ BROKEN = ["损坏.xlsx", "空文件.xlsx", "其实是CSV.xlsx", "加密.xlsx", "
 GOOD = 5  # a/渝中, a/渝水, a/长寿, b/长寿 (same workbook, other folder), b/<awkward name> (渝中 again)
 PROJECTS = {YUZHONG: 3, YUSHUI: 9, CHANGSHOU: 1}
 BUDGETS = {YUZHONG: 2004 + 1413 + 146, YUSHUI: 1735.00, CHANGSHOU: 52}
-
-
-def xl(*args: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
-    return subprocess.run(["xl-tools", *map(str, args)], cwd=cwd, capture_output=True, text=True, check=False,
-                          encoding="utf-8", env=env, timeout=300)
-
-
-def fingerprint(path: Path) -> tuple[str, int]:
-    return hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_mtime_ns
 
 
 @pytest.fixture
@@ -83,8 +73,9 @@ def test_inputs_expand_sorted_without_duplicates_lock_files_or_outputs(inbox: Pa
 def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_path: Path) -> None:
     before = all_files(inbox)
     out = tmp_path / "重算"
-    proc = xl("batch", inbox, "--jobs", "1", "--recompute", "-o", out, "--summary", tmp_path / "表11.xlsx",
-              "--findings", tmp_path / "校验结果.xlsx", cwd=tmp_path)
+    # a process of its own: batch forks worker processes, which must not be forks of the test runner
+    proc = xl_subprocess("batch", inbox, "--jobs", "1", "--recompute", "-o", out, "--summary", tmp_path / "表11.xlsx",
+                         "--findings", tmp_path / "校验结果.xlsx", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr  # some files could not be read
     assert "Traceback" not in proc.stdout + proc.stderr
     assert all_files(inbox) == before  # inputs untouched: bytes and mtime
@@ -153,7 +144,8 @@ def test_command_with_two_jobs_matches_one(inbox: Path, tmp_path: Path) -> None:
     outputs = []
     for jobs in ("1", "2"):
         target = tmp_path / f"校验结果_{jobs}.xlsx"
-        proc = xl("batch", inbox, "--jobs", jobs, "--findings", target, cwd=tmp_path)
+        # a process of its own: batch forks worker processes, which must not be forks of the test runner
+        proc = xl_subprocess("batch", inbox, "--jobs", jobs, "--findings", target, cwd=tmp_path)
         assert proc.returncode == 1
         outputs.append((proc.stdout.replace(str(target), ""), target.read_bytes()))
     assert outputs[0] == outputs[1]
@@ -168,7 +160,8 @@ def test_all_good_exits_0_and_warns_of_duplicates(tmp_path: Path) -> None:
     duplicates = [f for f in report.findings if f.code == "DUPLICATE_PROJECT"]
     assert len(duplicates) == 2 and all(f.level is Level.WARNING for f in duplicates)
     assert f"一/{CHANGSHOU}、二/{CHANGSHOU}" in duplicates[0].message
-    proc = xl("batch", str(tmp_path / "*" / "*.xlsx"), cwd=tmp_path)
+    # a process of its own: batch forks worker processes, which must not be forks of the test runner
+    proc = xl_subprocess("batch", str(tmp_path / "*" / "*.xlsx"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "共 2 个文件，已读取 2 个，项目 2 个，未能读取 0 个" in proc.stdout
 
@@ -309,7 +302,8 @@ def test_an_xls_from_wps_is_recomputed_into_an_xlsx(tmp_path: Path) -> None:
     xls = soffice_convert(inbox / "长寿.xlsx", "xls", tmp_path)
     shutil.move(xls, inbox / "长寿_WPS.xls")
     out = tmp_path / "重算"
-    proc = xl("batch", inbox, "--recompute", "-o", out, "--jobs", "2", cwd=tmp_path)
+    # a process of its own: batch forks worker processes, which must not be forks of the test runner
+    proc = xl_subprocess("batch", inbox, "--recompute", "-o", out, "--jobs", "2", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["长寿.xlsx", "长寿_WPS.xlsx"]
     scores = []

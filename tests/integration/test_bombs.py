@@ -23,6 +23,7 @@ from xl_tools.core.errors import WorkbookReadError
 from xl_tools.reading.package_guard import Entries
 
 from tests.helpers.bombs import BASE, BOMBS, Bomb, Part, heavy_but_within_limits, write_zip
+from tests.helpers.cli import Run, xl_subprocess
 from tests.helpers.paths import REPO
 
 CAP = 1536 * 2**20
@@ -36,13 +37,14 @@ def limit() -> None:
 
 
 def capped(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    """Run a command as a user would, under a data cap."""
+    """Run a program under a data cap."""
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, preexec_fn=limit,
                           env={**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"})
 
 
-def xl(*args: str) -> list[str]:
-    return ["xl-tools", *args]
+def xl_capped(*args: str, cwd: Path) -> Run:
+    """``xl-tools`` as a user runs it (its own process, so that the cap is its own), under the data cap."""
+    return xl_subprocess(*args, cwd=cwd, env={"XLWINGS_LICENSE_KEY": "noncommercial"}, preexec_fn=limit)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,7 @@ def one_line(stderr: str) -> str:
 @pytest.mark.parametrize("bomb", BOMBS, ids=[b.name for b in BOMBS])
 def test_validate_refuses_each_bomb_in_one_line_and_a_json_finding(bomb: Bomb, built: dict[str, Path]) -> None:
     path = built[bomb.name]
-    proc = capped(xl("validate", "--json", path.name), path.parent)
+    proc = xl_capped("validate", "--json", path.name, cwd=path.parent)
     assert proc.returncode == 2, proc.stderr
     line = one_line(proc.stderr)
     assert line.startswith(f"错误：{path.name}") and bomb.expect in line
@@ -71,7 +73,7 @@ def test_validate_refuses_each_bomb_in_one_line_and_a_json_finding(bomb: Bomb, b
 def test_a_damaged_file_is_an_unreadable_finding_in_json(tmp_path: Path) -> None:
     whole = BASE.read_bytes()
     (tmp_path / "截断.xlsx").write_bytes(whole[: len(whole) * 6 // 10])
-    proc = capped(xl("validate", "--json", "截断.xlsx"), tmp_path)
+    proc = xl_capped("validate", "--json", "截断.xlsx", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr).startswith("错误：截断.xlsx 已损坏")
     (finding,) = json.loads(proc.stdout)["findings"]
     assert finding["code"] == "FILE_UNREADABLE" and finding["message"].startswith("截断.xlsx 已损坏")
@@ -81,7 +83,7 @@ def test_a_damaged_file_is_an_unreadable_finding_in_json(tmp_path: Path) -> None
 def test_recompute_refuses_each_bomb_before_copying_a_part(bomb: Bomb, built: dict[str, Path],
                                                           tmp_path: Path) -> None:
     path = built[bomb.name]
-    proc = capped(xl("recompute", str(path), "-o", str(tmp_path / "out.xlsx")), tmp_path)
+    proc = xl_capped("recompute", str(path), "-o", str(tmp_path / "out.xlsx"), cwd=tmp_path)
     assert proc.returncode == 2 and bomb.expect in one_line(proc.stderr)
     assert not (tmp_path / "out.xlsx").exists()
 
@@ -89,7 +91,7 @@ def test_recompute_refuses_each_bomb_before_copying_a_part(bomb: Bomb, built: di
 @pytest.mark.parametrize("bomb", [b for b in BOMBS if "convert" in b.commands], ids=lambda b: b.name)
 def test_convert_does_not_hand_a_bomb_to_libreoffice(bomb: Bomb, built: dict[str, Path], tmp_path: Path) -> None:
     path = built[bomb.name]
-    proc = capped(xl("convert", str(path), "--to", "pdf", "-o", str(tmp_path)), tmp_path)
+    proc = xl_capped("convert", str(path), "--to", "pdf", "-o", str(tmp_path), cwd=tmp_path)
     assert proc.returncode == 2 and bomb.expect in proc.stdout and "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []  # LibreOffice was not started: nothing converted, no folder left
 
@@ -114,7 +116,7 @@ def test_a_batch_with_every_bomb_reads_the_good_files(built: dict[str, Path], tm
         os.link(path, inbox / path.name)
     good = inbox / "正常.xlsx"
     good.write_bytes(BASE.read_bytes())
-    proc = capped(xl("batch", str(inbox), "--jobs", "2", "--findings", str(tmp_path / "校验结果.xlsx")), tmp_path)
+    proc = xl_capped("batch", str(inbox), "--jobs", "2", "--findings", str(tmp_path / "校验结果.xlsx"), cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr  # some files could not be read: reported, not fatal
     assert f"共 {len(built) + 1} 个文件，已读取 1 个" in proc.stdout
     rows = list(openpyxl.load_workbook(tmp_path / "校验结果.xlsx")["校验结果"].iter_rows(values_only=True))
@@ -131,8 +133,8 @@ def test_a_worker_over_its_memory_cap_costs_one_file(tmp_path: Path) -> None:
     inbox.mkdir()
     heavy_but_within_limits(inbox / "大.xlsx")
     (inbox / "小.xlsx").write_bytes(BASE.read_bytes())
-    proc = capped(xl("batch", str(inbox), "--jobs", "1", "--max-memory", "256M",
-                     "--findings", str(tmp_path / "f.xlsx")), tmp_path)
+    proc = xl_capped("batch", str(inbox), "--jobs", "1", "--max-memory", "256M",
+                     "--findings", str(tmp_path / "f.xlsx"), cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "已读取 1 个" in proc.stdout
     rows = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["校验结果"].iter_rows(values_only=True))
@@ -217,7 +219,7 @@ def test_an_ods_that_repeats_a_value_over_the_grid_is_not_given_to_libreoffice(t
                '</office:spreadsheet></office:body></office:document-content>').encode()
     path = write_zip(tmp_path / "重复.ods", [Part("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
                                               Part("content.xml", content)])
-    proc = capped(xl("convert", str(path), "--to", "pdf", "-o", str(tmp_path / "out")), tmp_path)
+    proc = xl_capped("convert", str(path), "--to", "pdf", "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 2 and "重复单元格展开后超过" in proc.stdout
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
