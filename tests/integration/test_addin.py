@@ -9,7 +9,6 @@ tested here; README says so.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import warnings
@@ -30,6 +29,7 @@ from xl_tools.addin.vbaproject import Module, build_project, read_donor
 from xl_tools.core.errors import XlToolsError
 
 from tests.helpers.addin import SOURCES, pinned_version
+from tests.helpers.cli import xl
 from tests.helpers.paths import REPO
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
@@ -197,15 +197,14 @@ def test_another_xlwings_version_is_refused(monkeypatch: pytest.MonkeyPatch, tmp
 
 
 def test_cli_builds_both_files(built: dict[str, Path], tmp_path: Path) -> None:
-    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
-    proc = subprocess.run(["xl-tools", "addin", "build", "-o", "出"], cwd=tmp_path, capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=300, check=False)
+    proc = xl("addin", "build", "-o", "出", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     for name, path in built.items():
         assert (tmp_path / "出" / name).read_bytes() == path.read_bytes()
         assert name in proc.stdout
-    help_text = subprocess.run(["xl-tools", "addin", "build", "-h"], capture_output=True, text=True, encoding="utf-8",
-                               env=env, timeout=120, check=True).stdout
+    shown = xl("addin", "build", "-h", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    help_text = shown.stdout
     assert "示例：xl-tools addin build" in help_text
 
 

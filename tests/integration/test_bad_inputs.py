@@ -1,4 +1,4 @@
-"""Every bad input tried, run through the installed ``xl-tools validate`` as a user runs it.
+"""Every bad input tried, run through ``xl-tools validate`` (Click's runner: tests/helpers/cli.py).
 
 ``CASES`` is the catalogue: one real file per row, built here, and what must
 come out (exit code, and a finding code with its sheet!cell or a message
@@ -16,10 +16,8 @@ five indicators all met, weights 20 + 15 + 15 + 30 + 10 = 90 (产出 50, 效益 
 from __future__ import annotations
 
 import os
-import subprocess
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from xl_tools.jobs.score import score
 
+from tests.helpers.cli import xl
 from tests.helpers.files import encrypt_xlsx, enormous_book, soffice_convert
 from tests.helpers.paths import REPO
 
@@ -266,19 +265,16 @@ class Outcome:
 
 def run_case(case: Case, folder: Path) -> Outcome:
     path = case.build(folder)
-    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
-    proc = subprocess.run(["xl-tools", "validate", "--all", path.name], cwd=folder, capture_output=True,
-                          text=True, encoding="utf-8", env=env, timeout=300, check=False)
+    proc = xl("validate", "--all", path.name, cwd=folder)
     output = (proc.stdout + proc.stderr).replace(f"{folder}{os.sep}", "").replace(str(folder), "")
     return Outcome(path.name, proc.returncode, output)
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    """Every case run once, two at a time (each run is a fresh interpreter)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {case.id: pool.submit(run_case, case, tmp_path_factory.mktemp(case.id)) for case in CASES}
-        return {case_id: future.result() for case_id, future in futures.items()}
+    """Every case run once, one after the other (each run sets the working folder and the standard streams of
+    this process)."""
+    return {case.id: run_case(case, tmp_path_factory.mktemp(case.id)) for case in CASES}
 
 
 def test_case_ids_are_unique() -> None:

@@ -236,12 +236,10 @@ def test_cli_reports_each_file_and_exits_2_on_a_bad_one(books: dict[str, Path], 
     assert page_sizes(tmp_path / "打印" / "长寿区2021.pdf")
 
 
-def test_cli_without_soffice_exits_2_with_one_line(books: dict[str, Path], tmp_path: Path) -> None:
-    proc = subprocess.run(
-        ["python", "-c", "import sys; from xl_tools.adapters import libreoffice; "
-         "libreoffice.find_soffice = lambda: None; from xl_tools.cli import main; sys.exit(main())",
-         "convert", str(books["模板.xlsx"]), "--to", "pdf"],
-        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=60)
+def test_cli_without_soffice_exits_2_with_one_line(books: dict[str, Path], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
+    proc = xl("convert", books["模板.xlsx"], "--to", "pdf", cwd=tmp_path)
     no_traceback(proc)
     assert proc.returncode == 2
     line, = proc.stderr.strip().splitlines()

@@ -14,9 +14,7 @@ indicators from 13 grouped by 一级 then 二级, then the 总分 row and the si
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from xl_tools.jobs.evaluation import evaluate_book, read_book
 from xl_tools.core.model import FileResult
 from xl_tools.layouts import compact, hierarchical
 
+from tests.helpers.cli import xl
 from tests.helpers.samples.hierarchical import (
     Indicator,
     Project,
@@ -292,9 +291,7 @@ def test_run_writes_scores_into_the_form(tmp_path: Path) -> None:
     project = yushui_projects()[0]
     short = replace(project.indicators[0], actual="24000人次")
     path = build_hierarchical(tmp_path / "医疗救助.xlsx", [replace(project, indicators=[short, *project.indicators[1:]])])
-    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
-    proc = subprocess.run(["xl-tools", "run", path.name, "-o", "结果.xlsx"], cwd=tmp_path, capture_output=True,
-                          text=True, encoding="utf-8", env=env, timeout=300, check=False)
+    proc = xl("run", path.name, "-o", "结果.xlsx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     ws = openpyxl.load_workbook(tmp_path / "结果.xlsx", data_only=True)["医疗救助补助资金项目"]
     assert ws["D13"].value == "住院救助人次"
