@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 import xl_tools as xt
-from xl_tools.cli import main
 
+from tests.helpers.cli import xl
 from tests.helpers.paths import WORKBOOKS
 
 YUZHONG = WORKBOOKS / "渝中区医疗保障局2023_一体化系统导出.xlsx"
@@ -74,13 +73,13 @@ def test_the_seed_figures_through_the_api() -> None:
     assert changshou["total"].iloc[1] == 100.0 and pd.isna(changshou["total"].iloc[0])  # 表10 is not scored
 
 
-def test_validate_json_is_the_library_report() -> None:
+def test_validate_json_is_the_library_report(tmp_path: Path) -> None:
     """As frictionless: the command's --json is the library's report for the same file."""
-    result = CliRunner().invoke(main, ["validate", str(CHANGSHOU), "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == json.loads(json.dumps(xt.validate(CHANGSHOU).to_dict(), ensure_ascii=False))
-    result = CliRunner().invoke(main, ["validate", str(YUZHONG), "--json"])
-    assert result.exit_code == 1 and json.loads(result.output)["counts"]["error"] == 1
+    proc = xl("validate", CHANGSHOU, "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout) == json.loads(json.dumps(xt.validate(CHANGSHOU).to_dict(), ensure_ascii=False))
+    proc = xl("validate", YUZHONG, "--json", cwd=tmp_path)
+    assert proc.returncode == 1 and json.loads(proc.stdout)["counts"]["error"] == 1
 
 
 def test_typed_errors_tell_what_went_wrong(tmp_path: Path) -> None:

@@ -14,14 +14,12 @@ import json
 import random
 import shutil
 import struct
-import subprocess
 import tracemalloc
 import zipfile
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-import click.testing
 import olefile
 import openpyxl
 import pytest
@@ -34,12 +32,11 @@ from xl_tools.jobs.run import run
 from xl_tools.jobs.score import score
 from xl_tools.jobs.evaluation import evaluate_book, read_book
 from xl_tools.adapters import libreoffice
-from xl_tools.cli import main as cli_group
 from xl_tools.core.errors import WorkbookReadError
 from xl_tools.reading import limits
 from xl_tools.reading.open import open_workbook
 
-from tests.helpers.cli import CJK, no_traceback, xl
+from tests.helpers.cli import CJK, Run, no_traceback, xl
 from tests.helpers.files import encrypt_xlsx, enormous_book, soffice_convert
 from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
 
@@ -289,7 +286,7 @@ def encrypted_yz(tmp_path: Path, samples: dict[str, Path]) -> Path:
     return encrypt_xlsx(samples["yz.xlsx"], tmp_path / "渝中区加密.xlsx", PASSWORD)
 
 
-def assert_no_password(*procs: subprocess.CompletedProcess[str]) -> None:
+def assert_no_password(*procs: Run) -> None:
     for proc in procs:
         assert PASSWORD not in proc.stdout and PASSWORD not in proc.stderr
         no_traceback(proc)
@@ -348,9 +345,9 @@ def test_internal_error_never_shows_the_password(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(score_job, "score", leaky)
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"")
-    out = click.testing.CliRunner().invoke(cli_group, ["score", str(path), "--password", PASSWORD])
-    assert out.exit_code == 2
-    assert PASSWORD not in out.output and "bad key ******" in out.output
+    proc = xl("score", path, "--password", PASSWORD, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert PASSWORD not in proc.stdout + proc.stderr and "bad key ******" in proc.stderr
 
 
 @pytest.fixture

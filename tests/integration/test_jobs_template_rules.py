@@ -14,11 +14,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 import xl_tools as xt
-from xl_tools.cli import main
 
+from tests.helpers.cli import xl
 from tests.helpers.paths import REPO
 
 RULESETS = REPO / "xl_tools" / "rulesets"
@@ -42,17 +41,17 @@ def dotted(table: dict, key: str) -> object:
     return table
 
 
-def invoke(*args: str | Path) -> str:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
+def invoke(*args: str | Path, cwd: Path) -> str:
+    proc = xl(*args, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
-def test_rules_are_the_shipped_files_with_their_titles() -> None:
+def test_rules_are_the_shipped_files_with_their_titles(tmp_path: Path) -> None:
     found = xt.rules()
     assert SHIPPED == list(DECLARED) and all(isinstance(r, xt.RuleSetInfo) for r in found)
     assert [(r.name, r.title) for r in found] == [(name, toml_of(name)["title"]) for name in SHIPPED]
-    assert invoke("rules", "list") == "".join(f"{name}\t{toml_of(name)['title']}\n" for name in SHIPPED)
+    assert invoke("rules", "list", cwd=tmp_path) == "".join(f"{name}\t{toml_of(name)['title']}\n" for name in SHIPPED)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -79,17 +78,17 @@ def test_a_setting_has_its_meaning_and_its_text() -> None:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_to_dict_is_what_rules_show_json_prints(name: str) -> None:
+def test_to_dict_is_what_rules_show_json_prints(name: str, tmp_path: Path) -> None:
     shown = xt.rule_set(name)
-    printed = invoke("rules", "show", name, "--json")
+    printed = invoke("rules", "show", name, "--json", cwd=tmp_path)
     assert printed == json.dumps(shown.to_dict(), ensure_ascii=False, indent=2) + "\n"
     assert list(json.loads(printed)) == ["name", "title", "hash", "settings"]
     assert json.loads(printed)["hash"] == shown.digest
 
 
-def test_rules_show_marks_what_the_rule_set_sets_itself() -> None:
+def test_rules_show_marks_what_the_rule_set_sets_itself(tmp_path: Path) -> None:
     shown = xt.rule_set("jiangxi_yushui")
-    lines = invoke("rules", "show", "jiangxi_yushui").splitlines()
+    lines = invoke("rules", "show", "jiangxi_yushui", cwd=tmp_path).splitlines()
     assert lines[0] == f"规则集 jiangxi_yushui（渝水区（财预〔2020〕10号等级）），校验码 {shown.digest}"
     assert lines[-1] == "（* 表示本规则集自己设定的项，其余沿用 default）"
     settings = lines[1:-1]
@@ -105,7 +104,7 @@ def test_a_rule_set_of_ones_own(tmp_path: Path) -> None:
     assert (mine.name, mine.title, mine.origin, mine.declared) == ("区里的", "区里的", str(path), ["execution.weight"])
     assert mine["execution.weight"] == 20 and mine["grades"] == xt.rule_set("default")["grades"]
     assert mine.digest != xt.rule_set("default").digest
-    assert json.loads(invoke("rules", "show", path, "--json")) == mine.to_dict()
+    assert json.loads(invoke("rules", "show", path, "--json", cwd=tmp_path)) == mine.to_dict()
     (tmp_path / "错的.toml").write_text("[execution]\nweigth = 20\n", encoding="utf-8")
     with pytest.raises(xt.RuleSetError, match="execution.weigth"):
         xt.rule_set(tmp_path / "错的.toml")
@@ -125,7 +124,8 @@ def test_what_a_rule_set_hands_out_is_a_copy() -> None:
 def test_template_writes_what_the_command_writes(tmp_path: Path) -> None:
     written = xt.template(tmp_path / "模板.xlsx", year=2024)
     assert written == tmp_path / "模板.xlsx"
-    assert invoke("template", "-o", tmp_path / "命令.xlsx", "--year", "2024") == f"模板已写入：{tmp_path / '命令.xlsx'}\n"
+    printed = invoke("template", "-o", tmp_path / "命令.xlsx", "--year", "2024", cwd=tmp_path)
+    assert printed == f"模板已写入：{tmp_path / '命令.xlsx'}\n"
     assert written.read_bytes() == (tmp_path / "命令.xlsx").read_bytes()  # the same bytes for the same arguments
     assert xt.template(str(tmp_path / "又一个.xlsx"), year=2024).read_bytes() == written.read_bytes()
     book = openpyxl.load_workbook(written)
@@ -143,7 +143,7 @@ def test_template_names_its_rule_set_for_later(tmp_path: Path) -> None:
 def test_addin_build_writes_what_the_command_writes(tmp_path: Path) -> None:
     written = xt.addin_build(tmp_path / "api")
     assert written == [tmp_path / "api" / "绩效自评模板.xlsm", tmp_path / "api" / "xl_tools.xlam"]
-    printed = invoke("addin", "build", "-o", tmp_path / "cli")
+    printed = invoke("addin", "build", "-o", tmp_path / "cli", cwd=tmp_path)
     assert printed == "".join(f"已写入：{tmp_path / 'cli' / p.name}\n" for p in written)
     for path in written:
         assert path.read_bytes() == (tmp_path / "cli" / path.name).read_bytes(), path.name
