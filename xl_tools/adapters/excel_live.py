@@ -65,6 +65,9 @@ class LiveWorkbook:
                     changes.append(Change(sheet, ref, old, new, write.label))
             values = [[excel_value(write)] for _ref, write in run]
             rng.value = values if len(values) > 1 else values[0][0]
+            for ref, write in run:
+                if write.number_format is not None:
+                    target.range(ref).number_format = write.number_format
         return sorted(changes, key=lambda ch: address_row_col(ch.ref))  # in sheet order, as a file's are
 
     def finish(self) -> None:

@@ -23,6 +23,9 @@ class CellWrite:
     """A cell of the same sheet whose style a new cell takes (an existing cell keeps its own)."""
     label: str = ""
     """What the cell is (「参保人数」指标得分), for the change log."""
+    number_format: str | None = None
+    """A number format the cell is given with its content (a 执行率 written as a fraction where the cell's own
+    format could not be read is shown as a percentage); None keeps the cell's own."""
 
     def __post_init__(self) -> None:
         if self.formula is not None and self.formula.startswith("="):

@@ -3,8 +3,9 @@
 Pure string building: a formula here must give what ``scoring``/``evaluate``
 give for the same inputs (the LibreOffice cross-check test holds them to it).
 Only functions Excel 2007 and WPS have are used (IF, AND, OR, MIN, MAX, ABS,
-ROUND, SUM, ISNUMBER, VALUE), nothing volatile, and no text is parsed: inputs come
-from helper cells holding plain numbers.
+ROUND, SUM, COUNT, ISNUMBER, VALUE, CELL, LEFT, RIGHT), nothing volatile.  The scores read helper cells holding
+plain numbers; a helper follows its input cell as the engine reads it (``live_number``), and only a text the
+engine alone can read (≥95%, 3万人次) is parsed in Python and kept as a number.
 """
 
 from __future__ import annotations
@@ -27,9 +28,33 @@ def num(x: float | int) -> str:
 
 
 def live_number(source: str, fallback: float | None, factor: float = 1.0) -> str:
-    """A helper cell: the source cell when the user typed a number there, else the parsed value."""
-    scaled = source if factor == 1 else f"{source}*{num(factor)}"
-    return f'IF(ISNUMBER({source}),{scaled},{num(fallback) if fallback is not None else chr(34) * 2})'
+    """A helper cell following what a user types into ``source``, read as the engine reads it
+    (``values.parse_value``), whatever Excel made of the typing: a number formatted as a percentage (96% typed,
+    or 96 typed into a % cell: 0.96) counts 96, as the cell's format says when Excel calculates (CELL("format")
+    starts with "P"); a text Excel's VALUE reads ("96" in a text column; "96%" as 96) counts too; a blank is
+    blank.  ``factor`` is the 计量单位's 万/亿.  Any other text keeps ``fallback``, the value Python parsed from
+    the text when the formula was written (``source_check`` says when that text has changed)."""
+    s, k = source, num(factor)
+    kept = num(fallback) if fallback is not None else '""'
+    return (f'IF({s}="","",IF(ISNUMBER({s}),{s}*IF(LEFT(CELL("format",{s}),1)="P",100,{k}),'
+            f'IF(ISNUMBER(VALUE({s})),VALUE({s})*IF(RIGHT({s},1)="%",100,{k}),{kept})))')
+
+
+def followed(source: str) -> str:
+    """A source cell's text is still what the helper was read from, or was replaced by something
+    ``live_number`` reads itself (a number, a text VALUE reads, a blank)."""
+    s = source
+    return f'OR({s}="",ISNUMBER({s}),ISNUMBER(VALUE({s})))'
+
+
+def amount(total: str | None, parts: list[str]) -> str:
+    """全年预算数 or 全年执行数 from the form's cells: the parts' sum when any part holds a number (the engine
+    trusts the parts over a total that disagrees), else the total row; blank when nothing is there."""
+    own = f'IF(ISNUMBER({total}),{total},"")' if total else '""'
+    if not parts:
+        return own
+    refs = ",".join(parts)
+    return f"IF(COUNT({refs})>0,SUM({refs}),{own})"
 
 
 LIVE_SETTINGS = frozenset({"execution.weight", "execution.cap", "quantitative.reverse_method",
@@ -99,7 +124,7 @@ def deviation(a: str, b: str) -> str:
 
 
 def coefficient(score: str, w: str) -> str:
-    return f'IF(OR({score}="",{w}="",{w}=0),"",ROUND({score}/{w}*100,2))'
+    return f'IF(OR(NOT(ISNUMBER({score})),{w}="",{w}=0),"",ROUND({score}/{w}*100,2))'
 
 
 def execution_rate(budget: str, executed: str, percent_cell: bool) -> str:
@@ -167,7 +192,7 @@ def grade(total_ref: str, settings: Settings) -> str:
     nested = '""'
     for band in reversed(bands):
         nested = f'IF({total_ref}>={num(band["min"])},"{band["grade"]}",{nested})'
-    return f'IF({total_ref}="","",{nested})'
+    return f'IF(ISNUMBER({total_ref}),{nested},"")'
 
 
 def literal(value: object) -> str | None:
@@ -185,9 +210,26 @@ def literal(value: object) -> str | None:
     return None
 
 
+RECHECK = "请重新计算"
+
+
 def source_check(conditions: list[str]) -> str:
     """请重新计算 once a text the helper cells were read from has been edited."""
-    return f'IF(AND({",".join(conditions)}),"","请重新计算")'
+    return f'IF(AND({",".join(conditions)}),"","{RECHECK}")'
+
+
+def rechecked(check: str | None, formula: str, shown: str = RECHECK) -> str:
+    """The formula, or ``shown`` (请重新计算 in a 得分 cell) while the row's check cell asks for a re-run."""
+    if check is None:
+        return formula
+    return f'IF({check}<>"","{shown}",{formula})'
+
+
+def any_recheck(checks: str | None, formula: str) -> str:
+    """A 总分 that says 请重新计算 while any row of the table does (SUM would silently leave that row out)."""
+    if checks is None:
+        return formula
+    return f'IF(COUNTIF({checks},"{RECHECK}")>0,"{RECHECK}",{formula})'
 
 
 def sheet_ref(sheet: str, ref: str) -> str:

@@ -17,16 +17,18 @@ from . import formulas as fx
 from .crosscheck import matching_project
 from .evaluate import is_cost
 from .findings import Finding, make
-from .model import IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryForm, SummaryRowForm
+from .model import FundsForm, IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryForm, SummaryRowForm
 from .rules import Settings
 from .scored import Table
 from .scoring import REVERSE
-from .values import Kind, parse_value
+from .values import Kind, normalise_unit, parse_value
 from .errors import failure_reason
 from .addresses import cell_address, position
 from .cell_write import CellWrite
 
 HELPER_HEADER = "工具辅助列（请勿修改）"
+PERCENT_SHOWN = "0.00%"
+"""The format a 执行率 cell whose own format could not be read is given: the rate is then a fraction."""
 
 
 def _row(ref: str) -> int:
@@ -46,67 +48,74 @@ def _is_number(raw: RawCell) -> bool:
     return isinstance(raw.value, (int, float)) and not isinstance(raw.value, bool)
 
 
-def _percent_cell(raw: RawCell) -> bool:
-    return "%" in (raw.number_format or "")
-
-
-def _live(raw: RawCell, unit: RawCell, parsed: float) -> str | None:
-    """A helper that follows a number typed into the cell (scaled as the parser scales it: 万, % cells)."""
-    if not _is_number(raw) or not raw.cell:
+def _live(raw: RawCell, unit: RawCell, parsed: float | None) -> str | None:
+    """A helper that follows what is typed into the cell, scaled as the parser scales it (万 of the 计量单位,
+    % cells as the format is when Excel calculates)."""
+    if not raw.cell:
         return None
     unit_text = unit.value if isinstance(unit.value, str) else None
-    factor = parse_value(1, number_format=raw.number_format, unit=unit_text).number or 1.0
-    return fx.live_number(raw.cell, parsed, factor)
+    return fx.live_number(raw.cell, parsed, normalise_unit(unit_text)[1])
 
 
-def _source_check(ind: IndicatorForm) -> str | None:
-    """Compare the text cells the helpers were read from with what they held (numbers are live already)."""
-    conditions = []
-    for raw in (ind.target, ind.actual, ind.weight):
-        if not raw.cell or _is_number(raw):
-            continue
-        text = fx.literal(raw.value)
-        if text is None:  # a multi-line or very long text cannot be written into a formula
-            continue
-        conditions.append(f"{raw.cell}={text}")
-    return fx.source_check(conditions) if conditions else None
+def _unchanged(raw: RawCell, *, followed: bool) -> str | None:
+    """The condition under which the cell still holds what the helpers were written from: with ``followed``,
+    also anything ``fx.live_number`` follows itself (a number, a text Excel's VALUE reads, a blank).  None when
+    the cell's text cannot be written into a formula (multi-line or very long): it is not checked."""
+    if not raw.cell:
+        return None
+    if followed and (raw.blank or _is_number(raw)):
+        return fx.followed(raw.cell)
+    text = fx.literal(None if raw.blank else raw.value)
+    if text is None:
+        return None
+    return f"OR({raw.cell}={text},{fx.followed(raw.cell)})" if followed else f"{raw.cell}={text}"
 
 
-def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> dict[str, CellWrite]:
-    """Helper cells and the score, 偏离度 and 得分系数 formulas of one indicator row."""
+def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> tuple[dict[str, CellWrite], int | None]:
+    """Helper cells and the score, 偏离度 and 得分系数 formulas of one indicator row, and the row of its check
+    cell (None without one).
+
+    A quantitative indicator's helpers follow its 指标值, 完成值 and 分值 cells; a qualitative or deadline one
+    keeps the ratio Python judged from the texts.  Whatever only Python can read again (a new text with a unit,
+    a new qualitative 完成值) turns the row's check cell into 请重新计算, which the 得分 cell shows and the 总分
+    counts."""
     score_ref = ind.out_cells.get("score")
     if not score_ref or result.score is None:
-        return {}
+        return {}, None
     row = _row(score_ref)
     ha, hb, hw, hk, hs = (cell_address(row, col + i) for i in range(5))
     name = f"「{ind.name}」"
     writes: dict[str, CellWrite] = {}
-    check = _source_check(ind)
+    weight = result.weight if result.weight and result.weight > 0 else None
+    w_formula = fx.live_number(ind.weight.cell, weight) if ind.weight.cell else None
+    writes[hw] = CellWrite(weight, w_formula, label=f"{name}辅助列：分值")
+    quantitative = result.kind == Kind.QUANTITATIVE.value and result.target is not None
+    conditions = [_unchanged(ind.weight, followed=True)] + [
+        _unchanged(raw, followed=quantitative) for raw in (ind.target, ind.actual)]
+    check = fx.source_check([c for c in conditions if c]) if any(conditions) else None
     if check:
         writes[hs] = CellWrite("", check, label=f"{name}辅助列：是否需重新计算")
-    weight = result.weight if result.weight and result.weight > 0 else None
-    w_formula = fx.live_number(ind.weight.cell, weight) if _is_number(ind.weight) and ind.weight.cell else None
-    writes[hw] = CellWrite(weight, w_formula, label=f"{name}辅助列：分值")
-    if result.kind == Kind.QUANTITATIVE.value and result.target is not None and result.actual is not None:
+    if quantitative:
         writes[ha] = CellWrite(result.target, _live(ind.target, ind.unit, result.target), label=f"{name}辅助列：指标值")
         writes[hb] = CellWrite(result.actual, _live(ind.actual, ind.unit, result.actual), label=f"{name}辅助列：完成值")
         direction = result.direction or REVERSE
         op = parse_value(ind.target.value, number_format=ind.target.number_format,
                          op=ind.op.value if isinstance(ind.op.value, str) else None).op
-        writes[score_ref] = CellWrite(result.score, fx.quantitative_score(ha, hb, hw, direction, op, knobs),
-                                      label=f"{name}得分")
+        formula = fx.quantitative_score(ha, hb, hw, direction, op, knobs)
         if ind.out_cells.get("deviation"):
-            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.deviation(ha, hb),
+            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.rechecked(hs if check else None,
+                                                                                          fx.deviation(ha, hb), ""),
                                                            label=f"{name}偏离度")
     elif result.kind in (Kind.QUALITATIVE.value, Kind.DEADLINE.value) and weight:
         writes[hk] = CellWrite(result.score / weight * 100, label=f"{name}辅助列：达成比例")
-        writes[score_ref] = CellWrite(result.score, fx.judged_score(hw, hk), label=f"{name}得分")
+        formula = fx.judged_score(hw, hk)
     else:  # no target or no usable actual: the engine scores 0 and says why in 校验结果
-        writes[score_ref] = CellWrite(result.score, label=f"{name}得分")
+        formula = fx.num(result.score)
+    writes[score_ref] = CellWrite(result.score, fx.rechecked(hs if check else None, formula), label=f"{name}得分")
     if ind.out_cells.get("coefficient"):
         writes[ind.out_cells["coefficient"]] = CellWrite(result.coefficient, fx.coefficient(score_ref, hw),
                                                          label=f"{name}得分系数")
-    return writes
+    return writes, row if check else None
 
 
 def _exec_weight(form: ProjectForm, knobs: fx.Knobs) -> str:
@@ -141,20 +150,30 @@ def _table_writes(form: ProjectForm, project: ProjectResult,
                     default=None)
     if first_row is not None:
         writes[cell_address(first_row - 1, col)] = CellWrite(HELPER_HEADER, label="辅助列标题")
+    check_rows = []
     for ind, result in zip(form.indicators, project.indicators):
-        writes.update(_indicator_writes(ind, result, knobs, col))
+        planned, check_row = _indicator_writes(ind, result, knobs, col)
+        writes.update(planned)
+        check_rows += [check_row] if check_row else []
+    checks = (f"{cell_address(min(check_rows), col + 4)}:{cell_address(max(check_rows), col + 4)}"
+              if check_rows else None)
     rate_ref, exec_ref = form.out_cells.get("exec_rate"), form.out_cells.get("exec_score")
     percent = False
-    if rate_ref and project.budget:
+    typed_rate = project.executed is None and not form.funds.exec_rate.blank and not form.funds.exec_rate.is_formula
+    if rate_ref and project.budget and not typed_rate:  # a 执行率 the unit typed without 执行数 stays theirs
         row = _row(rate_ref)
         cells.budget, cells.executed = cell_address(row, col), cell_address(row, col + 1)
         scale = 10000 if form.funds.money_unit == "元" else 1  # the rate is a ratio: the form's own unit
-        writes[cells.budget] = CellWrite(project.budget * scale, label="辅助列：预算数")
+        budget_key = "budget_start" if settings["execution.denominator"] == "年初预算数" else "budget"
+        writes[cells.budget] = CellWrite(project.budget * scale, _amount(form.funds, budget_key),
+                                         label="辅助列：预算数")
         writes[cells.executed] = CellWrite(project.executed * scale if project.executed is not None else None,
-                                           label="辅助列：执行数")
-        percent = _percent_cell(form.funds.exec_rate)
+                                           _amount(form.funds, "executed"), label="辅助列：执行数")
+        shown = form.funds.exec_rate.number_format
+        percent = shown is None or "%" in shown  # unknown (live Excel, an empty cell): a fraction, shown as %
         writes[rate_ref] = CellWrite(_exact_rate(project, percent),
-                                     fx.execution_rate(cells.budget, cells.executed, percent), label="执行率")
+                                     fx.execution_rate(cells.budget, cells.executed, percent), label="执行率",
+                                     number_format=PERCENT_SHOWN if shown is None else None)
         if exec_ref and project.execution_score is not None:
             writes[exec_ref] = CellWrite(project.execution_score,
                                          fx.execution_score(rate_ref, _exec_weight(form, knobs), percent, knobs),
@@ -169,13 +188,25 @@ def _table_writes(form: ProjectForm, project: ProjectResult,
                       if i.out_cells.get("score") and r.score is not None]
             cost_cap = settings["total.missing_cost_cap"]
             has_cost = any(is_cost(i, form.has_levels) for i in form.indicators)
-            writes[total_ref] = CellWrite(project.total, fx.total(
+            writes[total_ref] = CellWrite(project.total, fx.any_recheck(checks, fx.total(
                 exec_ref if exec_ref in writes else None, scores, rate_ref if rate_ref in writes else None, percent,
-                cost_cap if cost_cap >= 0 and not has_cost else None, settings), label="总分")
+                cost_cap if cost_cap >= 0 and not has_cost else None, settings)), label="总分")
         if form.out_cells.get("grade") and project.grade:
             cells.grade = form.out_cells["grade"]
             writes[cells.grade] = CellWrite(project.grade, fx.grade(total_ref, settings), label="评价等级")
     return writes, cells
+
+
+def _amount(funds: FundsForm, attr: str) -> str | None:
+    """A helper following the form's amount cells as the engine reads them (``evaluate.funds_figures``): the sum
+    of the parts when any of them holds a number, else the total row; in the table's own unit.  None (the value
+    kept as it is) where a cell holds text, which only Python reads."""
+    total = getattr(funds.total, attr) if funds.total is not None else None
+    parts = [getattr(row, attr) for row in funds.parts if getattr(row, attr).cell]
+    cells = ([total] if total is not None and total.cell else []) + parts
+    if not cells or any(not c.blank and not _is_number(c) for c in cells):
+        return None
+    return fx.amount(total.cell if total is not None else None, [c.cell for c in parts])
 
 
 def _exact_rate(project: ProjectResult, percent: bool) -> float | None:

@@ -42,7 +42,9 @@ class Grid:
 
     ``formats`` and ``formulas`` are ``None`` when the backend cannot see them.  ``formats`` holds the number
     formats of numeric and date cells other than General: a format changes what a number means (0.95 in a
-    percent cell is 95 %), while Excel shows text as typed whatever its cell's format.
+    percent cell is 95 %), while Excel shows text as typed whatever its cell's format.  The file readers also
+    give an empty cell's format (what a number typed there will look like); ``empty_formats`` is False where
+    only the cells holding a value were asked (Excel through COM), and an empty cell's format is then unknown.
     """
 
     name: str
@@ -54,6 +56,7 @@ class Grid:
     hidden_rows: set[int] = field(default_factory=set)
     names: dict[str, CellRange] = field(default_factory=dict)
     """Defined names that point into this sheet (sheet-scoped or global)."""
+    empty_formats: bool = True
 
     def __post_init__(self) -> None:
         self._index_merges()
@@ -119,9 +122,11 @@ class Grid:
         return self.values.get((row, col))
 
     def number_format(self, row: int, col: int) -> str | None:
-        if self.formats is None:
+        """The cell's number format; None when it cannot be known."""
+        cell = self._anchor(row, col) or (row, col)
+        if self.formats is None or (not self.empty_formats and cell not in self.values):
             return None
-        return self.formats.get(self._anchor(row, col) or (row, col), "General")
+        return self.formats.get(cell, "General")
 
     def is_formula(self, row: int, col: int) -> bool | None:
         if self.formulas is None:

@@ -27,7 +27,8 @@ def read_book(book: Any) -> WorkbookGrid:
         formulas = _formulas(sheet, values)
         grids.append(Grid(
             name=sheet.name, values=values, formats=_formats(sheet, values), formulas=formulas,
-            merged=_merges(sheet, values) or [], hidden=not _visible(sheet), names=names.get(sheet.name, {})))
+            merged=_merges(sheet, values) or [], hidden=not _visible(sheet), names=names.get(sheet.name, {}),
+            empty_formats=False))
     return WorkbookGrid(path=book.name, sheets=grids, backend="xlwings")
 
 

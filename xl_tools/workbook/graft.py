@@ -114,15 +114,31 @@ def _collection(styles: etree._Element, tag: str) -> tuple[etree._Element, bool]
 def quote_prefixed(styles: etree._Element, index: int) -> tuple[int, bool]:
     """The index of cell format ``index`` with quotePrefix set, which keeps a formula-like text a text when a
     user edits the cell in Excel; the format is added when the styles lack it.  Returns (index, whether added)."""
+    return _variant(styles, index, {"quotePrefix": "1"})
+
+
+_BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
+"""ECMA-376 Part 1, 18.8.30: the built-in number formats the toolkit gives cells, by id."""
+
+
+def number_formatted(styles: etree._Element, index: int, code: str) -> tuple[int, bool]:
+    """The index of cell format ``index`` showing numbers as ``code`` (one of the built-in formats), added when
+    the styles lack it.  Returns (index, whether added)."""
+    return _variant(styles, index, {"numFmtId": str(_BUILTIN_NUMBER_FORMATS[code]), "applyNumberFormat": "1"})
+
+
+def _variant(styles: etree._Element, index: int, attrs: dict[str, str]) -> tuple[int, bool]:
+    """Cell format ``index`` with ``attrs`` set: found among the formats, or appended."""
     xfs, added = _collection(styles, "cellXfs")
     if not len(xfs):  # no formats at all: first the default one, which cells without a format keep
         etree.SubElement(xfs, _m("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0", xfId="0")
         added = True
     index = index if index < len(xfs) else 0
-    if xfs[index].get("quotePrefix") in ("1", "true"):
+    if all(xfs[index].get(k) in (v, "true" if v == "1" else v) for k, v in attrs.items()):
         return index, added
     xf = etree.fromstring(etree.tostring(xfs[index]))
-    xf.set("quotePrefix", "1")
+    for k, v in attrs.items():
+        xf.set(k, v)
     wanted = _key(xf)
     found = next((i for i, el in enumerate(xfs) if _key(el) == wanted), None)
     if found is not None:

@@ -439,7 +439,15 @@ class Package:
                 raise PackageError(f"{self.path.name} 工作表「{sheet}」的 {key} 属于数组公式区域 {array}，不能单独修改")
             if c is not None:
                 ws.unshare(c)
-            _fill(c if c is not None else ws.cell(key, row, col, write.style_of), write, self._quoted_style)
+            else:
+                c = ws.cell(key, row, col, write.style_of)
+            _fill(c, write, self._quoted_style)
+            if write.number_format is not None:
+                fmt = write.number_format
+                style = self._style_variant(c.get("s"), ("numFmt", fmt),
+                                            lambda styles, i: graft.number_formatted(styles, i, fmt))
+                if style is not None:
+                    c.set("s", style)
             changes.append(Change(sheet, key, old, new, write.label))
         if changes:
             self._dirty.add(self._sheet_parts[sheet])
@@ -448,20 +456,26 @@ class Package:
         return changes
 
     def _quoted_style(self, style: str | None) -> str | None:
-        if style in self._quoted_styles:
-            return self._quoted_styles[style]
+        return self._style_variant(style, ("quotePrefix",), graft.quote_prefixed)
+
+    def _style_variant(self, style: str | None, what: tuple[str, ...],
+                       make: Callable[[etree._Element, int], tuple[int, bool]]) -> str | None:
+        """Cell format ``style`` changed as ``make`` changes it (quotePrefix set, a number format), found or
+        added once per format (a form may hold many texts like "-")."""
+        key = (*what, style)
+        if key in self._variants:
+            return self._variants[key]
         part = next(iter(self._targets(_WORKBOOK, f"{_REL}/styles")), None)
         if part is None or part not in self._parts:
             return None
-        index, added = graft.quote_prefixed(self._xml(part), int(style or 0))
+        index, added = make(self._xml(part), int(style or 0))
         if added:
             self._dirty.add(part)
-        self._quoted_styles[style] = str(index)
+        self._variants[key] = str(index)
         return str(index)
 
     @functools.cached_property
-    def _quoted_styles(self) -> dict[str | None, str]:
-        """Cell format -> its quotePrefix twin, as found or added (a form may hold many texts like "-")."""
+    def _variants(self) -> dict[tuple[str | None, ...], str]:
         return {}
 
     def replace_sheet(self, title: str, rows: Sequence[Sequence[CellValue]], *,
