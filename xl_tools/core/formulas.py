@@ -27,16 +27,17 @@ def num(x: float | int) -> str:
     return repr(float(x))
 
 
-def live_number(source: str, fallback: float | None, factor: float = 1.0) -> str:
+def live_number(source: str, fallback: float | None, factor: float = 1.0, blank: str = '""') -> str:
     """A helper cell following what a user types into ``source``, read as the engine reads it
     (``values.parse_value``), whatever Excel made of the typing: a number formatted as a percentage (96% typed,
     or 96 typed into a % cell: 0.96) counts 96, as the cell's format says when Excel calculates (CELL("format")
     starts with "P"); a text Excel's VALUE reads ("96" in a text column; "96%" as 96) counts too; a blank is
     blank.  ``factor`` is the 计量单位's 万/亿.  Any other text keeps ``fallback``, the value Python parsed from
-    the text when the formula was written (``source_check`` says when that text has changed)."""
+    the text when the formula was written (``source_check`` says when that text has changed); ``blank`` is
+    what an empty cell gives (an expression)."""
     s, k = source, num(factor)
     kept = num(fallback) if fallback is not None else '""'
-    return (f'IF({s}="","",IF(ISNUMBER({s}),{s}*IF(LEFT(CELL("format",{s}),1)="P",100,{k}),'
+    return (f'IF({s}="",{blank},IF(ISNUMBER({s}),{s}*IF(LEFT(CELL("format",{s}),1)="P",100,{k}),'
             f'IF(ISNUMBER(VALUE({s})),VALUE({s})*IF(RIGHT({s},1)="%",100,{k}),{kept})))')
 
 

@@ -21,7 +21,7 @@ from .model import FundsForm, IndicatorForm, ProjectForm, ProjectResult, RawCell
 from .rules import Settings
 from .scored import Table
 from .scoring import REVERSE
-from .values import Kind, normalise_unit, parse_value
+from .values import Kind, normalise_unit, parse_number, parse_value
 from .errors import failure_reason
 from .addresses import cell_address, position
 from .cell_write import CellWrite
@@ -121,8 +121,9 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
 def _exec_weight(form: ProjectForm, knobs: fx.Knobs) -> str:
     """The form's own 分值 cell when it states one (a typed change then counts), else the setting."""
     source = knobs.settings.sources.get("execution.weight", "")
-    if source.startswith("表内填写") and form.funds.exec_weight.cell:
-        return f"VALUE({form.funds.exec_weight.cell})"
+    if source.startswith("表内填写") and form.funds.exec_weight.cell:  # cleared: the rule set's, as the engine does
+        return fx.live_number(form.funds.exec_weight.cell, knobs.settings["execution.weight"],
+                              blank=fx.num(knobs.settings.rule_set["execution.weight"]))
     if source.startswith(("规则集", "参数表")):
         return knobs.number("execution.weight")
     return fx.num(knobs.settings["execution.weight"])  # a layout's default (表12: 0)
@@ -204,7 +205,8 @@ def _amount(funds: FundsForm, attr: str) -> str | None:
     total = getattr(funds.total, attr) if funds.total is not None else None
     parts = [getattr(row, attr) for row in funds.parts if getattr(row, attr).cell]
     cells = ([total] if total is not None and total.cell else []) + parts
-    if not cells or any(not c.blank and not _is_number(c) for c in cells):
+    # a placeholder ("—") is no amount to the engine either, as to SUM and COUNT; an amount written as text is
+    if not cells or any(not _is_number(c) and parse_number(c.value).number is not None for c in cells):
         return None
     return fx.amount(total.cell if total is not None else None, [c.cell for c in parts])
 
