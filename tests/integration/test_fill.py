@@ -34,3 +34,29 @@ def test_a_formula_in_an_input_cell_is_kept_and_listed(tmp_path: Path) -> None:
     assert filled.formulas_kept == [f"{PROJECT}!E6"]
     out = openpyxl.load_workbook(filled.path)[PROJECT]
     assert out["E6"].value == "=2700+100" and out["G13"].value == 96
+
+
+def _cells(path: Path, sheet: str) -> list[list[object]]:
+    return [[c.value for c in row] for row in openpyxl.load_workbook(path)[sheet].iter_rows()]
+
+
+def test_fill_leaves_the_workbook_as_run_would_and_recompute_then_changes_nothing(tmp_path: Path) -> None:
+    """綦江 through new, collect and fill (2800 for 城乡居民医疗保险基金区级补助's 全年执行数, 96 for 资金及时
+    划拨): its 表11 and 校验结果 are run's on the filled workbook, cell for cell; the 40 warnings `new` listed
+    about the target table (sheet 表十三, a sheet of another file) are gone; recompute and run write nothing
+    more into the user's sheets."""
+    created = xt.new(QIJIANG, tmp_path / "自评.xlsx").path
+    assert any(row[2] == "表十三" for row in _cells(created, "校验结果")[1:])
+    sheet = openpyxl.load_workbook(xt.collect(created, tmp_path / "采集表.xlsx"))
+    sheet.active["G4"], sheet.active["G5"] = 2800, 96
+    sheet.save(tmp_path / "已填.xlsx")
+
+    filled = xt.fill(created, tmp_path / "已填.xlsx", tmp_path / "已填报.xlsx").path
+    ran = xt.run(filled, tmp_path / "再运行.xlsx")
+
+    for name in ("表11", "校验结果"):
+        assert _cells(filled, name) == _cells(ran.path, name), name
+    sheets = set(openpyxl.load_workbook(filled).sheetnames)
+    assert all(row[2] in sheets for row in _cells(filled, "校验结果")[1:] if row[2])
+    assert ran.changes == [] and xt.recompute(filled, tmp_path / "重算.xlsx").changes == []
+    assert xt.recompute(ran.path, tmp_path / "重算2.xlsx").changes == []

@@ -45,7 +45,7 @@ def fill(path: str | Path, source: str | Path, out: str | Path | None = None, *,
         changes, kept[:] = put_values(pkg, plan)
         with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:  # the scores follow the filled values
             filled = pkg.save(Path(tmp) / f"filled{path.suffix}")
-            write_scores(pkg, score(filled, rules), earlier=changes)
+            write_scores(pkg, score(filled, rules), earlier=changes, report=True)  # as run leaves it
 
     def edit(pkg: Package) -> FillPlan:  # on what --in-place read, maybe read again after another's save
         plan = plan_fill(collected, score(pkg.path, rules).forms, overwrite=overwrite)
