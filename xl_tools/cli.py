@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import json
 import os
 import sys
@@ -156,6 +157,9 @@ def main() -> None:
 
     示例：xl-tools run 自评表.xlsx
     """
+    for stream in (sys.stdout, sys.stderr):  # a character the console's code page lacks (GBK) shows as "?"
+        if isinstance(stream, io.TextIOWrapper):  # rather than ending the command
+            stream.reconfigure(errors="replace")
 
 
 @main.command()

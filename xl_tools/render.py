@@ -41,7 +41,7 @@ def score_text(result: FileResult) -> str:
     for p in result.projects:
         table.add_row(p.sheet, TYPE_LABEL[p.type], p.name or "—", _num(p.budget), _num(p.executed),
                       _num(p.execution_rate), _num(p.execution_score), _num(p.indicator_score),
-                      _num(p.total), _num(p.claimed_total), p.grade or "—")
+                      p.shown_total if p.unfilled else _num(p.total), _num(p.claimed_total), p.grade or "—")
     return f"计分 {result.file}（规则集 {result.rule_set}）\n" + _render(table)
 
 

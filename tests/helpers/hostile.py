@@ -16,6 +16,7 @@ from openpyxl.formula import Tokenizer
 from xl_tools.core.safe_text import formula_like
 from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
+from tests.helpers.excel_functions import TOOLKIT_FUNCTIONS
 from tests.helpers.paths import REPO
 
 
@@ -31,7 +32,6 @@ CODE = "123456789012345678901"
 DATE_LIKE = "2023-12"
 EXPLANATION_STORED = '=HYPERLINK("http://example.invalid/","点这里")_x0001_原因'
 
-TOOLKIT_FUNCTIONS = {"IF", "AND", "OR", "MIN", "MAX", "ABS", "ROUND", "SUM", "ISNUMBER", "VALUE", "HYPERLINK"}
 REFERENCE = re.compile(r"(?:'((?:[^']|'')+)'!)?(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?|\$?\d+:\$?\d+)")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")

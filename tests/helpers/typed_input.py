@@ -122,7 +122,7 @@ def disagreements(recalculated: Path, tables: list[Table], rechecked: set[tuple[
 
         for ind, r in zip(form.indicators, result.indicators):
             ref = ind.out_cells.get("score")
-            if ref and r.score is not None:
+            if ref and (r.score is not None or ind.actual.blank):  # no 完成值: no score (blank)
                 expect(ref, RECHECK if (form.sheet, ref) in rechecked else r.score, f"「{ind.name}」得分")
         cells = form.out_cells
         percent = "%" in (ws[cells["exec_rate"]].number_format or "") if cells.get("exec_rate") else False
@@ -131,8 +131,8 @@ def disagreements(recalculated: Path, tables: list[Table], rechecked: set[tuple[
                    lambda v: v * 100 if percent and isinstance(v, (int, float)) else v)
         if result.execution_score is not None:
             expect(cells.get("exec_score"), result.execution_score, "执行率得分")
-        if result.total is not None:
-            expect(cells.get("total"), RECHECK if recheck else result.total, "总分")
+        if result.shown_total is not None:  # 未填完 while an indicator waits for its 完成值
+            expect(cells.get("total"), RECHECK if recheck else result.shown_total, "总分")
         if result.grade is not None:
             expect(cells.get("grade"), None if recheck else result.grade, "等级")
         found += [f"{form.sheet}!{c.coordinate} shows {c.value!r}" for row in ws.iter_rows() for c in row

@@ -60,3 +60,17 @@ def test_fill_leaves_the_workbook_as_run_would_and_recompute_then_changes_nothin
     assert all(row[2] in sheets for row in _cells(filled, "校验结果")[1:] if row[2])
     assert ran.changes == [] and xt.recompute(filled, tmp_path / "重算.xlsx").changes == []
     assert xt.recompute(ran.path, tmp_path / "重算2.xlsx").changes == []
+
+
+def test_a_total_waits_for_every_完成值(tmp_path: Path) -> None:
+    """A workbook new writes has no 完成值 yet: no indicator that has a 指标值 has a score, and no project a
+    total or grade (未填完 in the form and in 表11, never 0 presented as final)."""
+    created = xt.new(QIJIANG, tmp_path / "自评.xlsx").path
+    result = xt.score(created)
+    assert result.projects and all(p.total is None and p.grade is None and p.shown_total == "未填完"
+                                   for p in result.projects)
+    first = result.tables[0]
+    assert first.result.unfilled == [i.name for i in first.form.indicators if i.actual.blank and not i.target.blank]
+    assert all(i.score is None for i in first.result.indicators if i.name in first.result.unfilled)
+    summary = openpyxl.load_workbook(xt.run(created, tmp_path / "结果.xlsx").path, data_only=True)["表11"]
+    assert {summary.cell(r, 7).value for r in range(4, 4 + len(result.projects))} == {"未填完"}

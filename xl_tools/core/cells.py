@@ -8,7 +8,7 @@ Everything that reads a number cell of a form asks here first.
 
 from __future__ import annotations
 
-from .model import RawCell
+from .model import MARKERS, RawCell
 from .values import EXCEL_ERRORS, excel_error
 
 
@@ -20,3 +20,9 @@ def unusable(raw: RawCell, field: str) -> tuple[str, dict[str, object]] | None:
     if raw.value is None and raw.is_formula:
         return "FORMULA_NOT_CACHED", {"field": field}
     return None
+
+
+def marker(raw: RawCell) -> bool:
+    """A text the toolkit's formulas show instead of a number (未填完, 请重新计算): read back from a workbook the
+    toolkit wrote, it is no score the unit claimed."""
+    return isinstance(raw.value, str) and raw.value.strip() in MARKERS

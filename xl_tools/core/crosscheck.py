@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import unusable
+from .cells import marker, unusable
 from .findings import Finding, make
 from .matching import same_name
 from .model import ProjectResult, RawCell, SummaryForm, SummaryRowForm
@@ -13,7 +13,7 @@ TOLERANCE = 0.005
 
 
 def _number(raw: RawCell) -> tuple[float | None, str | None]:
-    if raw.blank:
+    if raw.blank or marker(raw):
         return None, None
     res = parse_number(raw.value, number_format=raw.number_format)
     return res.number, res.problem

@@ -7,7 +7,7 @@ project-wide consistency checks live in ``validation``.
 from __future__ import annotations
 
 from . import scoring
-from .cells import unusable
+from .cells import marker, unusable
 from .findings import Finding, make
 from .model import IndicatorForm, IndicatorResult, ProjectForm, ProjectResult, RawCell
 from .parsed import Parsed, SharedClaim
@@ -43,7 +43,7 @@ def _text(raw: RawCell) -> str:
 
 
 def _points(ctx: _Ctx, raw: RawCell, field_name: str) -> float | None:
-    if not ctx.usable(raw, field_name) or raw.blank:
+    if not ctx.usable(raw, field_name) or raw.blank or marker(raw):
         return None
     res = parse_number(raw.value, number_format=raw.number_format)
     if res.problem:
@@ -99,8 +99,9 @@ def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult
         pass  # the cell's own finding says what to fix; nothing to read or judge
     elif target.kind is Kind.EMPTY:
         ctx.add("TARGET_MISSING", target_cell, indicator=ind.name)
-    elif actual.kind is Kind.EMPTY:
+    elif actual.kind is Kind.EMPTY:  # not yet filled: no score, and the total waits for it
         ctx.add("ACTUAL_MISSING", ind.actual.cell or ind.cell, indicator=ind.name)
+        score = None
     elif settings["total.rescale_not_applicable"] and actual.text in settings["total.not_applicable_words"]:
         score = None  # left out, the others are rescaled in _total; not a value to read or judge
     elif kind is Kind.QUANTITATIVE:
@@ -306,10 +307,15 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
     for p in parsed:
         p.result = score_indicator(ctx, p, settings)
     indicator_score, total, grade = None, None, None
+    unfilled = [p.form.name for p in parsed if not p.unusable and p.target.kind is not Kind.EMPTY
+                and p.actual.kind is Kind.EMPTY]
     missing = _missing_for_a_score(form, parsed, budget, exec_weight, denominator)
     if missing:
         ctx.add("UNSCORABLE", missing=missing[0], advice=missing[1])
-    elif form.has_indicator_table and parsed:
+        unfilled = []
+    elif not (form.has_indicator_table and parsed):
+        unfilled = []
+    elif not unfilled:  # a total of what is filled so far would be no total: it waits (未填完)
         indicator_score, total = _total(ctx, parsed, rate, exec_score if exec_weight else 0.0, settings)
         grade = scoring.grade(total, settings)
     claimed_total = _points(ctx, form.claimed_total, "自评得分")
@@ -321,7 +327,7 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
         indicator_score=indicator_score, total=total, claimed_total=claimed_total, grade=grade,
         execution_weight=exec_weight,
         weight_total=sum(p.weight for p in parsed if p.weight is not None) if parsed else None,
-        indicators=[p.result for p in parsed if p.result is not None],
+        indicators=[p.result for p in parsed if p.result is not None], unfilled=unfilled,
     )
     validate_project(ctx.add, form, parsed, shared, result, settings)
     result.findings = ctx.findings

@@ -31,7 +31,7 @@ class FindingType:
 _TYPES = [
     # errors
     FindingType("WEIGHT_TOTAL", Level.ERROR, "权重合计不符",
-                "指标权重合计为 {actual}，按规则集应为 {expected}（总分 {total} − 执行率权重 {exec_weight}）；请调整各指标权重"),
+                "指标权重合计为 {actual}，按规则集应为 {expected}（总分 {total} - 执行率权重 {exec_weight}）；请调整各指标权重"),
     FindingType("WEIGHT_INVALID", Level.ERROR, "权重无效",
                 "指标「{indicator}」的权重{problem}；请填写大于 0 的分值"),
     FindingType("TARGET_MISSING", Level.ERROR, "缺少指标值",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .model import RECHECK, UNFILLED, UNFILLED_ROW
 from .rules import Settings
 from .safe_text import visible
 from .scoring import EQUAL, POSITIVE, REVERSE
@@ -33,7 +34,7 @@ def live_number(source: str, fallback: float | None, factor: float = 1.0, blank:
     or 96 typed into a % cell: 0.96) counts 96, as the cell's format says when Excel calculates (CELL("format")
     starts with "P"); a text Excel's VALUE reads ("96" in a text column; "96%" as 96) counts too; a blank is
     blank.  ``factor`` is the 计量单位's 万/亿.  Any other text keeps ``fallback``, the value Python parsed from
-    the text when the formula was written (``source_check`` says when that text has changed); ``blank`` is
+    the text when the formula was written (``status`` says when that text has changed); ``blank`` is
     what an empty cell gives (an expression)."""
     s, k = source, num(factor)
     kept = num(fallback) if fallback is not None else '""'
@@ -211,26 +212,33 @@ def literal(value: object) -> str | None:
     return None
 
 
-RECHECK = "请重新计算"
 
 
-def source_check(conditions: list[str]) -> str:
-    """请重新计算 once a text the helper cells were read from has been edited."""
-    return f'IF(AND({",".join(conditions)}),"","{RECHECK}")'
+def status(actual: str | None, conditions: list[str]) -> str | None:
+    """A row's state, in a helper cell: 未填 while ``actual`` (the 完成值 cell) is blank, 请重新计算 once a
+    text the helpers were read from has changed (``conditions`` no longer all hold), else empty.  None when
+    there is nothing to watch."""
+    checked = f'IF(AND({",".join(conditions)}),"","{RECHECK}")' if conditions else '""'
+    if actual is None:
+        return checked if conditions else None
+    return f'IF({actual}="","{UNFILLED_ROW}",{checked})'
 
 
-def rechecked(check: str | None, formula: str, shown: str = RECHECK) -> str:
-    """The formula, or ``shown`` (请重新计算 in a 得分 cell) while the row's check cell asks for a re-run."""
+def rechecked(check: str | None, formula: str, *, recheck: str = RECHECK) -> str:
+    """The formula while the row's state cell is empty; blank while the row waits for its 完成值, ``recheck``
+    (请重新计算 in a 得分 cell) once it must be re-run."""
     if check is None:
         return formula
-    return f'IF({check}<>"","{shown}",{formula})'
+    return f'IF({check}="",{formula},IF({check}="{RECHECK}","{recheck}",""))'
 
 
 def any_recheck(checks: str | None, formula: str) -> str:
-    """A 总分 that says 请重新计算 while any row of the table does (SUM would silently leave that row out)."""
+    """A 总分 that says 请重新计算 while any row of the table does, and 未填完 while any waits for its 完成值
+    (SUM would silently leave those rows out)."""
     if checks is None:
         return formula
-    return f'IF(COUNTIF({checks},"{RECHECK}")>0,"{RECHECK}",{formula})'
+    return (f'IF(COUNTIF({checks},"{RECHECK}")>0,"{RECHECK}",'
+            f'IF(COUNTIF({checks},"{UNFILLED_ROW}")>0,"{UNFILLED}",{formula}))')
 
 
 def sheet_ref(sheet: str, ref: str) -> str:

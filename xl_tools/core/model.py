@@ -184,12 +184,29 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     indicators: list[IndicatorResult] = field(default_factory=list)
     settings_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unfilled: list[str] = field(default_factory=list)
+    """Indicators without 完成值: they have no score yet and the project no total (未填完)."""
+
+    @property
+    def shown_total(self) -> float | str | None:
+        """The 总分 as a form shows it: the number, or 未填完 while indicators wait for their 完成值."""
+        return UNFILLED if self.unfilled else self.total
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if k not in ("findings", "indicators")}
         d["findings"] = [f.to_dict() for f in self.findings]
         d["indicators"] = [i.to_dict() for i in self.indicators]
         return d
+
+
+UNFILLED = "未填完"
+"""A 总分 while indicators wait for their 完成值."""
+UNFILLED_ROW = "未填"
+"""A row's state while its 完成值 is blank."""
+RECHECK = "请重新计算"
+"""What the toolkit's formulas show once a text only Python reads has changed."""
+MARKERS = frozenset({UNFILLED, UNFILLED_ROW, RECHECK})
+"""Texts the toolkit's own formulas show in place of a number: no claim a unit made."""
 
 
 @dataclass

@@ -80,7 +80,8 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
     a new qualitative 完成值) turns the row's check cell into 请重新计算, which the 得分 cell shows and the 总分
     counts."""
     score_ref = ind.out_cells.get("score")
-    if not score_ref or result.score is None:
+    waiting = result.score is None and ind.actual.blank  # no 完成值 yet: no score, the total waits
+    if not score_ref or (result.score is None and not waiting):
         return {}, None
     row = _row(score_ref)
     ha, hb, hw, hk, hs = (cell_address(row, col + i) for i in range(5))
@@ -90,11 +91,14 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
     w_formula = fx.live_number(ind.weight.cell, weight) if ind.weight.cell else None
     writes[hw] = CellWrite(weight, w_formula, label=f"{name}辅助列：分值")
     quantitative = result.kind == Kind.QUANTITATIVE.value and result.target is not None
-    conditions = [_unchanged(ind.weight, followed=True)] + [
-        _unchanged(raw, followed=quantitative) for raw in (ind.target, ind.actual)]
-    check = fx.source_check([c for c in conditions if c]) if any(conditions) else None
-    if check:
-        writes[hs] = CellWrite("", check, label=f"{name}辅助列：是否需重新计算")
+    conditions = [c for c in [_unchanged(ind.weight, followed=True)] + [
+        _unchanged(raw, followed=quantitative) for raw in (ind.target, ind.actual)] if c]
+    # a cleared 完成值 is not yet filled, as the engine reads it (where there is a 指标值 to score against)
+    unfilled = ind.actual.cell if ind.actual.cell and not ind.target.blank else None
+    status = fx.status(unfilled, conditions)
+    if status:
+        writes[hs] = CellWrite(fx.UNFILLED_ROW if waiting else "", status, label=f"{name}辅助列：填报状态")
+    check = hs if status else None
     if quantitative:
         writes[ha] = CellWrite(result.target, _live(ind.target, ind.unit, result.target), label=f"{name}辅助列：指标值")
         writes[hb] = CellWrite(result.actual, _live(ind.actual, ind.unit, result.actual), label=f"{name}辅助列：完成值")
@@ -103,19 +107,21 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
                          op=ind.op.value if isinstance(ind.op.value, str) else None).op
         formula = fx.quantitative_score(ha, hb, hw, direction, op, knobs)
         if ind.out_cells.get("deviation"):
-            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.rechecked(hs if check else None,
-                                                                                          fx.deviation(ha, hb), ""),
+            writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.rechecked(check, fx.deviation(ha, hb),
+                                                                                          recheck=""),
                                                            label=f"{name}偏离度")
     elif result.kind in (Kind.QUALITATIVE.value, Kind.DEADLINE.value) and weight:
-        writes[hk] = CellWrite(result.score / weight * 100, label=f"{name}辅助列：达成比例")
+        writes[hk] = CellWrite(None if waiting else result.score / weight * 100, label=f"{name}辅助列：达成比例")
         formula = fx.judged_score(hw, hk)
     else:  # no target or no usable actual: the engine scores 0 and says why in 校验结果
-        formula = fx.num(result.score)
-    writes[score_ref] = CellWrite(result.score, fx.rechecked(hs if check else None, formula), label=f"{name}得分")
+        formula = '""' if waiting else fx.num(result.score)
+    # a row without 完成值 shows an empty text, cached as such (a formula without a cached value reads as unsaved)
+    writes[score_ref] = CellWrite("" if waiting else result.score, fx.rechecked(check, formula),
+                                  label=f"{name}得分")
     if ind.out_cells.get("coefficient"):
-        writes[ind.out_cells["coefficient"]] = CellWrite(result.coefficient, fx.coefficient(score_ref, hw),
-                                                         label=f"{name}得分系数")
-    return writes, row if check else None
+        writes[ind.out_cells["coefficient"]] = CellWrite("" if waiting else result.coefficient,
+                                                         fx.coefficient(score_ref, hw), label=f"{name}得分系数")
+    return writes, row if status else None
 
 
 def _exec_weight(form: ProjectForm, knobs: fx.Knobs) -> str:
@@ -180,21 +186,21 @@ def _table_writes(form: ProjectForm, project: ProjectResult,
                                          fx.execution_score(rate_ref, _exec_weight(form, knobs), percent, knobs),
                                          label="执行率得分")
     total_ref = form.out_cells.get("total")
-    if total_ref and project.total is not None:
+    if total_ref and (project.total is not None or project.unfilled):
         cells.total = total_ref
         if settings["total.rescale_not_applicable"]:
-            writes[total_ref] = CellWrite(project.total, label="总分")  # rescaling stays in Python (参数 says so)
+            writes[total_ref] = CellWrite(project.shown_total, label="总分")  # rescaling stays in Python (参数 says so)
         else:
             scores = [i.out_cells["score"] for i, r in zip(form.indicators, project.indicators)
-                      if i.out_cells.get("score") and r.score is not None]
+                      if i.out_cells.get("score") and (r.score is not None or i.actual.blank)]
             cost_cap = settings["total.missing_cost_cap"]
             has_cost = any(is_cost(i, form.has_levels) for i in form.indicators)
-            writes[total_ref] = CellWrite(project.total, fx.any_recheck(checks, fx.total(
+            writes[total_ref] = CellWrite(project.shown_total, fx.any_recheck(checks, fx.total(
                 exec_ref if exec_ref in writes else None, scores, rate_ref if rate_ref in writes else None, percent,
                 cost_cap if cost_cap >= 0 and not has_cost else None, settings)), label="总分")
-        if form.out_cells.get("grade") and project.grade:
+        if form.out_cells.get("grade") and (project.grade or project.unfilled):
             cells.grade = form.out_cells["grade"]
-            writes[cells.grade] = CellWrite(project.grade, fx.grade(total_ref, settings), label="评价等级")
+            writes[cells.grade] = CellWrite(project.grade or "", fx.grade(total_ref, settings), label="评价等级")
     return writes, cells
 
 
@@ -237,8 +243,8 @@ def _row_writes(row: SummaryRowForm, money_factor: float, project: ProjectResult
             # helper cells are in the table's unit; the row's own unit may differ (元 or 万元)
             writes[raw.cell] = linked(project.sheet, ref, value / money_factor, cells.to_wan / money_factor,
                                        f"{name}{label}")
-    if row.score.cell and project.total is not None:
-        writes[row.score.cell] = linked(project.sheet, cells.total, project.total, 1.0, f"{name}自评得分")
+    if row.score.cell and project.shown_total is not None:
+        writes[row.score.cell] = linked(project.sheet, cells.total, project.shown_total, 1.0, f"{name}自评得分")
     return writes
 
 

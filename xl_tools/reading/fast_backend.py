@@ -67,6 +67,8 @@ class SheetDetails:
     hidden_rows: set[int] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     """Cells holding an error value (#DIV/0!, #N/A…), which calamine reads as empty."""
+    empty_results: set[tuple[int, int]] = field(default_factory=set)
+    """Formulas that calculated an empty text: a result, not a formula saved without one."""
 
 
 def read_workbook(path: str | Path, data: bytes | None, details: dict[str, SheetDetails],
@@ -87,6 +89,7 @@ def read_workbook(path: str | Path, data: bytes | None, details: dict[str, Sheet
     for grid in book.sheets:
         found = details.get(grid.name, SheetDetails())
         grid.values.update(found.errors)
+        grid.values.update({rc: "" for rc in found.empty_results if rc not in grid.values})
         grid.formats = {rc: fmt for rc, style in found.styles.items()
                         if (fmt := formats.get(style, "General")) != "General"}
         grid.formulas = found.formulas
@@ -148,6 +151,9 @@ def _from_cells(sheet_data, cells: list, refs: list[str], hidden: list) -> Sheet
         kind = el.get("t")
         if kind == "e":
             found.errors[_position(ref)] = el.findtext(_VALUE) or "#N/A"
+        elif kind == "str":
+            if el.findtext(_VALUE) == "" and el.find(_FORMULA) is not None:
+                found.empty_results.add(_position(ref))
         elif kind in _NUMERIC:
             style = el.get("s")
             if style and style != "0":  # an empty cell's too: what a number typed there will look like
@@ -163,6 +169,8 @@ def _note_cell(found: SheetDetails, cell, rc: tuple[int, int]) -> None:
         found.styles[rc] = int(cell.get("s"))
     if cell.find(_FORMULA) is not None:
         found.formulas.add(rc)
+        if kind == "str" and cell.findtext(_VALUE) == "":
+            found.empty_results.add(rc)
 
 
 def _walk_rows(sheet_data, found: SheetDetails) -> SheetDetails:

@@ -34,7 +34,7 @@ def summary_table(projects: Sequence[ProjectResult], files: Sequence[str] | None
     rows: list[list[object]] = []
     for i, p in enumerate(listed, start=1):
         rate = p.execution_rate / 100 if p.execution_rate is not None else None
-        rows.append([i, p.name, p.code, p.budget, p.executed, rate, p.total, p.grade, p.sheet]
+        rows.append([i, p.name, p.code, p.budget, p.executed, rate, p.shown_total, p.grade, p.sheet]
                     + ([files[i - 1]] if files is not None else []))
     budget = sum(p.budget or 0 for p in listed)
     executed = sum(p.executed or 0 for p in listed)
@@ -55,7 +55,7 @@ def _followed(project: ProjectResult, cells: TableCells, r: int) -> dict[int, Ce
     """Column (0-based) -> the formula that makes row ``r`` follow its project's sheet."""
     out = {3: linked(project.sheet, cells.budget, project.budget, cells.to_wan, "预算数"),
            4: linked(project.sheet, cells.executed, project.executed, cells.to_wan, "执行数"),
-           6: linked(project.sheet, cells.total, project.total, 1.0, "自评得分"),
+           6: linked(project.sheet, cells.total, project.shown_total, 1.0, "自评得分"),
            7: linked(project.sheet, cells.grade, project.grade, 1.0, "评价等级")}
     if project.budget and project.executed is not None:
         out[5] = CellWrite(project.executed / project.budget, fx.ratio(f"E{r}", f"D{r}"))
