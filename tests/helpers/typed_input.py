@@ -55,8 +55,9 @@ def _number(raw: RawCell) -> bool:
 def variants(tables: Iterable[Table]) -> list[Variant]:
     """The typing matrix for the tables of one workbook: the first quantitative indicator of each table done
     90 % of its target, typed each way Excel stores it; its 完成值 cleared; typed as a text with a unit; the
-    funds' 全年执行数 cells at 80 %; its 分值 one point more."""
-    out = {name: Variant(name) for name in ("percent", "text", "plain", "blank", "unit_text", "executed", "weight")}
+    funds' 全年执行数 cells at 80 % and cleared; the 全年预算数 cells at 125 %; its 分值 one point more."""
+    out = {name: Variant(name) for name in ("percent", "text", "plain", "blank", "unit_text", "executed",
+                                            "executed_blank", "budget", "weight")}
     for table in tables:
         found = _first_quantitative(table)
         sheet = table.form.sheet
@@ -80,6 +81,9 @@ def variants(tables: Iterable[Table]) -> list[Variant]:
         for row in rows:
             if row.executed.cell and _number(row.executed):
                 out["executed"].typed.append(Typed(sheet, row.executed.cell, round(row.executed.value * 0.8, 2)))
+                out["executed_blank"].typed.append(Typed(sheet, row.executed.cell, None))
+            if row.budget.cell and _number(row.budget):
+                out["budget"].typed.append(Typed(sheet, row.budget.cell, round(row.budget.value * 1.25, 2)))
     return [v for v in out.values() if v.typed]
 
 

@@ -64,7 +64,8 @@ def test_what_people_type_recalculates_to_the_engines_scores(recalculated) -> No
 
 def test_the_matrix_covers_every_layout_and_every_way_of_typing(recalculated) -> None:
     ways = Counter(name for _, name, *_ in recalculated)
-    assert set(ways) == {"percent", "text", "plain", "blank", "unit_text", "executed", "weight"}
+    assert set(ways) == {"percent", "text", "plain", "blank", "unit_text", "executed", "executed_blank", "budget",
+                         "weight"}
     layouts = set().union(*(layouts for *_, layouts in recalculated))
     # every layout a table is scored in (a target table is read by `new`, whose workbook is the template's);
     # the budget system's export in 元 among them

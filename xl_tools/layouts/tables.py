@@ -154,8 +154,10 @@ def read_funds_block(grid: Grid, rows: range) -> tuple[FundsForm, int] | None:
             funds.total = row
         elif is_part:
             funds.parts.append(row)
-        for key in ("exec_weight", "exec_rate", "exec_score"):
-            if key in cols and getattr(funds, key).blank and not grid_blank(grid, r, cols[key]):
+        for key in ("exec_weight", "exec_rate", "exec_score"):  # the first row's that holds something; a
+            taken = getattr(funds, key)  # formula holds its cell even with an empty result (a blank 执行数)
+            if key in cols and taken.blank and not taken.is_formula and (
+                    not grid_blank(grid, r, cols[key]) or grid.is_formula(r, cols[key])):
                 setattr(funds, key, raw(grid, r, cols[key]))
     for key in ("exec_weight", "exec_rate", "exec_score"):
         if key in cols and getattr(funds, key).cell is None:  # blank form: the first (total) row's cell
