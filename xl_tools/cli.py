@@ -223,12 +223,12 @@ def run(path: Path | None, output: Path | None, rule_set: str | None, password: 
 
     示例：xl-tools run 自评表.xlsx -o 自评结果.xlsx
     """
-    from .jobs.run import run as run_job
+    from .jobs.run import run as run_job, sample_copy
     from .reading.open import password_protected
     from .render import findings_text, score_text
 
     if path is None:
-        path, output = _sample_copy(output)
+        path = sample_copy(Path.cwd())
         click.echo(f"未指定文件，使用内置样例：{path}")
     done = run_job(path, output, rule_set, password=password)
     click.echo(score_text(done.evaluation.scored))
@@ -238,21 +238,6 @@ def run(path: Path | None, output: Path | None, rule_set: str | None, password: 
     click.echo(f"结果已写入：{done.path}")
     if password_protected(path):
         click.echo("注意：原文件设有打开密码，结果文件未加密；如需保密，请在 Excel 中为结果文件设置密码")
-
-
-def _sample_copy(output: Path | None) -> tuple[Path, Path | None]:
-    """Copy the bundled sample to the working folder, so the user can open both files."""
-    import shutil
-
-    from .samples import bundled_sample
-    from .workbook.atomic import replace_atomically
-
-    sample = bundled_sample()
-    target = Path.cwd() / sample.name
-    if not target.exists():
-        with open(sample, "rb") as src:
-            replace_atomically(target, lambda fh: shutil.copyfileobj(src, fh))
-    return target, output
 
 
 @main.command()

@@ -22,3 +22,18 @@ def run(path: str | Path, out: str | Path | None = None, rules: str | Path | Non
     suffix = output_suffix(path, password)
     target = content_checked(Path(out), [path], suffix) if out else derived(path, "自评结果", suffix)
     return recompute(path, target, rules, password=password, report=True)
+
+
+def sample_copy(folder: Path) -> Path:
+    """The bundled sample copied into ``folder`` (kept if already there), so the user can open both files."""
+    import shutil
+
+    from ..samples import bundled_sample
+    from ..workbook.atomic import replace_atomically
+
+    sample = bundled_sample()
+    target = folder / sample.name
+    if not target.exists():
+        with open(sample, "rb") as src:
+            replace_atomically(target, lambda fh: shutil.copyfileobj(src, fh))
+    return target

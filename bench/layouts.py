@@ -1,0 +1,86 @@
+"""Benchmark: `recompute` of a 500-sheet workbook in each layout the readers know, side by side in one run with
+openpyxl's bare load+save of the same file and LibreOffice's forced recalculation of it (issue 16 point 5).
+
+Each workload is one project sheet of a bundled sample copied to 500 sheets of one workbook (openpyxl's
+copy_worksheet, values and styles): the toolkit's template (seed 004, 万元), the budget system's export (seed 000,
+元), the finance bureau's hierarchical form (seed 004) and a 表12 (seed 003).  Times are medians of ``--repeat``
+runs, LibreOffice one run (a headless conversion with recalculation forced, private profile).  Goal: recompute
+faster than openpyxl's load+save and at least 10× faster than LibreOffice on every layout.
+
+Usage: python bench/layouts.py [--sheets 500] [--repeat 3] [--no-libreoffice]   (from the repository's root)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from xl_tools.adapters.libreoffice import convert_many  # noqa: E402
+from xl_tools.jobs.recompute import recompute  # noqa: E402
+from xl_tools.workbook.save import save_stable  # noqa: E402
+
+from tests.helpers.samples.hierarchical import build_yushui_hierarchical  # noqa: E402
+from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023  # noqa: E402
+from tests.helpers.samples.yushui import build_yushui_2022  # noqa: E402
+
+LAYOUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "template (万元)": (build_yushui_2022, "医疗救助补助资金"),
+    "export (元)": (build_yuzhong_2023, "医疗救助专项经费（残保金）"),
+    "hierarchical": (build_yushui_hierarchical, None),
+    "table12": (build_changshou_2021, "表12"),
+}
+
+
+def workload(build: Callable[[Path], Path], sheet: str | None, sheets: int, folder: Path, name: str) -> Path:
+    """``sheets`` copies of the sample's project sheet (its first sheet when ``sheet`` is None) in one workbook,
+    the sample's 参数 sheet kept."""
+    wb = openpyxl.load_workbook(build(folder / f"{name}_source.xlsx"))
+    source = wb[sheet] if sheet else wb.worksheets[0]
+    for other in [ws for ws in wb.worksheets if ws is not source and ws.title != "参数"]:
+        wb.remove(other)
+    source.title = "项目1"
+    for i in range(2, sheets + 1):
+        wb.copy_worksheet(source).title = f"项目{i}"
+    return save_stable(wb, folder / f"{name}.xlsx")
+
+
+def timed(stage: Callable[[], object], repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        stage()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheets", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-libreoffice", action="store_true")
+    args = parser.parse_args()
+    print("| layout | toolkit recompute (s) | openpyxl load+save (s) | LibreOffice forced recalculation (s) | "
+          "vs openpyxl | vs LibreOffice |\n|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for i, (label, (build, sheet)) in enumerate(LAYOUTS.items()):
+            book = workload(build, sheet, args.sheets, folder, f"w{i}")
+            ours = timed(lambda: recompute(book, folder / f"rc{i}.xlsx"), args.repeat)
+            plain = timed(lambda: openpyxl.load_workbook(book).save(folder / f"rt{i}.xlsx"), args.repeat)
+            lo = None if args.no_libreoffice else timed(
+                lambda: convert_many([book], "xlsx", folder / f"lo{i}", task="重新计算"), 1)
+            print(f"| {label} | {ours:.2f} | {plain:.2f} | {'—' if lo is None else f'{lo:.1f}'} | "
+                  f"{plain / ours:.1f}× | {'—' if lo is None else f'{lo / ours:.0f}×'} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
