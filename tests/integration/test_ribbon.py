@@ -102,6 +102,10 @@ def test_recompute_writes_the_formulas_of_the_file_command_and_nothing_else(tmp_
     calls = [a for a in actions if a["func"] == "setValues" and data["sheets"][a["sheet_position"]]["name"] not in added]
     assert len(calls) * 3 < len(live)  # a run of cells down a column per call, never a call per cell
     assert "deleteSheet" not in Counter(a["func"] for a in actions)
+    # the remote interpreter sends no formats: each 执行率 (G6 of the nine tables) is a fraction given 0.00%
+    shown = {(data["sheets"][a["sheet_position"]]["name"], a["start_row"], a["start_column"], a["args"][0])
+             for a in actions if a["func"] == "setNumberFormat"}
+    assert shown == {(ws.title, 5, 6, "0.00%") for ws in wb.worksheets if ws["A1"].value == "项目支出绩效自评表"}
 
 
 def test_recompute_adds_the_parameters_sheet_when_missing() -> None:
