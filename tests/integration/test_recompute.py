@@ -403,3 +403,18 @@ def test_an_empty_percent_cell_gets_a_fraction_never_10000_percent(tmp_path: Pat
     ws = openpyxl.load_workbook(out)["医疗救助补助资金"]
     cached = Package.open(out).read_cell("医疗救助补助资金", "G6")
     assert ws["G6"].number_format == "0.00%" and cached.value == 1 and "*100" not in cached.formula
+
+
+def test_a_blank_完成值_under_a_placeholder_target_scores_0_as_the_engine_says(tmp_path: Path) -> None:
+    """渝水's 住院救助人次 with its 指标值 written "—" and its 完成值 blank: no 指标值 to score against, so the
+    engine scores it 0 (TARGET_MISSING) and totals the project, 80 below full (weight 20), 10 + 90 − 20 = 80
+    — and the recalculated form says the same, not 未填完."""
+    pkg = Package.open(REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx")
+    pkg.set_cells("医疗救助补助资金", {"F13": CellWrite("—"), "G13": CellWrite(None)})
+    source = pkg.save(tmp_path / "占位.xlsx")
+    [table] = [t for t in score(source).tables if t.form.sheet == "医疗救助补助资金"]
+    assert (table.result.total, table.result.unfilled) == (80, [])
+    out = recompute(source, tmp_path / "out.xlsx").path
+    [recalculated] = convert_many([out], "xlsx", tmp_path / "lo", task="重新计算")
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["医疗救助补助资金"]
+    assert (ws["I13"].value, ws["I21"].value) == (0, 80)

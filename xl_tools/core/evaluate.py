@@ -52,6 +52,13 @@ def _points(ctx: _Ctx, raw: RawCell, field_name: str) -> float | None:
     return res.number
 
 
+def waits_for_actual(target: RawCell) -> bool:
+    """Whether a blank 完成值 leaves the indicator waiting (未填: no score yet, the total 未填完) rather than
+    scored 0 for want of a usable 指标值 (TARGET_MISSING, or the target cell's own error)."""
+    return (unusable(target, "指标值") is None
+            and parse_value(target.value, number_format=target.number_format).kind is not Kind.EMPTY)
+
+
 def is_cost(form: IndicatorForm, has_levels: bool) -> bool:
     labels = [form.level1 or "", form.level2 or ""] if has_levels else [form.name]
     return any("成本" in label for label in labels)
@@ -307,15 +314,13 @@ def evaluate(form: ProjectForm, settings: Settings) -> ProjectResult:
     for p in parsed:
         p.result = score_indicator(ctx, p, settings)
     indicator_score, total, grade = None, None, None
-    unfilled = [p.form.name for p in parsed if not p.unusable and p.target.kind is not Kind.EMPTY
-                and p.actual.kind is Kind.EMPTY]
     missing = _missing_for_a_score(form, parsed, budget, exec_weight, denominator)
     if missing:
         ctx.add("UNSCORABLE", missing=missing[0], advice=missing[1])
-        unfilled = []
-    elif not (form.has_indicator_table and parsed):
-        unfilled = []
-    elif not unfilled:  # a total of what is filled so far would be no total: it waits (未填完)
+    scorable = not missing and form.has_indicator_table and bool(parsed)
+    unfilled = [p.form.name for p in parsed if p.actual.kind is Kind.EMPTY and not p.unusable
+                and waits_for_actual(p.form.target)] if scorable else []
+    if scorable and not unfilled:  # a total of what is filled so far would be no total: it waits (未填完)
         indicator_score, total = _total(ctx, parsed, rate, exec_score if exec_weight else 0.0, settings)
         grade = scoring.grade(total, settings)
     claimed_total = _points(ctx, form.claimed_total, "自评得分")

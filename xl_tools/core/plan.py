@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import formulas as fx
 from .crosscheck import matching_project
-from .evaluate import is_cost
+from .evaluate import is_cost, waits_for_actual
 from .findings import Finding, make
 from .model import FundsForm, IndicatorForm, ProjectForm, ProjectResult, RawCell, SummaryForm, SummaryRowForm
 from .rules import Settings
@@ -57,6 +57,11 @@ def _live(raw: RawCell, unit: RawCell, parsed: float | None) -> str | None:
     return fx.live_number(raw.cell, parsed, normalise_unit(unit_text)[1])
 
 
+def _waiting(ind: IndicatorForm, result) -> bool:
+    """No 完成值 yet: the engine gave no score, the row shows none and the total waits for it."""
+    return result.score is None and ind.actual.blank
+
+
 def _unchanged(raw: RawCell, *, followed: bool) -> str | None:
     """The condition under which the cell still holds what the helpers were written from: with ``followed``,
     also anything ``fx.live_number`` follows itself (a number, a text Excel's VALUE reads, a blank).  None when
@@ -80,7 +85,7 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
     a new qualitative 完成值) turns the row's check cell into 请重新计算, which the 得分 cell shows and the 总分
     counts."""
     score_ref = ind.out_cells.get("score")
-    waiting = result.score is None and ind.actual.blank  # no 完成值 yet: no score, the total waits
+    waiting = _waiting(ind, result)
     if not score_ref or (result.score is None and not waiting):
         return {}, None
     row = _row(score_ref)
@@ -94,7 +99,7 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
     conditions = [c for c in [_unchanged(ind.weight, followed=True)] + [
         _unchanged(raw, followed=quantitative) for raw in (ind.target, ind.actual)] if c]
     # a cleared 完成值 is not yet filled, as the engine reads it (where there is a 指标值 to score against)
-    unfilled = ind.actual.cell if ind.actual.cell and not ind.target.blank else None
+    unfilled = ind.actual.cell if ind.actual.cell and waits_for_actual(ind.target) else None
     status = fx.status(unfilled, conditions)
     if status:
         writes[hs] = CellWrite(fx.UNFILLED_ROW if waiting else "", status, label=f"{name}辅助列：填报状态")
@@ -192,7 +197,7 @@ def _table_writes(form: ProjectForm, project: ProjectResult,
             writes[total_ref] = CellWrite(project.shown_total, label="总分")  # rescaling stays in Python (参数 says so)
         else:
             scores = [i.out_cells["score"] for i, r in zip(form.indicators, project.indicators)
-                      if i.out_cells.get("score") and (r.score is not None or i.actual.blank)]
+                      if i.out_cells.get("score") and (r.score is not None or _waiting(i, r))]
             cost_cap = settings["total.missing_cost_cap"]
             has_cost = any(is_cost(i, form.has_levels) for i in form.indicators)
             writes[total_ref] = CellWrite(project.shown_total, fx.any_recheck(checks, fx.total(
