@@ -45,7 +45,7 @@ class LiveWorkbook:
         """The value as read with the book; the formula where Excel can tell (COM), else None."""
         grid = self.grids.get(sheet)
         value = grid.value(*position(ref)) if grid is not None else None
-        return CellContent(value, _formula_text(self.book.sheets[sheet].range(ref)))
+        return CellContent(value, _formulas_of(self.book.sheets[sheet].range(ref), 1)[0])
 
     def set_cells(self, sheet: str, writes: Mapping[str, CellWrite]) -> list[Change]:
         """Write the cells (texts as text, formulas as formulas) a run of cells down a column per call, keeping
@@ -225,17 +225,9 @@ def _format(rng: Any, style: str, number_format: str | None) -> None:
         rng.wrap_text = True
 
 
-def _formula_text(rng: Any) -> str | None:
-    """The cell's formula (without its "=") when Excel can tell (COM); None on the remote interpreter."""
-    try:
-        text = rng.formula
-    except NotImplementedError:
-        return None
-    return text[1:] if isinstance(text, str) and text.startswith("=") else None
-
-
 def _formulas_of(rng: Any, count: int) -> list[str | None]:
-    """The formulas of a one-column range, one read for the whole run (COM); Nones where Excel cannot tell."""
+    """The formulas (without their "=") of a one-column range, one read for the whole run (COM); Nones where
+    Excel cannot tell (the remote interpreter)."""
     try:
         texts = rng.formula
     except NotImplementedError:

@@ -212,8 +212,6 @@ def literal(value: object) -> str | None:
     return None
 
 
-
-
 def status(actual: str | None, conditions: list[str]) -> str | None:
     """A row's state, in a helper cell: 未填 while ``actual`` (the 完成值 cell) is blank, 请重新计算 once a
     text the helpers were read from has changed (``conditions`` no longer all hold), else empty.  None when

@@ -12,6 +12,7 @@ sheet's ``s`` attributes are renumbered.  ``Package.put_sheet`` does the rest
 from __future__ import annotations
 
 from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _FIRST_CUSTOM_FORMAT = 164  # ids below are Excel's built-in number formats
@@ -117,14 +118,10 @@ def quote_prefixed(styles: etree._Element, index: int) -> tuple[int, bool]:
     return _variant(styles, index, {"quotePrefix": "1"})
 
 
-_BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
-"""ECMA-376 Part 1, 18.8.30: the built-in number formats the toolkit gives cells, by id."""
-
-
 def number_formatted(styles: etree._Element, index: int, code: str) -> tuple[int, bool]:
     """The index of cell format ``index`` showing numbers as ``code`` (one of the built-in formats), added when
     the styles lack it.  Returns (index, whether added)."""
-    return _variant(styles, index, {"numFmtId": str(_BUILTIN_NUMBER_FORMATS[code]), "applyNumberFormat": "1"})
+    return _variant(styles, index, {"numFmtId": str(BUILTIN_FORMATS_REVERSE[code]), "applyNumberFormat": "1"})
 
 
 def _variant(styles: etree._Element, index: int, attrs: dict[str, str]) -> tuple[int, bool]:
