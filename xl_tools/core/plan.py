@@ -217,6 +217,7 @@ def _amount(funds: FundsForm, attr: str) -> str | None:
     parts = [getattr(row, attr) for row in funds.parts if getattr(row, attr).cell]
     cells = ([total] if total is not None and total.cell else []) + parts
     # a placeholder ("—") is no amount to the engine either, as to SUM and COUNT; an amount written as text is
+    # one to the engine only: then the value is kept
     if not cells or any(not _is_number(c) and parse_number(c.value).number is not None for c in cells):
         return None
     return fx.amount(total.cell if total is not None else None, [c.cell for c in parts])
