@@ -22,10 +22,22 @@ Button = Callable[..., Any]
 BUTTONS: dict[str, Button] = {}
 
 
-def run(button: str, book: Any = None) -> None:
-    """The one entry point of the VBA dispatcher: ``r.run('check')``."""
+def run(button: str, book: Any = None, addin: str | None = None) -> None:
+    """The one entry point of the VBA dispatcher: ``r.run('check', addin='0.1.0')``, ``addin`` being the version
+    the add-in was built for.  Its VBA compared that with the version `addin install` recorded; this catches an
+    xl_tools upgraded since (pip install -U without a new install)."""
     if button not in BUTTONS:
         raise KeyError(f"未知的按钮：{button}")
+    from . import __version__
+
+    if addin is not None and addin != __version__:
+        from .adapters.excel_live import LiveWorkbook
+
+        LiveWorkbook(_caller(book), {}, button).alert(
+            f"此加载项是 xl_tools {addin} 版，而本机安装的 xl_tools 是 {__version__} 版，两者必须一致。"
+            "请在命令行运行 xl-tools addin install（装上与本机 xl_tools 相同版本的加载项），然后重新打开 Excel。",
+            critical=True)
+        return
     BUTTONS[button](book)
 
 
@@ -53,7 +65,9 @@ def button(name: str) -> Callable[[Button], Button]:
             except XlToolsError as exc:
                 live.alert(str(exc), critical=True)
             except Exception as exc:  # never a traceback dialog in front of a finance officer
-                live.alert(f"{failure_reason(exc)}；请把工作簿和这条信息发给维护者", critical=True)
+                log = _log_failure(name, exc)
+                live.alert(f"{failure_reason(exc)}；请把工作簿和这条信息发给维护者"
+                           + (f"（详细记录在 {log}）" if log else ""), critical=True)
             finally:
                 live.status(False)
             return None
@@ -62,6 +76,28 @@ def button(name: str) -> Callable[[Button], Button]:
         return wrapper
 
     return register
+
+
+def _log_failure(button: str, exc: Exception) -> Path | None:
+    """The traceback of an unexpected failure, for a helpdesk (`xl-tools doctor` shows where); a log that cannot
+    be written costs nothing but itself."""
+    import logging.handlers
+    import traceback
+
+    from .install.places import places
+
+    path = places().log_file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        handler.emit(logging.makeLogRecord({"msg": f"按钮 {button}：{''.join(traceback.format_exception(exc))}"}))
+    finally:
+        handler.close()
+    return path
 
 
 def _evaluate(live: Any) -> Any:
@@ -148,10 +184,34 @@ def _beside(book: Any, suffix: str) -> Path:
     from .core.errors import XlToolsError
     from .outputs import fit_name
 
-    full = Path(book.fullname)
+    full = _saved_path(book)
     if not full.parent.exists() or str(full.parent) in ("", "."):
         raise XlToolsError("请先保存工作簿：输出文件写在工作簿旁边")
     return full.with_name(fit_name(full.stem, suffix))
+
+
+def _saved_path(book: Any) -> Path:
+    """Where the workbook is on this PC.  A workbook opened from OneDrive or SharePoint has a web address as
+    its name; its synced local copy is found as xlwings finds it (the OneDrive folders of the environment and
+    the workbook's settings; Excel's xlwings does it in ``fullname``), else the user is told what to do."""
+    from .core.errors import XlToolsError
+
+    def not_here(name: str) -> XlToolsError:
+        return XlToolsError(f"此工作簿在 OneDrive/SharePoint 网络位置上（{name}），本机找不到它的同步文件夹。"
+                            "请先把它另存到本机的文件夹（文件 → 另存为 → 浏览），再点这个按钮")
+
+    try:
+        name = book.fullname
+    except Exception:  # xlwings could not map the web address (its own message is English)
+        raise not_here(getattr(book, "name", "")) from None
+    if "://" not in name:
+        return Path(name)
+    from xlwings.utils import fullname_url_to_local_path
+
+    try:
+        return Path(fullname_url_to_local_path(name))
+    except Exception:
+        raise not_here(name) from None
 
 
 @button("collect")
@@ -159,7 +219,7 @@ def export_collection(live: Any) -> None:
     """导出采集表: the collection sheet for the business sections, next to the workbook."""
     from .jobs.collect import write_collection
 
-    out = write_collection(_evaluate(live), Path(live.book.fullname).name, _beside(live.book, "_采集表.xlsx"))
+    out = write_collection(_evaluate(live), _saved_path(live.book).name, _beside(live.book, "_采集表.xlsx"))
     live.alert(f"采集表已写入：{out}")
 
 
@@ -196,7 +256,7 @@ def email(live: Any) -> None:
     from .mail import config, preview, service
     from .mail.credentials import find_password
 
-    path = Path(live.book.fullname)
+    path = _saved_path(live.book)
     if not path.is_file():
         raise XlToolsError("请先保存工作簿：发送的是保存在磁盘上的文件")
     checked = service.check_workbooks([path])

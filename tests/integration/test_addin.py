@@ -23,6 +23,7 @@ with warnings.catch_warnings():  # olevba's pyparsing grammar uses names pyparsi
     warnings.simplefilter("ignore", DeprecationWarning)
     from oletools.olevba import VBA_Parser
 
+import xl_tools
 from xl_tools.adapters.libreoffice import find_soffice
 from xl_tools.addin import build
 from xl_tools.addin.vbaproject import Module, build_project, read_donor
@@ -111,6 +112,8 @@ def test_olevba_reads_back_our_modules(built: dict[str, Path], name: str) -> Non
     _, _, caller, xlwings_bas = BUILT[name]
     modules = olevba_modules(built[name])
     assert modules["XlTools"] == (SOURCES / "XlTools.bas").read_text(encoding="ascii")
+    assert f'Public Const ADDIN_VERSION As String = "{xl_tools.__version__}"' in modules["XlToolsText"]
+    assert 'Case "title": Text = U("7EE9 6548 81EA 8BC4 5DE5 5177")' in modules["XlToolsText"]  # 绩效自评工具
     xlwings = modules["xlwings"]
     version = pinned_version()
     assert f'Public Const XLWINGS_VERSION As String = "{version}"' in xlwings

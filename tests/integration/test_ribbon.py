@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 import xlwings as xw
 
+import xl_tools
 from xl_tools import ribbon
 from xl_tools.jobs.score import score
 from xl_tools.jobs.recompute import recompute
@@ -282,3 +283,61 @@ def test_recompute_applied_to_the_file_computes_what_the_command_line_computes(t
                     assert a[ws.title][c.coordinate].value == b[ws.title][c.coordinate].value, (ws.title, c.coordinate)
                     checked += 1
     assert checked > 300
+
+
+def test_an_addin_of_another_version_says_so_and_does_nothing() -> None:
+    """The VBA passes the version it was built for; an xl_tools upgraded since (pip install -U, no new
+    `addin install`) stops at one message naming both versions and the command that fixes it."""
+    data = payload(YUSHUI)
+    book = xw.Book(json=data)
+    ribbon.run("recompute", book, addin="0.0.1")
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    text, _, _, mode, _ = actions[0]["args"]
+    assert mode == "critical"
+    assert "xl_tools 0.0.1 版" in text and f"xl_tools 是 {xl_tools.__version__} 版" in text
+    assert "xl-tools addin install" in text
+    same = xw.Book(json=payload(YUSHUI))
+    ribbon.run("recompute", same, addin=xl_tools.__version__)
+    assert "的计分公式" in same.json()["actions"][-1]["args"][0]
+
+
+def test_a_workbook_opened_from_onedrive_is_found_in_the_synced_folder(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel names a workbook opened from OneDrive by its web address; the files go beside the synced copy."""
+    synced = tmp_path / "OneDrive" / "绩效自评"
+    synced.mkdir(parents=True)
+    (synced / YUSHUI.name).write_bytes(YUSHUI.read_bytes())
+    monkeypatch.setenv("OneDrive", str(tmp_path / "OneDrive"))
+    data = payload(YUSHUI)
+    data["book"]["name"] = f"https://d.docs.live.net/4f2a9c1e/绩效自评/{YUSHUI.name}"
+    assert "采集表已写入" in press("collect", data)[-1]["args"][0]
+    assert (synced / f"{YUSHUI.stem}_采集表.xlsx").is_file()
+
+
+def test_a_workbook_online_only_gets_a_message_saying_what_to_do(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OneDrive", str(tmp_path / "nothing synced"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    data = payload(YUSHUI)
+    data["book"]["name"] = "https://contoso-my.sharepoint.com/personal/zhang_contoso_com/Documents/自评.xlsx"
+    last = press("collect", data)[-1]["args"]
+    assert last[3] == "critical"
+    assert last[0].startswith("此工作簿在 OneDrive/SharePoint 网络位置上（https://contoso-my.sharepoint.com/")
+    assert "另存到本机的文件夹" in last[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unexpected_failure_is_logged_for_the_helpdesk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xl_tools.jobs.evaluation
+
+    def broken(book: Any) -> None:
+        raise RuntimeError("模拟的内部故障")
+
+    log = tmp_path / "logs" / "buttons.log"
+    monkeypatch.setenv("XL_TOOLS_LOG", str(log))
+    monkeypatch.setattr(xl_tools.jobs.evaluation, "evaluate_book", broken)
+    text = press("check", payload(YUSHUI))[-1]["args"][0]
+    assert "RuntimeError: 模拟的内部故障" in text and f"详细记录在 {log}" in text
+    logged = log.read_text(encoding="utf-8")
+    assert "按钮 check：Traceback" in logged and 'raise RuntimeError("模拟的内部故障")' in logged

@@ -85,7 +85,40 @@ def test_vba_module_is_ascii_and_dispatches_every_button() -> None:
     assert re.search(r"^Option Explicit$", text, re.MULTILINE)
     subs = re.findall(r"^(?:Public )?Sub (\w+)\((.*)\)$", text, re.MULTILINE)
     assert subs == [("OnAction", "control As IRibbonControl")]
-    assert """RunPython "import xl_tools.ribbon as r; r.run('" & control.Id & "')\"""" in text
+    assert ("""RunPython "import xl_tools.ribbon as r; r.run('" & control.Id & "', addin='" & ADDIN_VERSION & "')\""""
+            in text)
+
+
+def test_vba_checks_python_and_version_once_before_running_python() -> None:
+    """Before the first RunPython: the configured interpreter, then the installed version against the add-in's;
+    each failure one message of our own and no RunPython (what Excel does with it cannot be run here)."""
+    text = (SOURCES / "XlTools.bas").read_text(encoding="ascii")
+    on_action = text[text.index("Public Sub OnAction"):text.index("End Sub")]
+    assert on_action.index("Ready()") < on_action.index("RunPython")
+    assert "Checked = True" in on_action and "If Not Ready() Then Exit Sub" in on_action
+    ready = text[text.index("Private Function Ready"):]
+    checks = ['GetConfig("INTERPRETER_WIN", "")', 'GetConfig("XL_TOOLS_VERSION", "")',
+              "Not FileExists(interpreter)", "installed <> ADDIN_VERSION"]
+    assert all(c in ready for c in checks)
+    assert [ready.index(c) for c in checks] == sorted(ready.index(c) for c in checks)
+    assert re.findall(r'Text\("(\w+)"\)', ready) == [
+        "no_workbook", "title", "not_installed", "title", "no_python", "title", "other_version", "title"]
+    assert "RunPython" not in ready
+
+
+def test_messages_module_spells_each_message_in_utf16_code_units() -> None:
+    from xl_tools.addin.messages import MESSAGES, text_module
+
+    source = text_module("9.8.7").source
+    assert source.isascii() and max(map(len, source.splitlines())) <= 1023
+    assert 'Public Const ADDIN_VERSION As String = "9.8.7"' in source
+    found = dict(re.findall(r'Case "(\w+)": Text = U\("([0-9A-F ]+)"\)', source))
+    assert set(found) == set(MESSAGES)
+    # what the module's U does with ChrW, done by hand: "7EE9" is 绩 (U+7EE9), "D A" a CR LF
+    assert found["title"] == "7EE9 6548 81EA 8BC4 5DE5 5177"
+    decoded = {key: "".join(chr(int(code, 16)) for code in codes.split()) for key, codes in found.items()}
+    assert decoded["no_python"].startswith("找不到加载项配置的 Python：{0}\r\n\r\n")
+    assert decoded == {key: text.replace("\n", "\r\n") for key, text in MESSAGES.items()}
 
 
 @settings(max_examples=60, deadline=None)

@@ -35,12 +35,10 @@ from lxml import etree
 from ..core.errors import XlToolsError
 from ..workbook.save import FIXED_TIME, save_stable
 from ..workbook.template import template_workbook
+from . import ADDIN_NAME, CONFIG_NAME, TEMPLATE_NAME
+from .messages import text_module
 from .vbaproject import WORKBOOK_BASE, Donor, Module, build_project, document_module, read_donor
 
-TEMPLATE_NAME = "绩效自评模板.xlsm"
-ADDIN_NAME = "xl_tools.xlam"
-CONFIG_NAME = "xl_tools"
-"""xlwings' PROJECT_NAME: its settings come from %USERPROFILE%\\.xl_tools\\xl_tools.conf or a sheet xl_tools.conf."""
 SOURCES = Path(__file__).parent
 MACRO_SHEET_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 MACRO_ADDIN_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
@@ -66,11 +64,22 @@ Parts = dict[str, bytes]
 
 def build_all(outdir: Path) -> list[Path]:
     """Write the template and the add-in into ``outdir``."""
-    xlwings = XlwingsSources.installed()
-    ribbon = (SOURCES / "ribbon.xml").read_bytes()
-    ours = Module("XlTools", "standard", (SOURCES / "XlTools.bas").read_text(encoding="ascii"))
+    xlwings, ribbon, ours = _sources()
     return [build_template(outdir / TEMPLATE_NAME, xlwings, ribbon, ours),
             build_addin(outdir / ADDIN_NAME, xlwings, ribbon, ours)]
+
+
+def build_addin_only(target: Path) -> Path:
+    """The add-in alone, as ``build_all`` writes it (what `addin install` puts in place)."""
+    return build_addin(target, *_sources())
+
+
+def _sources() -> tuple[XlwingsSources, bytes, list[Module]]:
+    """The pinned xlwings, the ribbon, and our modules: the callback and the messages of this version."""
+    from .. import __version__
+
+    callback = Module("XlTools", "standard", (SOURCES / "XlTools.bas").read_text(encoding="ascii"))
+    return XlwingsSources.installed(), (SOURCES / "ribbon.xml").read_bytes(), [callback, text_module(__version__)]
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ def pinned_xlwings() -> str:
     raise XlToolsError("xl_tools 的依赖中没有固定 xlwings 的版本（xlwings==…）；请重新安装 xl_tools")
 
 
-def build_template(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: Module) -> Path:
+def build_template(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: list[Module]) -> Path:
     """The toolkit's template with the ribbon and a project whose xlwings module calls back into this workbook."""
     wb = template_workbook()
     wb.code_name = "ThisWorkbook"
@@ -133,17 +142,17 @@ def build_template(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: M
     _, donor = xlwings.donor("quickstart_standalone.xlsm")
     modules = [document_module("ThisWorkbook", WORKBOOK_BASE),
                *(document_module(ws.sheet_properties.codeName) for ws in wb.worksheets),
-               *_classes(donor), xlwings.module("xlwings.bas"), ours]
+               *_classes(donor), xlwings.module("xlwings.bas"), *ours]
     set_vba_project(parts, build_project(donor, "XlToolsTemplate", modules), MACRO_SHEET_TYPE)
     set_ribbon(parts, ribbon)
     return write_parts(parts, target)
 
 
-def build_addin(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: Module) -> Path:
+def build_addin(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: list[Module]) -> Path:
     """xlwings' ribbon add-in with our ribbon and modules; its xlwings module calls back into the active workbook."""
     parts, donor = xlwings.donor("quickstart_addin_ribbon.xlam")
     documents = [m for m in donor.modules.values() if m.kind == "document"]
-    modules = [*documents, *_classes(donor), xlwings.module("xlwings_custom_addin.bas"), ours]
+    modules = [*documents, *_classes(donor), xlwings.module("xlwings_custom_addin.bas"), *ours]
     set_vba_project(parts, build_project(donor, "XlToolsAddin", modules), MACRO_ADDIN_TYPE)
     set_ribbon(parts, ribbon)
     # the sheet xlwings reads settings from, disabled by its leading underscore, named after our PROJECT_NAME

@@ -1,8 +1,14 @@
-"""xl-tools addin build: the Excel ribbon's template (.xlsm) and add-in (.xlam)."""
+"""xl-tools addin build / install / uninstall: the Excel ribbon's template (.xlsm) and add-in (.xlam), and the
+add-in put where Excel loads it for this user."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+
+from .. import __version__
+from ..install.installer import Installed, install, uninstall
+from ..install.system import System, windowless_python
 
 
 def addin_build(outdir: str | Path) -> list[Path]:
@@ -11,3 +17,30 @@ def addin_build(outdir: str | Path) -> list[Path]:
     from ..addin.build import build_all
 
     return build_all(Path(outdir))
+
+
+def addin_install(system: System | None = None, *, addin: str | Path | None = None,
+                  interpreter: str | None = None) -> Installed:
+    """The add-in this xl_tools builds (or ``addin``, which must be the same file: a bundle's copy) into Excel's
+    startup folder, and RunPython pointed at ``interpreter`` (this Python, windowless)."""
+    system = system or System.current()
+    built = _built_addin()
+    if addin is not None and Path(addin).read_bytes() != built:
+        from ..core.errors import XlToolsError
+
+        raise XlToolsError(f"{addin} 不是 xl_tools {__version__} 生成的加载项（版本不同或已被改动）；"
+                           "请去掉 --addin，由本机的 xl_tools 生成并安装")
+    return install(system.places, built, interpreter or windowless_python(), __version__,
+                   code_page=system.code_page, shorten=system.shorten)
+
+
+def addin_uninstall(system: System | None = None) -> list[Path]:
+    system = system or System.current()
+    return uninstall(system.places, code_page=system.code_page)
+
+
+def _built_addin() -> bytes:
+    from ..addin.build import ADDIN_NAME, build_addin_only
+
+    with tempfile.TemporaryDirectory(prefix="xl_tools_addin_") as tmp:
+        return build_addin_only(Path(tmp) / ADDIN_NAME).read_bytes()
