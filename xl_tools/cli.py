@@ -672,6 +672,46 @@ def addin_build(outdir: Path) -> None:
         click.echo(f"已写入：{written}")
 
 
+@addin.command("install")
+@click.option("--addin", "addin_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="要安装的 xl_tools.xlam（离线安装包里的那份；默认由本机的 xl_tools 生成）。")
+@click.option("--python", "interpreter", type=click.Path(exists=True, dir_okay=False),
+              help="按钮启动的 Python（默认：运行本命令的 Python，无窗口的 pythonw.exe）。")
+@handle_errors
+def addin_install(addin_file: Path | None, interpreter: str | None) -> None:
+    """为当前用户安装 Excel 加载项（不需要管理员权限；只用于 Windows）。
+
+    把 xl_tools.xlam 放进 Excel 的启动文件夹 %APPDATA%\\Microsoft\\Excel\\XLSTART（默认受信任的位置），
+    并在 %USERPROFILE%\\.xl_tools\\xl_tools.conf 中写入按钮要启动的 Python 和 xl_tools 的版本
+    （用系统的 ANSI 代码页，加载项的 VBA 才读得懂中文路径）。可重复运行；卸载：xl-tools addin uninstall。
+
+    示例：xl-tools addin install
+    """
+    from .install.installer import NEXT_STEP
+    from .jobs.addin import addin_install as install_job
+
+    done = install_job(addin=addin_file, interpreter=interpreter)
+    if not done.changed:
+        click.echo("加载项已是最新，未做改动。")
+    click.echo(f"加载项：{done.addin}")
+    click.echo(f"配置文件：{done.config_file}（按钮启动的 Python：{done.interpreter}）")
+    click.echo(NEXT_STEP)
+
+
+@addin.command("uninstall")
+@handle_errors
+def addin_uninstall() -> None:
+    """卸载 Excel 加载项：只删除 xl-tools addin install 添加的文件和设置。
+
+    示例：xl-tools addin uninstall
+    """
+    from .jobs.addin import addin_uninstall as uninstall_job
+
+    for path in uninstall_job():
+        click.echo(f"已删除或还原：{path}")
+    click.echo("加载项已卸载；重新打开 Excel 后「绩效自评」选项卡不再出现。")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "fmt", required=True, type=click.Choice(["pdf", "xlsx", "ods"]), help="目标格式。")
