@@ -264,9 +264,9 @@ def main() -> None:
         measure("ribbon button", [
             ("python -c 'import xlwings' (process)", lambda: in_a_process("import xlwings"), args.repeat),
             ("校验权重 button call (process: import, book, validate, actions)", lambda: in_a_process(
-                "import json, xlwings as xw; from xl_tools import ribbon; "
+                "import json, xlwings as xw, xl_tools; from xl_tools import ribbon; "
                 f"b = xw.Book(json=json.load(open({str(payload_file)!r}, encoding='utf-8'))); "
-                "ribbon.check(b); b.json()"), args.repeat),
+                "ribbon.run('check', b, addin=xl_tools.__version__); b.json()"), args.repeat),
         ])
     times = {(workload, label): seconds for workload, label, seconds, _ in rows}
     for size in (int(s) for s in args.sizes.split(",") if s):

@@ -634,11 +634,13 @@ def rules_show(name: str, as_json: bool) -> None:
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("绩效自评模板.xlsx"), show_default=True, help="模板保存路径。")
-@click.option("--year", type=int, default=2023, show_default=True, help="评价年度。")
+@click.option("--year", type=int, help="评价年度（默认：上一年，即今年填报的年度）。")
 @rules_option
 @handle_errors
-def template(output: Path, year: int, rule_set: str | None) -> None:
+def template(output: Path, year: int | None, rule_set: str | None) -> None:
     """生成空白的绩效自评模板（项目表、参数、表11、校验结果）。
+
+    文件名以 .xlsm 结尾时，生成带「绩效自评」功能区按钮和宏的模板（同 templates/绩效自评模板.xlsm）。
 
     示例：xl-tools template -o 2024年绩效自评.xlsx --year 2024
     """

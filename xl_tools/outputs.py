@@ -13,6 +13,8 @@ NAME_MAX = 255
 """Bytes of one file name on Linux and macOS (NTFS counts 255 UTF-16 units: never fewer characters)."""
 MACRO_ENABLED = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 """Content type of the workbook part of an .xlsm; Excel refuses a package whose content and name disagree."""
+ADDIN = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+"""…and of an .xlam add-in: code and ribbon, its sheets hidden, nothing to print or convert."""
 _CONTENT_TYPES_READ = 1 << 20  # a real [Content_Types].xml is a few KB; a bomb's is not read further
 
 
@@ -33,6 +35,12 @@ def checked_output(target: Path, inputs: Iterable[Path], *, suffixes: tuple[str,
 def package_suffix(package: Path | zipfile.ZipFile) -> str:
     """.xlsm when the workbook part's content type is macro-enabled (VBA project or not), else .xlsx: what the
     content needs, whatever the file is called; a package whose content types cannot be read counts as .xlsx."""
+    return ".xlsm" if workbook_type(package) == MACRO_ENABLED else ".xlsx"
+
+
+def workbook_type(package: Path | zipfile.ZipFile) -> str | None:
+    """The content type of the package's workbook part (a workbook, a macro-enabled one, an add-in), None when
+    the content types cannot be read."""
     from lxml import etree
 
     try:
@@ -45,10 +53,10 @@ def package_suffix(package: Path | zipfile.ZipFile) -> str:
                 zf.close()
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError, ValueError):
-        return ".xlsx"
+        return None
     types = {(el.get("PartName") or "").lower(): el.get("ContentType") for el in root
              if isinstance(el.tag, str) and el.tag.endswith("Override")}
-    return ".xlsm" if types.get("/xl/workbook.xml") == MACRO_ENABLED else ".xlsx"
+    return types.get("/xl/workbook.xml")
 
 
 def output_suffix(path: Path, password: str | None = None) -> str:

@@ -244,3 +244,12 @@ def test_cli_without_soffice_exits_2_with_one_line(books: dict[str, Path], tmp_p
     assert proc.returncode == 2
     line, = proc.stderr.strip().splitlines()
     assert "需要 LibreOffice" in line and "apt-get install libreoffice-calc" in line
+
+
+def test_the_addin_is_not_called_corrupt(tmp_path: Path) -> None:
+    from tests.helpers.paths import REPO
+
+    run = xl("convert", REPO / "templates" / "xl_tools.xlam", "--to", "pdf", "-o", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "xl_tools.xlam 是 Excel 加载项（.xlam：功能区按钮和宏），不是工作簿，没有可转换的表格" in run.stdout
+    assert "损坏" not in run.stdout + run.stderr

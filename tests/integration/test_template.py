@@ -63,3 +63,39 @@ def test_libreoffice_prints_the_project_sheet_on_a4_landscape(template_path, tmp
         assert sorted((round(width, 1), round(height, 1))) == sorted(A4_POINTS)
     first_width, first_height = page_boxes[0]
     assert first_width > first_height  # the project sheet prints landscape, one page wide
+
+
+def test_the_command_defaults_to_the_year_being_evaluated(tmp_path: Path) -> None:
+    """Self-evaluation looks back: in 2026 the 2025 projects are evaluated."""
+    import datetime
+
+    from xl_tools.jobs.template import evaluated_year
+
+    from tests.helpers.cli import xl
+
+    assert evaluated_year(datetime.date(2026, 3, 31)) == 2025
+    assert evaluated_year(datetime.date(2027, 1, 1)) == 2026
+    run = xl("template", "-o", "模板.xlsx", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "模板.xlsx").worksheets[0]
+    assert sheet["A2"].value == f"（{datetime.date.today().year - 1}年度）"
+
+
+def test_an_xlsm_template_is_the_ribbon_template_for_that_year(tmp_path: Path) -> None:
+    """A plain workbook under a macro name is one Excel refuses to open: .xlsm gives the real thing."""
+    import zipfile
+
+    from tests.helpers.cli import xl
+
+    run = xl("template", "-o", "2026年模板.xlsm", "--year", "2026", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(tmp_path / "2026年模板.xlsm") as zf:
+        names_in = set(zf.namelist())
+        types = zf.read("[Content_Types].xml").decode()
+    assert {"xl/vbaProject.bin", "customUI/customUI14.xml"} <= names_in
+    assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
+    sheet = openpyxl.load_workbook(tmp_path / "2026年模板.xlsm").worksheets[0]
+    assert sheet["A2"].value == "（2026年度）"
+    refused = xl("template", "-o", "模板.xls", cwd=tmp_path)
+    assert refused.returncode == 2 and "模板只能保存为 .xlsx，或带「绩效自评」功能区和宏的 .xlsm" in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026年模板.xlsm"]

@@ -56,6 +56,8 @@ _PROJECT_NAME_LINE = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]
 _ADDIN_TITLE = "绩效自评（xl_tools）"
 _ADDIN_DESCRIPTION = "「绩效自评」功能区：校验、计分、汇总、报告。需要本机安装 Python 和 xl_tools。"
 
+TEMPLATE_YEAR = 2023
+"""The year of the committed template: a build reads no clock, so every build gives the same bytes."""
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'  # as Excel writes it
 
 Parts = dict[str, bytes]
@@ -67,6 +69,11 @@ def build_all(outdir: Path) -> list[Path]:
     xlwings, ribbon, ours = _sources()
     return [build_template(outdir / TEMPLATE_NAME, xlwings, ribbon, ours),
             build_addin(outdir / ADDIN_NAME, xlwings, ribbon, ours)]
+
+
+def build_macro_template(target: Path, *, year: int, rule_set: str) -> Path:
+    """The template with the ribbon for another year or rule set (`xl-tools template -o 模板.xlsm`)."""
+    return build_template(target, *_sources(), year=year, rule_set=rule_set)
 
 
 def build_addin_only(target: Path) -> Path:
@@ -131,9 +138,10 @@ def pinned_xlwings() -> str:
     raise XlToolsError("xl_tools 的依赖中没有固定 xlwings 的版本（xlwings==…）；请重新安装 xl_tools")
 
 
-def build_template(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: list[Module]) -> Path:
+def build_template(target: Path, xlwings: XlwingsSources, ribbon: bytes, ours: list[Module], *,
+                   year: int = TEMPLATE_YEAR, rule_set: str = "default") -> Path:
     """The toolkit's template with the ribbon and a project whose xlwings module calls back into this workbook."""
-    wb = template_workbook()
+    wb = template_workbook(year=year, rule_set=rule_set)
     wb.code_name = "ThisWorkbook"
     for i, ws in enumerate(wb.worksheets, 1):
         ws.sheet_properties.codeName = f"Sheet{i}"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..adapters import libreoffice
 from ..core.errors import WorkbookReadError, XlToolsError
+from ..outputs import ADDIN, workbook_type
 from ..reading.limits import check_file_size
 from ..reading.open import check_before_handing_over, password_protected, sniff
 from ..reading.package_guard import check_directory, check_ods
@@ -60,6 +61,9 @@ def _problem(src: Path) -> str | None:
         kind = sniff(src)
     except WorkbookReadError as exc:
         return _ods_problem(src) if _is_ods(src) else str(exc)
+    if kind.format == "xlsx" and not kind.encrypted and workbook_type(src) == ADDIN:
+        return (f"{src.name} 是 Excel 加载项（.xlam：功能区按钮和宏），不是工作簿，没有可转换的表格；"
+                "请转换用它处理的工作簿")
     if kind.encrypted and password_protected(src):
         return f"{src.name} 设有打开密码，LibreOffice 无人值守时无法打开；请在 Excel/WPS 中取消密码后再转换"
     try:
