@@ -98,6 +98,15 @@ def test_new_makes_one_template_sheet_per_target_project(workflow: dict[str, Pat
     assert all(first.cell(r, 7).value is None for r in range(13, 19))  # 完成值 left for the year-end
 
 
+def test_new_writes_the_target_tables_texts_as_they_are(workflow: dict[str, Path]) -> None:
+    """Chinese punctuation stays Chinese in what is written (normalising is for matching only): seed 001's
+    编制单位 and 年度目标 of its first project, as printed there."""
+    first = openpyxl.load_workbook(workflow["new"])[FIRST]
+    assert first["H4"].value == "重庆市綦江区医疗保障局（本级）"  # "225001-重庆市綦江区医疗保障局（本级）" less its code
+    assert first["B11"].value == ("按中央、市和区三级负担，区级补助参合经费70万人*每人55元=3850万元，"
+                                  "扣除市级专项资金1175万元，共计安排2700万元。对我区城乡居民参加医疗保险进行补助。")
+
+
 def test_fill_reports_what_it_could_not_match_and_writes_the_rest(workflow: dict[str, Path]) -> None:
     out = workflow["fill_output"].read_text(encoding="utf-8")
     assert "仍缺完成值的指标（1）" in out and PROJECTS[3].name in out  # the deleted row

@@ -129,20 +129,27 @@ _UNIT_SYNONYMS: dict[str, str] = {"百分比": "%", "百分率": "%", "百分点
 
 
 def normalise_text(raw: object) -> str:
-    """The cell as text with the noise of real forms gone (full-width forms, blanks, line breaks).
+    """The cell as text with the noise of real forms gone (full-width forms, blanks, line breaks): for matching
+    and parsing, never for writing back (``shown_text``)."""
+    return _NOISE_RE.sub("", unicodedata.normalize("NFKC", _as_text(raw)))
 
-    Integer floats print without ".0" because Excel stores every number as a float
-    (up to 1e15, Excel's 15 significant digits; beyond, the float's own repr).
-    """
+
+def shown_text(raw: object) -> str:
+    """The cell's text as the form wrote it, for writing into a workbook or report: only the blanks around it go
+    (its full-width punctuation ，（）； stays)."""
+    return _as_text(raw).strip()
+
+
+def _as_text(raw: object) -> str:
+    """Integer floats print without ".0" because Excel stores every number as a float (up to 1e15, Excel's 15
+    significant digits; beyond, the float's own repr)."""
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
-        text = str(int(raw))
-    elif isinstance(raw, datetime.datetime):
-        text = raw.date().isoformat() if raw.time() == datetime.time() else raw.isoformat()
-    else:
-        text = _safe_str(raw)
-    return _NOISE_RE.sub("", unicodedata.normalize("NFKC", text))
+        return str(int(raw))
+    if isinstance(raw, datetime.datetime):
+        return raw.date().isoformat() if raw.time() == datetime.time() else raw.isoformat()
+    return _safe_str(raw)
 
 
 def excel_error(raw: object) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..core.model import EMPTY, FundsForm, FundsRow, ProjectForm, RawCell, TargetForm
-from ..core.values import normalise_text
+from ..core.values import normalise_text, shown_text
 from ..reading.grid import Grid
 from .labels import as_written, find_cells, split_code, value_after_label, year_in
 from .stacking import spans
@@ -94,7 +94,8 @@ def _field(grid: Grid, labels: tuple[str, ...], rows: range) -> RawCell:
 
 
 def _text(raw: RawCell) -> str | None:
-    return normalise_text(raw.value) or None if raw.value is not None else None
+    """A field written into the new workbook as the target table wrote it."""
+    return shown_text(raw.value) or None
 
 
 def as_project_form(target: TargetForm) -> ProjectForm:
