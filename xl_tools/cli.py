@@ -361,7 +361,8 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
 def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None:
     """由一个或多个工作簿生成 表11 项目绩效自评结果汇总表（含来源文件、得分条形图）和 表10 部门整体汇总。
 
-    读不了的文件列在「校验结果」中，其余照常汇总；各单位项目预算数合计超过其部门整体预算数时给出提示。
+    读不了的文件列在「校验结果」中，其余照常汇总。以下情况给出提示：同一项目出现在多个文件中（合计会重复计入）、
+    文件的评价年度不同、项目总分超过 100 分、各单位项目预算数合计超过其部门整体预算数。
 
     示例：xl-tools summary 单位A.xlsx 单位B.xlsx -o 表11.xlsx
     """

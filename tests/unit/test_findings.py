@@ -40,7 +40,6 @@ READER_ONLY = {
     "ROWS_HIDDEN",  # indicators in hidden rows, still scored
     "MERGED_ACROSS_INDICATORS",  # one merged value cell read by several indicators
     "FILE_SKIPPED",  # summarise: a file of a many-file 表11 that cannot be read (tests/cli/test_workflow.py)
-    "DUPLICATE_PROJECT",  # batch: one project in two files (tests/integration/test_batch.py)
     "FILE_UNREADABLE",  # cli --json: a file that cannot be read (tests/integration/test_bombs.py)
     "FILE_REFUSED",  # cli --json: a file past the reading guard's limits (tests/integration/test_bombs.py)
     "MAIL_SETTING_IGNORED",  # layouts.params: an email.* row a workbook may not set (tests/integration/test_email.py)
@@ -849,3 +848,55 @@ def test_a_published_total_that_is_not_the_sum_of_its_rows(form_of) -> None:
     form.funds.exec_score = RawCell(10, "G7")
     expect(run(form).findings, "CLAIMED_TOTAL_NOT_SUM", Level.WARNING, "项目", "I3", "填报自评总分 100",
            "各指标得分之和为 95")
+
+
+# ================================================================ across files (表11 of many workbooks)
+
+
+def _gathered(*files: tuple[str, int | None, list[ProjectResult]]):
+    from xl_tools.core.gathering import Gathered
+
+    gathered = Gathered()
+    for name, year, projects in files:
+        gathered.add(name, projects, year)
+    return gathered
+
+
+@covers("DUPLICATE_PROJECT")
+def test_the_same_project_from_two_files_is_flagged_in_each(form_of) -> None:
+    """Counted twice in 合计 otherwise: same 项目编码, or (without codes) the same name however spaced."""
+    coded = run(form_of([("服务人数", 100, 100, 90)], exec_weight=10, name="医疗救助", code="500110-01"))
+    renamed = run(form_of([("服务人数", 100, 100, 90)], exec_weight=10, name="医疗救助（重报）", code="500110-01"))
+    spaced = run(form_of([("服务人数", 100, 100, 90)], exec_weight=10, name="宣传 印刷费", sheet="宣传"))
+    plain = run(form_of([("服务人数", 100, 100, 90)], exec_weight=10, name="宣传印刷费", sheet="宣传"))
+    gathered = _gathered(("甲单位.xlsx", 2023, [coded, spaced]), ("乙单位.xlsx", 2023, [renamed, plain]))
+    found = [f for f in gathered.across_files() if f.code == "DUPLICATE_PROJECT"]
+    assert [(f.file, f.project) for f in found] == [("甲单位.xlsx", "医疗救助"), ("乙单位.xlsx", "医疗救助（重报）"),
+                                                   ("甲单位.xlsx", "宣传 印刷费"), ("乙单位.xlsx", "宣传印刷费")]
+    assert "（项目编码 500110-01）同时出现在 甲单位.xlsx、乙单位.xlsx 中" in found[0].message
+    assert "（同名）" in found[2].message and found[0].level is Level.WARNING
+    assert gathered.findings == found  # kept for 校验结果
+
+
+@covers("YEARS_DIFFER")
+def test_a_file_of_another_year_is_flagged_and_the_title_takes_the_most_common_year(form_of) -> None:
+    project = run(form_of([("服务人数", 100, 100, 90)], exec_weight=10))
+    gathered = _gathered(("a.xlsx", 2022, [project]), ("b.xlsx", 2023, [project]), ("c.xlsx", 2023, [project]),
+                         ("d.xlsx", None, [project]))
+    assert gathered.year == 2023
+    (found,) = [f for f in gathered.across_files() if f.code == "YEARS_DIFFER"]
+    assert (found.file, found.sheet, found.level) == ("a.xlsx", "项目", Level.WARNING)
+    assert found.message.startswith("该文件是 2022 年度的，而表11 按 2023 年度汇总")
+    assert _gathered(("a.xlsx", 2023, [project]), ("b.xlsx", 2022, [project])).year == 2023  # equal: the first
+
+
+@covers("TOTAL_ABOVE_100")
+def test_a_total_above_100_is_an_error(form_of) -> None:
+    """Seed 004's 三联单印刷费: indicator weights 100 beside an execution-rate weight of 10, all met: 110."""
+    over = run(form_of([("印刷数量", 100, 100, 50), ("印刷质量", 100, 100, 50)], exec_weight=10, name="三联单印刷费项目"))
+    assert over.total == 110
+    (found,) = _gathered(("渝水.xlsx", 2022, [over])).across_files()
+    assert found.code == "TOTAL_ABOVE_100" and found.level is Level.ERROR and found.file == "渝水.xlsx"
+    assert found.message.startswith("项目「三联单印刷费项目」的总分为 110，超过满分 100 分")
+    exact = run(form_of([("印刷数量", 100, 100, 90)], exec_weight=10))
+    assert exact.total == 100 and _gathered(("x.xlsx", 2022, [exact])).across_files() == []

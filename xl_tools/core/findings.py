@@ -71,6 +71,11 @@ _TYPES = [
                 "工作表「{sheet}」未能处理，已跳过（其余工作表照常处理）：{reason}"),
     FindingType("DUPLICATE_PROJECT", Level.WARNING, "项目在多个文件中重复",
                 "项目「{name}」（{key}）同时出现在 {files} 中；同一项目可能重复报送，汇总时会重复计入，请核对"),
+    FindingType("YEARS_DIFFER", Level.WARNING, "文件的评价年度不同",
+                "该文件是 {own} 年度的，而表11 按 {year} 年度汇总（多数文件的年度，一样多时取先列出的文件的）；"
+                "请核对是否混入了其他年度的文件"),
+    FindingType("TOTAL_ABOVE_100", Level.ERROR, "总分超过 100 分",
+                "项目「{name}」的总分为 {total}，超过满分 100 分：各项权重合计多于 100，请在该文件中核对权重（xl-tools validate）"),
     FindingType("LEVEL1_SPLIT", Level.WARNING, "一级指标分值与建议不同",
                 "一级指标分值为 {actual}，建议为 {expected}"),
     FindingType("LEVEL1_BLANK", Level.WARNING, "一级指标未填写",

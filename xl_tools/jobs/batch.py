@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..adapters.memory_limit import DEFAULT_MAX_MEMORY
-from ..core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level, make
+from ..core.findings import CATALOGUE, LEVEL_LABEL, Finding, Level
 from ..core.findings_report import Findings
 from ..core.gathering import Gathered, figures_only
-from ..core.matching import name_key
 from ..core.model import ProjectResult
 from ..core.errors import XlToolsError, failure_reason
 from ..outputs import fit_name, output_suffix
@@ -45,8 +44,6 @@ DEFAULT_TIMEOUT = 300.0
 in well under a minute; longer means a reader is stuck."""
 FILES_PER_WORKER = 4
 """Files handed out ahead per worker: enough to keep each busy, few enough that nothing piles up."""
-DUPLICATES_NAMED = 5
-"""Files a duplicate's message names: a project sent by hundreds of units must not make each message list all."""
 STEM_BYTES = 200
 """UTF-8 bytes kept of a stem: 66 Chinese characters; with a counter and the suffix the name stays under the
 255-byte limit, and the temporary file written beside it is cut to fit (``workbook.atomic``)."""
@@ -364,32 +361,6 @@ def labels_for(paths: Sequence[Path]) -> list[str]:
     return [r.relative_to(root).as_posix() for r in resolved]
 
 
-def _project_key(project: ProjectResult) -> tuple[str, str] | None:
-    if project.code and project.code.strip():
-        return f"项目编码 {project.code.strip()}", project.code.strip()
-    name = name_key(project.name)
-    return ("同名", name) if name else None
-
-
-def duplicate_projects(labels: Sequence[str], outcomes: Sequence[FileOutcome]) -> list[Finding]:
-    """The same project (same 项目编码, else same name) in two or more files: likely sent twice."""
-    seen: dict[str, list[tuple[str, str, ProjectResult]]] = {}
-    for label, outcome in zip(labels, outcomes):
-        for project in (p for p in outcome.projects if p.type == "project"):
-            if key := _project_key(project):
-                seen.setdefault(key[1], []).append((label, key[0], project))
-    rows = []
-    for found in seen.values():
-        files = list(dict.fromkeys(label for label, _, _ in found))
-        if len(files) < 2:
-            continue
-        named = "、".join(files[:DUPLICATES_NAMED]) + (f" 等 {len(files)} 个文件" if len(files) > DUPLICATES_NAMED else "")
-        for label, how, project in found:
-            rows.append(make("DUPLICATE_PROJECT", sheet=project.sheet, project=project.name,
-                             name=project.name, key=how, files=named).in_file(label))
-    return rows
-
-
 def writable(outcome: FileOutcome) -> None:
     """Raise unless the rows a file adds to 表11 and 校验结果 hold only what the sheet writers take and cannot
     fail on (``CellWrite`` says what that is: texts, finite numbers, booleans, blanks)."""
@@ -420,9 +391,7 @@ def collect(paths: Sequence[Path], outcomes: Sequence[FileOutcome]) -> BatchRepo
                 report.findings += [f.in_file(label) for f in outcome.findings + added]
                 continue
         report.findings.append(report.gathered.skip(label, outcome.error or "未知原因").in_file(label))
-    duplicates = duplicate_projects(report.labels, report.outcomes)
-    report.findings += duplicates
-    report.gathered.findings += duplicates
+    report.findings += report.gathered.across_files()
     return report
 
 

@@ -33,6 +33,7 @@ def gather(paths: Sequence[str | Path], rules: str | Path | None = None) -> Gath
             out.skip(path.name, failure_reason(exc))
     if not out.projects and not out.departments:
         raise XlToolsError("没有读到任何项目表；" + "；".join(f.message for f in out.findings))
+    out.across_files()
     return out
 
 
