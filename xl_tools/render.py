@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .core.findings import LEVEL_LABEL, Level
+from .core.findings import LEVEL_LABEL, SECTION_NOTES, SECTIONS, Level, section
 from .core.findings_report import Findings
 from .core.model import FileResult
 from .core.rounding import excel_round
@@ -48,11 +49,16 @@ def score_text(result: FileResult) -> str:
 def findings_text(findings: Findings, *, show_all: bool) -> str:
     c = findings.counts()
     lines = [f"校验 {findings.file}（规则集 {findings.rule_set}）：{findings.tally()}"]
-    for f in findings.ordered():
-        if f.level is Level.INFO and not show_all:
-            continue
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
-        lines.append(f"[{LEVEL_LABEL[f.level]}] {f.code} {where} {f.message}")
+    shown = [f for f in findings.ordered() if show_all or f.level is not Level.INFO]
+    for part, items in itertools.groupby(shown, key=section):
+        items = list(items)
+        note = f"：{SECTION_NOTES[part]}" if SECTION_NOTES[part] else ""
+        lines.append(f"== {SECTIONS[part]}（{len(items)} 条）{note}")
+        for project, group in itertools.groupby(items, key=lambda f: f.project):
+            lines.append(f"-- 项目「{project}」" if project else "-- 工作簿")
+            for f in group:
+                where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+                lines.append(f"[{LEVEL_LABEL[f.level]}] {f.code} {where} {f.message}")
     if c["info"] and not show_all:
         lines.append(f"（另有 {c['info']} 条提示，加 --all 查看）")
     if not c["error"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -96,9 +97,14 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
 
     sheet = openpyxl.load_workbook(tmp_path / "校验结果.xlsx").active
     findings = list(sheet.iter_rows(values_only=True))
-    assert findings[0][:3] == ("文件", "级别", "代码")
-    assert [findings[1][1], findings[-1][1]] == ["错误", "提示"]  # errors first
-    assert sheet["A1"].font.b and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:G{len(findings)}"
+    assert findings[0][:3] == ("文件", "级别", "代码") and findings[0][-1] == "类别"
+    parts = ["需要处理", "目标设置问题（仅供参考）", "提示"]
+    shown = [parts.index(row[-1]) for row in findings[1:]]
+    assert shown == sorted(shown) and shown[0] == 0 and shown[-1] == 2  # what to act on first, notes last
+    for (file, project), rows in itertools.groupby(findings[1:], key=lambda row: (row[0], row[5])):
+        levels = [row[1] for row in rows if row[-1] == "需要处理"]
+        assert levels == sorted(levels, key=["错误", "警告"].index), (file, project)  # a project's errors first
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:H{len(findings)}"
     assert sheet["B2"].fill.fgColor.rgb == "00F8CBAD" and sheet["C2"].border.left.style == "thin"
     book = openpyxl.load_workbook(tmp_path / "校验结果.xlsx")
     units = {row[0]: row[1:] for row in book["按单位"].iter_rows(min_row=2, values_only=True)}
@@ -110,7 +116,7 @@ def test_batch_recomputes_summarises_and_lists_skipped_files(inbox: Path, tmp_pa
     codes = {row[0]: row[3] for row in book["按问题代码"].iter_rows(min_row=2, values_only=True)}
     assert codes["FILE_SKIPPED"] == len(BROKEN) and codes["DUPLICATE_PROJECT"] == 8
     assert sum(codes.values()) == len(findings) - 1
-    skipped = {row[0]: row[-1] for row in findings if row[2] == "FILE_SKIPPED"}
+    skipped = {row[0]: row[-2] for row in findings if row[2] == "FILE_SKIPPED"}  # 说明, before 类别
     assert set(skipped) == set(BROKEN)
     assert "设有打开密码" in skipped["加密.xlsx"] and "--password" in skipped["加密.xlsx"]
     assert "截断" in skipped["正在复制.xlsx"] and "空文件" in skipped["空文件.xlsx"]

@@ -120,7 +120,7 @@ def test_a_batch_with_every_bomb_reads_the_good_files(built: dict[str, Path], tm
     assert proc.returncode == 1, proc.stderr  # some files could not be read: reported, not fatal
     assert f"共 {len(built) + 1} 个文件，已读取 1 个" in proc.stdout
     rows = list(openpyxl.load_workbook(tmp_path / "校验结果.xlsx")["校验结果"].iter_rows(values_only=True))
-    skipped = {r[0]: r[-1] for r in rows if r[2] == "FILE_SKIPPED"}
+    skipped = {r[0]: r[-2] for r in rows if r[2] == "FILE_SKIPPED"}  # 说明, before 类别
     assert set(skipped) == {p.name for p in built.values()}
     for bomb in BOMBS:
         assert bomb.expect in skipped[f"{bomb.name}{bomb.suffix}"]
@@ -138,7 +138,7 @@ def test_a_worker_over_its_memory_cap_costs_one_file(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert "已读取 1 个" in proc.stdout
     rows = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["校验结果"].iter_rows(values_only=True))
-    (reason,) = [r[-1] for r in rows if r[2] == "FILE_SKIPPED"]
+    (reason,) = [r[-2] for r in rows if r[2] == "FILE_SKIPPED"]
     assert reason.startswith("大.xlsx") and "内存超过上限" in reason
 
 

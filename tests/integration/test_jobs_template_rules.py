@@ -8,6 +8,8 @@ row says the year).
 
 from __future__ import annotations
 
+import datetime
+
 import json
 import tomllib
 from pathlib import Path
@@ -135,7 +137,8 @@ def test_template_writes_what_the_command_writes(tmp_path: Path) -> None:
 
 def test_template_names_its_rule_set_for_later(tmp_path: Path) -> None:
     written = xt.template(tmp_path / "全国.xlsx", rules="national_platform")
-    assert openpyxl.load_workbook(written).worksheets[0]["A2"].value == "（2023年度）"  # the command's default year
+    evaluated = datetime.date.today().year - 1  # the default: the year being evaluated
+    assert openpyxl.load_workbook(written).worksheets[0]["A2"].value == f"（{evaluated}年度）"
     assert xt.score(written).rule_set == "national_platform"  # read from its 参数 sheet
     assert xt.template(tmp_path / "默认.xlsx").read_bytes() != written.read_bytes()
 

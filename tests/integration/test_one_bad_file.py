@@ -90,7 +90,10 @@ def test_summary_skips_a_file_whatever_breaks_on_it(tmp_path: Path, monkeypatch:
     assert proc.returncode == 0, proc.stderr
     assert "[FILE_SKIPPED] 单位甲.xlsx 未能读取" in proc.stdout and INJECTED in proc.stdout
     findings = _rows(tmp_path / "表11.xlsx", "校验结果")
-    assert [r[1] for r in findings[1:]] == ["FILE_SKIPPED"] and "KeyError" in findings[1][5]
+    assert findings[1][1] == "FILE_SKIPPED" and "KeyError" in findings[1][5]
+    # the rest: seed 004's two projects scored 110 (weights 100 beside the execution rate's 10)
+    assert sorted((r[1], r[2]) for r in findings[2:]) == [("TOTAL_ABOVE_100", "IC卡制作费"),
+                                                          ("TOTAL_ABOVE_100", "三联单印刷费")]
     assert len(_rows(tmp_path / "表11.xlsx", "表11")) - 3 == 9 + 1
 
 

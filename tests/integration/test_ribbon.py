@@ -77,11 +77,16 @@ def test_check_lists_the_findings_with_links_and_alerts_the_counts() -> None:
     assert actions[0]["func"] == "addSheet" and actions[0]["args"][1] == "校验结果"
     rows = actions[1]["values"]
     findings = score(YUSHUI).findings  # the same job `xl-tools validate` uses
-    assert rows[0] == ["'级别", "'代码", "'工作表", "'单元格", "'项目", "'说明"]  # every text typed as text
+    assert rows[0] == ["'级别", "'代码", "'工作表", "'单元格", "'项目", "'说明", "'类别"]  # every text typed as text
     assert len(rows) == len(findings) + 1
-    # seed 004: 三联单印刷费 and IC卡制作费 have points summing to 100 (errors first)
-    assert [r[1] for r in rows[1:3]] == ["'WEIGHT_TOTAL", "'WEIGHT_TOTAL"]
-    assert typed(rows[1][3]) == ("text", "H13")
+    # what needs action, project by project in sheet order: seed 004's 医疗服务与保障能力提升 lacks a
+    # deviation explanation; 三联单印刷费 and IC卡制作费 have points summing to 100, their errors first
+    assert [(r[1], r[4]) for r in rows[1:6]] == [
+        ("'EXPLANATION_MISSING", "'医疗服务与保障能力提升补助资金项目"), ("'WEIGHT_TOTAL", "'三联单印刷费项目"),
+        ("'CLAIMED_TOTAL_DIFF", "'三联单印刷费项目"), ("'WEIGHT_TOTAL", "'IC卡制作费项目"),
+        ("'CLAIMED_TOTAL_DIFF", "'IC卡制作费项目")]
+    assert {typed(r[6]) for r in rows[1:6]} == {("text", "需要处理")}
+    assert typed(rows[2][3]) == ("text", "H13")
     links = [a["args"][:2] for a in actions if a["func"] == "addHyperlink"]
     assert ["#'三联单印刷费'!H13", "H13"] in links and len(links) == sum(1 for f in findings if f.cell)
     alert = actions[-1]

@@ -293,8 +293,44 @@ def test_seed001_money_indicators_in_wan_yuan_are_fine(form_of, name: str) -> No
 def test_unit_contradicts_a_ratio_name_or_the_target(form_of) -> None:
     result = run(form_of([("参保率", 96, 96, 90, {"unit": "人", "op": "≥"})]))
     expect(result.findings, "UNIT_CONTRADICTS", Level.WARNING, "项目", "B15", "参保率", "「人」", "比率类指标")
+
+
+@covers("ACTUAL_UNIT_DIFFERS")
+def test_a_completion_value_in_another_unit_names_both_units_the_right_way_round(form_of) -> None:
     result = run(form_of([("覆盖率", "≥95%", "95人", 90)]))
-    expect(result.findings, "UNIT_CONTRADICTS", Level.WARNING, "项目", "E15", "覆盖率", "「人」", "指标值的单位「%」")
+    found = expect(result.findings, "ACTUAL_UNIT_DIFFERS", Level.WARNING, "项目", "E15", "覆盖率")
+    assert "完成值的单位「人」与指标值的单位「%」不同" in found.message
+    assert not CATALOGUE["ACTUAL_UNIT_DIFFERS"].about_targets  # filled in at the year's end: to act on
+    same = run(form_of([("参保人数", "≥30000人", "30500人数", 45), ("建设工期", "≤12个月", "11月", 45)]))
+    assert [f for f in same.findings if "UNIT" in f.code] == []
+
+
+@covers("PERCENT_AS_FRACTION")
+def test_a_percentage_typed_as_a_fraction_is_flagged(form_of) -> None:
+    """0.96 typed into an unformatted cell for a 95% target: about a hundredth of it."""
+    result = run(form_of([("资金及时划拨率", 95, 0.96, 90, {"unit": "%", "op": "≥"})]))
+    found = expect(result.findings, "PERCENT_AS_FRACTION", Level.WARNING, "项目", "E15", "资金及时划拨率")
+    assert "指标值为 95，完成值却是 0.96" in found.message and "请填写 96 或 96%" in found.message
+    fine = run(form_of([("资金及时划拨率", 95, 96, 45, {"unit": "%", "op": "≥"}),
+                        ("差错率", 1, 0.5, 45, {"unit": "%", "op": "≤"})]))  # a target below 10% is no sign of it
+    assert cells_of(fine.findings, "PERCENT_AS_FRACTION") == []
+
+
+@covers("ACTUAL_APPROXIMATE")
+def test_an_approximate_completion_value_is_flagged(form_of) -> None:
+    result = run(form_of([("参保率", "≥95%", "约95%", 45), ("覆盖率", "≥95%", "96%左右", 45)]))
+    first = expect(result.findings, "ACTUAL_APPROXIMATE", Level.WARNING, "项目", "E15", "参保率")
+    assert "完成值「约95%」是约数，已按 95 计分" in first.message
+    expect(result.findings, "ACTUAL_APPROXIMATE", Level.WARNING, "项目", "E16", "覆盖率", "按 96 计分")
+
+
+@covers("CLAIMED_ABOVE_FULL_MARKS")
+def test_a_claimed_total_above_full_marks_is_an_error(form_of) -> None:
+    """Seed 004's forms claim 100 where the rules give 110; a claim of 105 on a 100-point form is impossible."""
+    result = run(form_of([("服务人数", 100, 100, 90)], exec_weight=10, claimed_total=105))
+    expect(result.findings, "CLAIMED_ABOVE_FULL_MARKS", Level.ERROR, "项目", "I3", "自评总分为 105", "满分 100 分")
+    assert cells_of(run(form_of([("服务人数", 100, 100, 90)], exec_weight=10, claimed_total=100)).findings,
+                    "CLAIMED_ABOVE_FULL_MARKS") == []
 
 
 @covers("NAME_NUMBER_MISMATCH")

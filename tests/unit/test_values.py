@@ -483,4 +483,13 @@ def test_a_month_is_a_deadline_at_its_last_day(text: str, day: tuple[int, int, i
 
 def test_months_counted_are_still_a_quantity() -> None:
     value = parse_value("12个月")
-    assert value.kind is Kind.QUANTITATIVE and (value.number, value.unit) == (12, "个月")
+    assert value.kind is Kind.QUANTITATIVE and (value.number, value.unit) == (12, "月")  # 个月 is 月
+
+
+@pytest.mark.parametrize("written, same_as", [("人数", "人"), ("个月", "月"), ("户数", "户"), ("人次数", "人次"),
+                                              ("万人数", "万人"), ("百分比", "%")])
+def test_equivalent_units_are_one_unit(written: str, same_as: str) -> None:
+    from xl_tools.core.values import normalise_unit
+
+    assert normalise_unit(written) == normalise_unit(same_as)
+    assert normalise_unit("人次") != normalise_unit("人")  # visits are not people

@@ -14,7 +14,7 @@ from .parsed import Parsed, SharedClaim
 from .rounding import excel_round, fmt_number as _fmt
 from .rules import Settings
 from .validation import validate_project
-from .values import Kind, normalise_text, parse_number, parse_value
+from .values import APPROXIMATE, Kind, normalise_text, parse_number, parse_value
 
 
 class _Ctx:
@@ -94,6 +94,22 @@ def _weight(ctx: _Ctx, ind: IndicatorForm) -> float | None:
     return res.number
 
 
+def _check_typing(ctx: _Ctx, p: Parsed) -> None:
+    """What a 完成值 typed at the year's end likely got wrong: another unit, a percentage typed as a fraction
+    (0.96 for 96%, the cell not formatted as %: a formatted one reads as 96), an approximate figure."""
+    ind, target, actual = p.form, p.target, p.actual
+    if actual.unit and target.unit and actual.unit != target.unit:
+        ctx.add("ACTUAL_UNIT_DIFFERS", ind.actual.cell, indicator=ind.name, actual_unit=actual.unit,
+                target_unit=target.unit)
+    elif (target.unit == "%" and target.number is not None and target.number >= 10
+          and actual.number is not None and 0 < actual.number <= 1 and "%" not in actual.text):
+        ctx.add("PERCENT_AS_FRACTION", ind.actual.cell, indicator=ind.name, target=target.text,
+                actual=actual.text, percent=_fmt(actual.number * 100))
+    if APPROXIMATE.search(actual.text):
+        ctx.add("ACTUAL_APPROXIMATE", ind.actual.cell, indicator=ind.name, actual=actual.text,
+                number=_fmt(actual.number))
+
+
 def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult:
     ind, target, actual = p.form, p.target, p.actual
     w = p.weight if p.weight and p.weight > 0 else 0.0
@@ -115,9 +131,7 @@ def score_indicator(ctx: _Ctx, p: Parsed, settings: Settings) -> IndicatorResult
         if actual.kind is not Kind.QUANTITATIVE or actual.number is None:
             ctx.add("ACTUAL_NOT_NUMBER", ind.actual.cell, indicator=ind.name, target=target.text, actual=actual.text)
         else:
-            if actual.unit and target.unit and actual.unit != target.unit:
-                ctx.add("UNIT_CONTRADICTS", ind.actual.cell, indicator=ind.name, unit=actual.unit,
-                        reason=f"指标值的单位「{target.unit}」")
+            _check_typing(ctx, p)
             dev = scoring.deviation(target.number, actual.number)
             score = scoring.quantitative_score(target.number, actual.number, w, target.op, p.direction, settings)
             threshold = settings["penalty.target_too_low_threshold_percent"]

@@ -7,6 +7,7 @@ drift between call sites.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
@@ -26,6 +27,9 @@ class FindingType:
     level: Level
     title: str
     template: str
+    about_targets: bool = False
+    """About the targets as approved before the year (指标设置): shown apart, for reference, since a self-evaluation
+    cannot change them; the rest is what the unit has to act on."""
 
 
 _TYPES = [
@@ -77,21 +81,31 @@ _TYPES = [
     FindingType("TOTAL_ABOVE_100", Level.ERROR, "总分超过 100 分",
                 "项目「{name}」的总分为 {total}，超过满分 100 分：各项权重合计多于 100，请在该文件中核对权重（xl-tools validate）"),
     FindingType("LEVEL1_SPLIT", Level.WARNING, "一级指标分值与建议不同",
-                "一级指标分值为 {actual}，建议为 {expected}"),
+                "一级指标分值为 {actual}，建议为 {expected}", about_targets=True),
     FindingType("LEVEL1_BLANK", Level.WARNING, "一级指标未填写",
-                "指标「{indicator}」没有填写一级指标，无法检查指标构成"),
+                "指标「{indicator}」没有填写一级指标，无法检查指标构成", about_targets=True),
     FindingType("LEVEL1_POINTS_MISMATCH", Level.WARNING, "一级指标分值与其下指标不符",
-                "一级指标「{level1}」标明 {points} 分，其下各指标分值合计为 {actual} 分；请核对"),
+                "一级指标「{level1}」标明 {points} 分，其下各指标分值合计为 {actual} 分；请核对", about_targets=True),
     FindingType("DUPLICATE_INDICATOR", Level.WARNING, "指标重复",
-                "指标「{indicator}」在本项目中出现 {count} 次；请合并或区分名称"),
+                "指标「{indicator}」在本项目中出现 {count} 次；请合并或区分名称", about_targets=True),
     FindingType("NAME_TRUNCATED", Level.WARNING, "指标名称可能被截断",
-                "指标名称「{indicator}」正好 {limit} 字节，是导出时被截断的长度；请在表中补全名称"),
+                "指标名称「{indicator}」正好 {limit} 字节，是导出时被截断的长度；请在表中补全名称", about_targets=True),
     FindingType("UNIT_MISSING", Level.WARNING, "缺少计量单位",
-                "指标「{indicator}」没有计量单位；请补充（如 %、人、万元）"),
+                "指标「{indicator}」没有计量单位；请补充（如 %、人、万元）", about_targets=True),
     FindingType("UNIT_CONTRADICTS", Level.WARNING, "计量单位与指标不符",
-                "指标「{indicator}」的计量单位「{unit}」与{reason}不符；请核对"),
+                "指标「{indicator}」的计量单位「{unit}」与{reason}不符；请核对", about_targets=True),
     FindingType("NAME_NUMBER_MISMATCH", Level.WARNING, "指标名称中的数字与指标值不同",
-                "指标「{indicator}」名称中含有数字 {name_number}，与指标值 {target} 不同；请确认目标值"),
+                "指标「{indicator}」名称中含有数字 {name_number}，与指标值 {target} 不同；请确认目标值", about_targets=True),
+    FindingType("ACTUAL_UNIT_DIFFERS", Level.WARNING, "完成值的单位与指标值不同",
+                "指标「{indicator}」完成值的单位「{actual_unit}」与指标值的单位「{target_unit}」不同，数字无法直接比较；"
+                "请按指标值的单位（{target_unit}）填写完成值"),
+    FindingType("PERCENT_AS_FRACTION", Level.WARNING, "完成值可能少写了百分号",
+                "指标「{indicator}」的指标值为 {target}，完成值却是 {actual}，相差约一百倍：可能是把 {percent}% 写成了小数；"
+                "若实际为 {percent}%，请填写 {percent} 或 {percent}%"),
+    FindingType("ACTUAL_APPROXIMATE", Level.WARNING, "完成值是约数",
+                "指标「{indicator}」的完成值「{actual}」是约数，已按 {number} 计分；自评应填写确切的完成数"),
+    FindingType("CLAIMED_ABOVE_FULL_MARKS", Level.ERROR, "自评总分超过满分",
+                "填报的自评总分为 {claimed}，超过满分 {points} 分；请核对各项得分"),
     FindingType("EXPLANATION_MISSING", Level.WARNING, "缺少偏差说明",
                 "指标「{indicator}」{reason}，但未填写偏差原因分析及改进措施"),
     FindingType("CLAIMED_SCORE_DIFF", Level.WARNING, "填报得分与计算不符",
@@ -111,13 +125,13 @@ _TYPES = [
     FindingType("QUALITATIVE_UNJUDGED", Level.WARNING, "定性指标需人工评分",
                 "定性指标「{indicator}」的完成情况「{actual}」无法判断达成档次，且未填写得分；请填写得分（按 {bands} 三档）"),
     FindingType("COST_GE", Level.WARNING, "成本指标方向可疑",
-                "成本指标「{indicator}」写作「{op}」，会奖励超支；成本指标一般应为 ≤"),
+                "成本指标「{indicator}」写作「{op}」，会奖励超支；成本指标一般应为 ≤", about_targets=True),
     FindingType("CLAIMED_NOT_NUMBER", Level.WARNING, "自评得分不是数字",
                 "{field}填写的是「{text}」，不是分数；请填写自评得分"),
     FindingType("SUMMARY_MISMATCH", Level.WARNING, "汇总表与明细不符",
                 "{what}：汇总表为 {summary}，{other_label}为 {other}；请核对"),
     FindingType("TARGET_TOO_LOW", Level.WARNING, "目标设定偏低",
-                "指标「{indicator}」完成值超出目标 {deviation}%（≥ {threshold}%），目标可能设定偏低；按规则集扣 {penalty} 分"),
+                "指标「{indicator}」完成值超出目标 {deviation}%（≥ {threshold}%），目标可能设定偏低；按规则集扣 {penalty} 分", about_targets=True),
     FindingType("DATE_YEAR_ASSUMED", Level.INFO, "时限未写年份",
                 "指标「{indicator}」的时限「{target}」未写年份，按 {year} 年理解"),
     FindingType("SHEET_UNRECOGNISED", Level.WARNING, "无法识别的工作表",
@@ -187,6 +201,29 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None,
 
 
 _LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+SECTIONS = ("需要处理", "目标设置问题（仅供参考）", "提示")
+"""What a finding asks of the unit: to act on it, to know it (the targets were approved before the year and a
+self-evaluation cannot change them), or nothing (a note)."""
+SECTION_NOTES = ("", "指标和目标值在年初已经批复，自评时不能修改；编制下一年度的绩效目标时参考", "")
+
+
+def section(finding: Finding) -> int:
+    """The index of the finding's part in SECTIONS."""
+    if finding.level is Level.INFO:
+        return 2
+    return 1 if CATALOGUE[finding.code].about_targets else 0
+
+
+def in_sections(findings: Iterable[Finding]) -> list[Finding]:
+    """The order findings are shown in: what to act on, then what is about the targets, then notes; within each
+    part project by project (as the projects come first), a project's errors before its warnings."""
+    items = list(findings)
+    first: dict[tuple[str | None, str | None], int] = {}
+    for f in items:
+        first.setdefault((f.file, f.project), len(first))
+    return sorted(items, key=lambda f: (section(f), first[(f.file, f.project)], _LEVEL_ORDER[f.level]))
 
 
 def errors_first(finding: Finding) -> int:

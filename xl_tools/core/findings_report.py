@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .findings import CATALOGUE, LEVEL_LABEL, Finding, Level, errors_first
+from .findings import CATALOGUE, LEVEL_LABEL, Finding, Level, errors_first, in_sections
 
 if TYPE_CHECKING:
     import pandas
@@ -94,8 +94,9 @@ class Findings(Sequence[Finding]):
         return {k: self._with(items) for k, items in groups.items()}
 
     def ordered(self) -> Findings:
-        """Errors, then warnings, then notes; the order found within each level."""
-        return self._with(sorted(self.items, key=errors_first))
+        """As shown to users (``core.findings.in_sections``): what to act on, then what is about the targets,
+        then notes, project by project."""
+        return self._with(in_sections(self.items))
 
     def most_important(self) -> Finding | None:
         """The one finding a message box shows: the first error, else the first warning, else the first note."""

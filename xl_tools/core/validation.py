@@ -241,6 +241,9 @@ def _check_claimed_total(add: Add, form: ProjectForm, result: ProjectResult, row
             budget=_fmt(result.budget), claimed=_fmt(claimed_exec))
     if result.claimed_total is None:
         return
+    full_marks = settings["total.points"]
+    if result.claimed_total > full_marks and _beyond(result.claimed_total - full_marks, tolerance):
+        add("CLAIMED_ABOVE_FULL_MARKS", form.claimed_total.cell, claimed=_fmt(result.claimed_total), points=_fmt(full_marks))
     if result.total is not None and _beyond(result.claimed_total - result.total, tolerance):
         add("CLAIMED_TOTAL_DIFF", form.claimed_total.cell, claimed=_fmt(result.claimed_total),
             computed=_fmt(result.total))

@@ -125,7 +125,11 @@ EXCEL_ERRORS: dict[str, str] = {
     "#NUM!": "公式中的数值无效或超出范围",
     "#NULL!": "公式中的区域引用没有交集",
 }
-_UNIT_SYNONYMS: dict[str, str] = {"百分比": "%", "百分率": "%", "百分点": "%"}
+_UNIT_SYNONYMS: dict[str, str] = {"百分比": "%", "百分率": "%", "百分点": "%", "个月": "月", "个百分点": "%"}
+_COUNTED = re.compile(r"(.+?)数")
+"""人数, 户数, 家数, 次数, 人次数: the unit counted, the same unit as 人, 户, 家, 次, 人次."""
+APPROXIMATE = re.compile(r"^(约|大约|大概|大致)|(左右|上下)$")
+"""A figure written as approximate: 约95%, 95%左右."""
 
 
 def normalise_text(raw: object) -> str:
@@ -181,6 +185,8 @@ def normalise_unit(text: object) -> tuple[str | None, float]:
     if unit[:1] in _SCALES:
         scale = _SCALES[unit[0]]
         unit = unit[1:]
+    if counted := _COUNTED.fullmatch(unit):
+        unit = counted[1]
     unit = _UNIT_SYNONYMS.get(unit, unit)
     return (unit or None), scale
 

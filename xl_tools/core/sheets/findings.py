@@ -1,18 +1,19 @@
-"""校验结果: every finding, errors first, its cell a link when the cell is in the workbook."""
+"""校验结果: every finding, what to act on first (``core.findings.in_sections``), its cell a link when the cell is in
+the workbook."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
-from ..findings import LEVEL_LABEL, Finding, errors_first
+from ..findings import LEVEL_LABEL, SECTIONS, Finding, in_sections, section
 from ..formulas import sheet_ref
 from ..safe_text import visible
 from .spec import Cell, Sheet
 
 FINDINGS_SHEET = "校验结果"
-FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明"]
-FINDINGS_WIDTHS = [7, 24, 22, 9, 30, 80]
+FINDINGS_HEADERS = ["级别", "代码", "工作表", "单元格", "项目", "说明", "类别"]
+FINDINGS_WIDTHS = [7, 24, 22, 9, 30, 80, 22]
 FILE_HEADER, FILE_WIDTH = "文件", 36
 """The first column of a 校验结果 over many workbooks (``batch``)."""
 COLUMNS = "ABCDEFGHIJ"
@@ -32,7 +33,7 @@ def link_location(finding: Finding, sheets: Collection[str]) -> str | None:
 def finding_row(finding: Finding) -> list[object]:
     """One 校验结果 row, in FINDINGS_HEADERS order."""
     f = finding
-    return [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project, f.message]
+    return [LEVEL_LABEL[f.level], f.code, f.sheet, f.cell, f.project, f.message, SECTIONS[section(f)]]
 
 
 def _row(finding: Finding, link: str | None, file: bool) -> list[Cell | None]:
@@ -52,7 +53,7 @@ def _sheet(title: str, headers: list[str], widths: list[float], rows: Iterable[S
 
 def findings_sheet(findings: Iterable[Finding], sheets: Collection[str], title: str = FINDINGS_SHEET) -> Sheet:
     """One workbook's findings, a link on each cell of one of ``sheets``."""
-    ordered = sorted(findings, key=errors_first)
+    ordered = in_sections(findings)
     rows = [[Cell(h, style="header") for h in FINDINGS_HEADERS],
             *(_row(f, link_location(f, sheets), file=False) for f in ordered)]
     return _sheet(title, FINDINGS_HEADERS, FINDINGS_WIDTHS, rows, len(ordered))
@@ -65,7 +66,7 @@ def files_findings_sheet(findings: Sequence[Finding]) -> Sheet:
 
     def rows() -> Iterator[list[Cell | None]]:
         yield [Cell(h, style="header") for h in headers]
-        for f in sorted(findings, key=errors_first):
+        for f in in_sections(findings):
             yield _row(f, None, file=True)
 
     return _sheet(FINDINGS_SHEET, headers, [FILE_WIDTH, *FINDINGS_WIDTHS], rows(), len(findings))
