@@ -675,6 +675,28 @@ def addin_build(outdir: Path) -> None:
         click.echo(f"已写入：{written}")
 
 
+@main.command()
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出文件夹：新的或空的文件夹，或以前由本命令生成的文件夹（其内容被替换）。")
+@click.option("--python", "pythons", multiple=True, metavar="3.X",
+              help="为哪个 Python 版本准备安装文件（可多次使用；默认 3.11、3.12、3.13）。")
+@handle_errors
+def bundle(outdir: Path, pythons: tuple[str, ...]) -> None:
+    """生成 64 位 Windows 的离线安装文件夹：各 Python 版本的 wheel、Excel 加载项、安装.bat 和 说明.txt。
+
+    把整个文件夹拷到不能上网的电脑上，双击其中的 安装.bat 即可安装（不需要管理员权限；
+    电脑上需已装好 64 位 Python 3.11 及以上）。生成时需要网络：依赖的 wheel 从软件包索引下载。
+
+    示例：xl-tools bundle -o 离线安装包 --python 3.11 --python 3.12
+    """
+    from .jobs.bundle import PYTHONS, bundle as bundle_job
+
+    done = bundle_job(outdir, pythons or PYTHONS, progress=lambda message: click.echo(message, err=True))
+    for tag, wheels in done.wheels.items():
+        click.echo(f"{tag}：{len(wheels)} 个 wheel，{sum(w.stat().st_size for w in wheels) / 2**20:.1f} MB")
+    click.echo(f"离线安装文件夹已写入：{done.outdir}（共 {done.size / 2**20:.1f} MB）")
+
+
 @addin.command("install")
 @click.option("--addin", "addin_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="要安装的 xl_tools.xlam（离线安装包里的那份；默认由本机的 xl_tools 生成）。")
@@ -713,6 +735,29 @@ def addin_uninstall() -> None:
     for path in uninstall_job():
         click.echo(f"已删除或还原：{path}")
     click.echo("加载项已卸载；重新打开 Excel 后「绩效自评」选项卡不再出现。")
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[工作簿.xlsm]...")
+@json_option
+@handle_errors
+def doctor(workbooks: tuple[Path, ...], as_json: bool) -> None:
+    """检查本机：Python、xlwings、Excel 加载项及其配置、宏安全设置、网络标记、LibreOffice、邮件设置和按钮日志。
+
+    每项一行：正常 / 缺少 / 注意，及处理方法。给出的工作簿（如直接打开的模板 .xlsm）另查网络标记。
+    功能区按钮（Windows）或命令行（其他系统）所需的都具备时退出码为 0，否则为 1。
+
+    示例：xl-tools doctor 绩效自评模板.xlsm
+    """
+    from .jobs.doctor import doctor as doctor_job
+
+    diagnosis = doctor_job(workbooks)
+    if as_json:
+        _dump(diagnosis.to_dict())
+    else:
+        click.echo(diagnosis.text())
+    if not diagnosis.ok:
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
