@@ -371,7 +371,7 @@ def summary(paths: tuple[Path, ...], output: Path, rule_set: str | None) -> None
     done = summary_job(paths, output, rule_set)
     gathered = done.gathered
     for finding in gathered.findings:
-        click.echo(f"[{finding.code}] {finding.message}")
+        click.echo(f"[{finding.code}] " + (f"{finding.file}：" if finding.file else "") + finding.message)
     click.echo(f"表11 已写入：{done.path}（{len(gathered.projects)} 个项目，来自 {len(set(gathered.files))} 个文件）")
 
 
