@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from xl_tools import __version__
 from xl_tools.install import doctor
-from xl_tools.install.doctor import Machine, Runtime
+from xl_tools.install.machine import Machine, Runtime
 
 from tests.helpers.addin import pinned_version
 from tests.helpers.cli import xl
@@ -134,7 +135,7 @@ def windows_pc(tmp_path: Path, recorded, monkeypatch):  # type: ignore[no-untype
     def use(reg: str, streams: dict[str, bytes] | None = None) -> Machine:
         machine = windows_machine(reg, tmp_path, streams)
         python = python_exe(tmp_path)
-        install_recorded(machine.places, b"built", python, doctor.__version__)
+        install_recorded(machine.places, b"built", python, __version__)
         recorded(windows_runtime(python))
         monkeypatch.setattr(Machine, "current", classmethod(lambda cls: machine))
         monkeypatch.setattr(doctor, "built_addin_bytes", lambda: b"built")

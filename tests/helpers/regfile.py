@@ -1,5 +1,5 @@
 """Recorded Windows registries: ``reg export`` / regedit files (Windows Registry Editor Version 5.00) read into the
-``RegistryReader`` that ``xl_tools.install.doctor`` asks, so its verdicts are tested on Linux against PCs as
+``RegistryReader`` that ``xl_tools.install.windows_readers`` asks, so its verdicts are tested on Linux against PCs as
 they were exported.
 
 Here and not in the package: on a PC doctor reads the live registry through winreg, so only tests need to read

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from xl_tools.install import xlwings_config
-from xl_tools.install.doctor import Machine, Runtime
+from xl_tools.install.machine import Machine, Runtime
 from xl_tools.install.places import Places, places
 
 from tests.helpers.paths import REPO

@@ -18,11 +18,15 @@ import pytest
 
 from xl_tools.core.errors import XlToolsError
 from xl_tools.install import doctor
-from xl_tools.install.doctor import (MISSING, NOTE, OK, Check, Diagnosis, ExcelInstall, MacroSetting, Trust, Zone,
-                                     addin_signed, check_addin, check_config, check_disabled_items, check_excel,
-                                     check_keyring, check_log, check_macros, check_mail, check_motw, check_record,
-                                     check_trusted_location, diagnose, excel_install, internet_block_policy,
-                                     last_failure, macro_setting, trusted_locations, zone_of)
+from xl_tools.install.addin_checks import addin_signed, check_addin, check_config, check_record
+from xl_tools.install.doctor import diagnose
+from xl_tools.install.macro_checks import check_macros, check_motw, check_trusted_location
+from xl_tools.install.optional_checks import check_keyring, check_log, check_mail, last_failure
+from xl_tools.install.report import MISSING, NOTE, OK, Check, Diagnosis
+from xl_tools.install.windows_checks import check_disabled_items, check_excel
+from xl_tools.install.windows_facts import (ExcelInstall, MacroSetting, Trust, Zone, excel_install,
+                                            internet_block_policy, macro_setting, trusted_locations, zone_of)
+from xl_tools.install.windows_readers import WindowsRegistry
 from xl_tools.install.places import places
 
 from tests.helpers.regfile import parse
@@ -491,4 +495,4 @@ def test_importing_doctor_loads_no_workbook_library() -> None:
              "print(json.dumps(sorted({n.partition('.')[0] for n in sys.modules})))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert not {"openpyxl", "lxml", "keyring", "xlwings"} & set(json.loads(done.stdout))
-    assert doctor.WindowsRegistry  # the winreg reader itself imports winreg only when it reads
+    assert WindowsRegistry  # the winreg reader itself imports winreg only when it reads
