@@ -146,7 +146,17 @@ def _labels(ctx: click.Context, _param: click.Parameter, value: Path | None) -> 
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Chinese(click.Group):
+    """The command group whose Click messages (usage, missing argument, no such command) are Chinese too."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from .locale import use_chinese
+
+        use_chinese()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Chinese, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xl-tools")
 @click.option("--labels", type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=_labels,
               expose_value=False, is_eager=True, metavar="FILE",
@@ -220,6 +230,9 @@ def run(path: Path | None, output: Path | None, rule_set: str | None, password: 
     """主流程：校验、计分，写出结果工作簿（含 表11、校验结果和变更记录），不改动原文件。
 
     不给文件时，用内置的渝中区医疗保障局 2023 年样例演示。
+
+    退出码：写出了结果文件为 0，即使校验发现了错误（错误列在输出和「校验结果」表中）；文件无法读取或没有能识别的
+    表格时为 2。要在脚本里按有无错误判断，用 xl-tools validate（有错误时退出码为 1）。
 
     示例：xl-tools run 自评表.xlsx -o 自评结果.xlsx
     """
@@ -341,7 +354,8 @@ def fill(path: Path, source: Path, output: Path | None, in_place: bool, overwrit
     plan = done.plan
     for title, items in (("未能对应的行", plan.unmatched), ("对应不唯一的行", plan.ambiguous),
                          ("未写入（与表中已有值不同或重复）", plan.conflicts), ("无法填入的值", plan.unreadable),
-                         ("仍缺完成值的指标", plan.missing), ("是公式、未改写的单元格", done.formulas_kept)):
+                         ("仍缺完成值的指标", plan.missing), ("全年执行数仍未填写的项目", plan.unspent),
+                         ("是公式、未改写的单元格", done.formulas_kept)):
         if items:
             click.echo(f"{title}（{len(items)}）：")
             for item in items:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import shutil
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,22 +28,37 @@ def _render(table: Any) -> str:
     from rich.console import Console
 
     buf = io.StringIO()
-    Console(file=buf, width=200, color_system=None, legacy_windows=False).print(table)
+    Console(file=buf, width=terminal_width(), color_system=None, legacy_windows=False).print(table)
     return buf.getvalue().rstrip()
 
 
+WIDE = 110
+"""Columns below which the score table leaves out 工作表 and 类型 (a Windows console has 120)."""
+
+
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS when set, as for a pipe); 120, a Windows console's width, when unknown."""
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
+
+
 def score_text(result: FileResult) -> str:
+    from rich import box
     from rich.table import Table
 
-    table = Table()
-    for head, justify in (("工作表", "left"), ("类型", "left"), ("名称", "left"), ("预算数(万元)", "right"),
-                          ("执行数(万元)", "right"), ("执行率%", "right"), ("执行率得分", "right"),
-                          ("指标得分", "right"), ("总分", "right"), ("填报总分", "right"), ("等级", "center")):
-        table.add_column(head, justify=justify)
+    narrow = terminal_width() < WIDE  # a narrow terminal: the name alone beside the numbers, fewer rules
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False) if narrow else Table(box=box.HEAVY_HEAD)
+    for head in ("名称",) if narrow else ("工作表", "类型", "名称"):  # wrapped in the width the numbers leave
+        table.add_column(head, overflow="fold", min_width=4)
+    for head in ("预算数\n(万元)", "执行数\n(万元)", "执行率\n%", "执行率\n得分", "指标\n得分", "总分", "填报\n总分"):
+        table.add_column(head, justify="right", no_wrap=True)  # a number never breaks across lines
+    table.add_column("等级", justify="center", no_wrap=True)
     for p in result.projects:
-        table.add_row(p.sheet, TYPE_LABEL[p.type], p.name or "—", _num(p.budget), _num(p.executed),
-                      _num(p.execution_rate), _num(p.execution_score), _num(p.indicator_score),
-                      p.shown_total if p.unfilled else _num(p.total), _num(p.claimed_total), p.grade or "—")
+        name = p.name or "—"
+        shown = [name if p.type == "project" else f"{name}（{TYPE_LABEL[p.type]}）"] if narrow else \
+            [p.sheet, TYPE_LABEL[p.type], name]
+        table.add_row(*shown, _num(p.budget), _num(p.executed), _num(p.execution_rate), _num(p.execution_score),
+                      _num(p.indicator_score), p.shown_total if p.unfilled else _num(p.total), _num(p.claimed_total),
+                      p.grade or "—")
     return f"计分 {result.file}（规则集 {result.rule_set}）\n" + _render(table)
 
 

@@ -22,6 +22,7 @@ from xl_tools.samples import bundled_sample
 
 from tests.helpers.cli import CJK, fingerprint, no_traceback, xl
 from tests.helpers.samples.seed_forms import build_changshou_2021, build_yuzhong_2023
+from tests.helpers.paths import REPO
 
 SAMPLE_NAME = "渝中区医疗保障局2023_一体化系统导出.xlsx"
 
@@ -425,3 +426,30 @@ def test_run_records_every_cell_it_changed(tmp_path: Path) -> None:
     assert "共改动 0 个单元格" in rerun[0][0] and len(rerun) == 2  # running on its own result changes nothing
     checked = xl("validate", str(out), "--all", cwd=tmp_path)
     assert "SHEET_UNRECOGNISED" not in checked.stdout  # its own 校验结果 and 变更记录 sheets are not forms
+
+
+@pytest.mark.parametrize("columns", [80, 120, 200])
+def test_the_score_table_fits_the_terminal_and_never_breaks_a_number(tmp_path: Path, columns: int) -> None:
+    """A Windows console is 120 columns wide; seed 000's amounts (12,573.90 万元 for the department, 2,004.00 for
+    医疗救助专项经费) stay whole on one line at any width."""
+    import unicodedata
+
+    run = xl("score", REPO / "workbooks" / "渝中区医疗保障局2023_一体化系统导出.xlsx", cwd=tmp_path,
+             env={"COLUMNS": str(columns)})
+    assert run.returncode == 0, run.stderr
+    table = run.stdout.splitlines()[1:]
+    cells = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in table]
+    assert max(cells) <= columns
+    for amount in ("12,573.90", "2,004.00", "1,413.00", "146.00", "110.00"):
+        assert any(amount in line for line in table), amount
+    if columns >= 120:  # wide enough for every column, names whole or wrapped within their column
+        assert "工作表" in table[2] and "类型" in table[2]
+
+
+def test_runs_help_states_its_exit_codes_and_they_hold(tmp_path: Path) -> None:
+    """Seed 004 (渝水) has two WEIGHT_TOTAL errors: run still writes its result and exits 0, as its help says."""
+    shown = "".join(xl("run", "--help", cwd=tmp_path).stdout.split())  # as wrapped at any width
+    assert "退出码：写出了结果文件为0，即使校验发现了错误" in shown and "没有能识别的表格时为2" in shown
+    done = xl("run", REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", "-o", "结果.xlsx", cwd=tmp_path)
+    assert done.returncode == 0 and "错误 2 个" in done.stdout and (tmp_path / "结果.xlsx").is_file()
+    assert xl("validate", REPO / "workbooks" / "渝水区医保局2022_项目自评.xlsx", cwd=tmp_path).returncode == 1

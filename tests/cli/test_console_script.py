@@ -25,7 +25,7 @@ def test_the_entry_point_is_installed_and_answers(tmp_path: Path) -> None:
     assert (version.returncode, version.stdout.strip()) == (0, f"xl-tools, version {__version__}")
     shown = xl_subprocess("-h", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith("Usage: xl-tools ") and "预算绩效自评工具" in shown.stdout and "示例" in shown.stdout
+    assert shown.stdout.startswith("用法: xl-tools ") and "预算绩效自评工具" in shown.stdout and "示例" in shown.stdout
     assert list(tmp_path.iterdir()) == []
 
 

@@ -112,6 +112,21 @@ def test_fill_reports_what_it_could_not_match_and_writes_the_rest(workflow: dict
     assert "仍缺完成值的指标（1）" in out and PROJECTS[3].name in out  # the deleted row
     assert "表中已有「88」" in out and "未写入（与表中已有值不同或重复）（1）" in out  # the value typed in before
     assert "未能对应的行" not in out and "对应不唯一的行" not in out  # the cut-short name still matched
+    assert "全年执行数仍未填写" not in out  # the section filled every project's 全年执行数
+
+
+def test_fill_lists_the_projects_whose_spending_is_still_blank(workflow: dict[str, Path], tmp_path: Path) -> None:
+    """A collection that brings one 完成值 and one project's 全年执行数: the other 18 of seed 001's 19 projects
+    still wait for their 全年执行数, and so for their execution rate and total."""
+    rows = [["项目名称", "指标名称", "全年完成值"], [FIRST, "资金及时划拨", "96"], [FIRST, "全年执行数", "2800"]]
+    with open(tmp_path / "partial.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    proc = xl("fill", str(workflow["new"]), "--from", "partial.csv", "-o", "x.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "全年执行数仍未填写的项目（18）：" in proc.stdout
+    listed = [line for line in proc.stdout.splitlines() if "的全年执行数仍未填写" in line]
+    assert len(listed) == 18 and not any(f"「{FIRST}」" in line for line in listed)
+    assert all(f"「{p.name}」" in proc.stdout for p in PROJECTS[1:])
     filled = openpyxl.load_workbook(workflow["filled"], data_only=True)
     third = next(ws for ws in filled.worksheets if ws["B3"].value == PROJECTS[2].name)
     assert third["G13"].value is not None  # filled through the truncated name

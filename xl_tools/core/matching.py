@@ -54,6 +54,8 @@ class FillPlan:
     conflicts: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     """Indicators of the workbook no row filled and still without a value."""
+    unspent: list[str] = field(default_factory=list)
+    """Projects whose 全年执行数 is still blank: their execution rate, and so their total, wait for it."""
     unreadable: list[str] = field(default_factory=list)
     """Values that cannot go in: an amount that is no number, a formula saved without its result."""
 
@@ -170,6 +172,14 @@ class _Planner:
         self.plan.writes.append(Write(form.sheet, cell.cell, value, label))
 
 
+def _executed_cell(form: ProjectForm) -> str | None:
+    """The 全年执行数 cell of a table where neither it nor any part holds an amount; None when one does."""
+    total = form.funds.total
+    if total is None or not total.executed.cell or not total.executed.blank:
+        return None
+    return None if any(not part.executed.blank for part in form.funds.parts) else total.executed.cell
+
+
 def plan_fill(rows: list[CollectedRow], forms: list[ProjectForm], *, overwrite: bool = False) -> FillPlan:
     """What filling ``rows`` into the workbook whose tables are ``forms`` would write, and every problem."""
     planner = _Planner(forms, overwrite)
@@ -190,6 +200,8 @@ def plan_fill(rows: list[CollectedRow], forms: list[ProjectForm], *, overwrite: 
         if explanation is not None:
             planner.add(form, explanation, row.explanation, label.replace("全年完成值", "说明"), row)
     for form in planner.forms:
+        if (executed := _executed_cell(form)) is not None and (form.sheet, executed) not in planner.filled:
+            planner.plan.unspent.append(f"{form.sheet}!{executed}：「{form.name}」的全年执行数仍未填写")
         for ind in form.indicators:
             if ind.actual.blank and (form.sheet, ind.actual.cell) not in planner.filled:
                 planner.plan.missing.append(f"{form.sheet}!{ind.actual.cell}：「{form.name}」的「{ind.name}」仍无完成值")
