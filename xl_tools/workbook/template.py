@@ -23,7 +23,7 @@ from ..layouts import template as names
 from ..rulesets import load_rule_set
 from .save import save_stable
 from .sheet_writer import add_sheet
-from .style import CENTER, INPUT_FILL, LEFT, TITLE_FONT, print_setup, put, widths
+from .style import CENTER, INPUT_FILL, LEFT, TITLE_FONT, fit_rows, print_setup, put, widths
 
 INDICATOR_HEADERS = ["一级指标", "二级指标", "三级指标", "计量单位", "指标性质", "指标值", "全年完成值",
                      "指标权重", "指标得分", "偏离度（%）", "得分系数（%）", "是否核心指标", "偏差原因分析及改进措施"]
@@ -85,7 +85,7 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
         put(ws, label_ref, label, header=True)
         put(ws, value_ref, value, align=LEFT)
         _name(ws, name, value_ref.split(":")[0])
-    put(ws, "A5:A9", "项目资金（万元）", header=True)
+    put(ws, "A5:A9", "项目资金\n（万元）", header=True)
     put(ws, "B5", "", header=True)
     for col, label in zip("CDEFGH", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
         put(ws, f"{col}5", label, header=True)
@@ -138,6 +138,7 @@ def add_project_sheet(wb: Workbook, title: str, spec: ProjectSpec, *, blank_rows
     ws[f"A{sign}"].alignment = LEFT
     print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:M{sign}"
+    fit_rows(ws)
     return ws
 
 
