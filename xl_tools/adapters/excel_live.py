@@ -97,7 +97,7 @@ class LiveWorkbook:
         """A toolkit sheet as ``core.sheets`` describes it: every value and formula in one call, then its looks
         (number formats, fonts, fills, borders, merges, widths, heights, links), a call per run of like cells,
         frozen panes, the chart and the print setup."""
-        rows = [list(r) for r in spec.rows]
+        rows = [list(r) for r in spec.all_rows()]
         width = max((len(r) for r in rows), default=1)
         matrix = [[None if c is None else CellWrite(c.value, c.formula) if c.formula else c.value for c in r]
                   + [None] * (width - len(r)) for r in rows]

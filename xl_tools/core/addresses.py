@@ -20,8 +20,10 @@ def column_letter(col: int) -> str:
 _ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 
 
+@lru_cache(maxsize=4096)
 def position(ref: str) -> tuple[int, int] | None:
-    """(row, column) of an A1 reference ("B12", "$B$12"), or None if it is not one."""
+    """(row, column) of an A1 reference ("B12", "$B$12"), or None if it is not one; cached, as plans and writers
+    place the same cells of every sheet of a layout."""
     match = _ADDRESS.fullmatch(ref)
     if not match:
         return None

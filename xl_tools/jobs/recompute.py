@@ -16,6 +16,7 @@ from ..reading.open import sniff
 from ..workbook.in_place import save_in_place
 from ..workbook.package import Package
 from ..workbook.plain import xlsx_for_writing
+from .collector import fewer_collections
 from .evaluation import Result
 from .score import score
 from .writing import write_scores
@@ -34,6 +35,7 @@ def default_output(path: Path, suffix: str) -> Path:
     return derived(path, "重算", suffix)
 
 
+@fewer_collections()
 def recompute(path: str | Path, out: str | Path | None = None, rules: str | Path | None = None, *,
               in_place: bool = False, password: str | None = None, report: bool = False) -> Recomputed:
     """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``).

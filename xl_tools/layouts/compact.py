@@ -7,9 +7,11 @@ execution weight and its 合计 row carries the claimed total.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..core.model import FundsForm, FundsRow, ProjectForm, RawCell
 from ..reading.grid import Grid, cell_address
-from .stacking import spans, tables
+from .stacking import spans, starts_inside, tables
 from .labels import as_written, find_cells, is_blank, money_unit_in, norm_label, raw, value_after_label, year_in
 from .tables import locate_indicator_table, read_indicators
 from .vocabulary import words
@@ -66,9 +68,9 @@ def _funds(grid: Grid, rows: range) -> FundsForm:
     return funds
 
 
-def read(grid: Grid) -> list[ProjectForm]:
+def read(grid: Grid, taken: Sequence[ProjectForm] = ()) -> list[ProjectForm]:
     forms = []
-    for table in tables(grid, words().labels("anchors", "compact_project"), REQUIRED):
+    for table in tables(grid, words().labels("anchors", "compact_project"), REQUIRED, taken):
         if "op" in table.cols or "level1" in table.cols:  # export / hierarchical forms
             continue
         form = table.new_form(TABLE12, funds=_funds(grid, range(table.anchor_row, table.header_row)))
@@ -79,13 +81,13 @@ def read(grid: Grid) -> list[ProjectForm]:
     return forms
 
 
-def read_department(grid: Grid) -> list[ProjectForm]:
+def read_department(grid: Grid, taken: Sequence[ProjectForm] = ()) -> list[ProjectForm]:
     """表10: the unit as a whole; its indicator table is optional."""
     forms = []
     # a 表12 stacked under the 表10 ends it, so the spans are cut at either kind of table
     department = words().labels("anchors", "department")
     for anchor_row, anchor_col, rows in spans(grid, department + words().labels("anchors", "compact_project")):
-        if not find_cells(grid, department, range(anchor_row, anchor_row + 1)):
+        if starts_inside(rows, taken) or not find_cells(grid, department, range(anchor_row, anchor_row + 1)):
             continue
         head = range(anchor_row, rows.stop)
         funds = _funds(grid, head)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..core.findings import Finding, make
 from ..core.model import ProjectForm, SummaryForm, TargetForm
@@ -16,7 +17,8 @@ from .diagnose import diagnose
 from .labels import as_written, find_cells, value_after_label
 from .sheet_checks import sheet_findings
 
-ProjectReader = Callable[[Grid], list[ProjectForm]]
+ProjectReader = Callable[[Grid, Sequence[ProjectForm]], list[ProjectForm]]
+"""A layout's reader: the tables of a sheet, but those starting inside the forms given (read already)."""
 # tried in this order after the template (whose defined names make it unambiguous)
 LABEL_READERS: list[ProjectReader] = [export.read, hierarchical.read, compact.read, compact.read_department]
 TOOLKIT_SHEETS = {"校验结果": "级别", "变更记录": "单元格"}  # sheet the toolkit writes -> a header it has
@@ -45,7 +47,7 @@ def read_tables(grid: Grid) -> list[ProjectForm]:
     a table already read by an earlier reader is not read again by a later one."""
     forms = template.read(grid)  # the toolkit's template holds exactly one table per sheet
     for reader in LABEL_READERS if not forms else []:
-        for form in reader(grid):
+        for form in reader(grid, forms):
             if not any(form.first_row <= f.last_row and f.first_row <= form.last_row for f in forms):
                 forms.append(form)
     for form in forms:

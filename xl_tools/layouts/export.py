@@ -6,6 +6,8 @@ unit's tables that way), so each 项目名称 label starts a table of its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..core.model import ProjectForm
 from ..core.values import normalise_text
 from ..reading.grid import Grid, cell_address
@@ -19,9 +21,9 @@ NAME_LIMIT_BYTES = 20  # the export cuts 二级项目 indicator names at 20 GBK 
 REQUIRED = ("name", "op", "target", "actual", "weight")
 
 
-def read(grid: Grid) -> list[ProjectForm]:
+def read(grid: Grid, taken: Sequence[ProjectForm] = ()) -> list[ProjectForm]:
     forms = []
-    for table in tables(grid, words().labels("anchors", "project"), REQUIRED):
+    for table in tables(grid, words().labels("anchors", "project"), REQUIRED, taken):
         head_rows = table.head_rows
         form = table.new_form(LAYOUT, name_limit_bytes=NAME_LIMIT_BYTES)
         if "部门整体" in table.title or (form.name or "").endswith("整体"):

@@ -9,6 +9,8 @@ Several forms may be stacked in one sheet; each 项目名称 label starts one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..core.model import ProjectForm
 from ..reading.grid import Grid
 from .labels import money_unit_in
@@ -21,9 +23,9 @@ REQUIRED = ("level1", "level2", "name", "target", "actual")
 """No 分值 column is required: some provinces' forms have none (then the table is read and reported UNSCORABLE)."""
 
 
-def read(grid: Grid) -> list[ProjectForm]:
+def read(grid: Grid, taken: Sequence[ProjectForm] = ()) -> list[ProjectForm]:
     forms = []
-    for table in tables(grid, words().labels("anchors", "project"), REQUIRED):
+    for table in tables(grid, words().labels("anchors", "project"), REQUIRED, taken):
         head_rows = table.head_rows
         form = table.new_form(LAYOUT)
         if "部门整体" in table.title:

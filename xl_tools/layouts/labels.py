@@ -40,8 +40,7 @@ def as_written(value: Any) -> str:
 
 def raw(grid: Grid, row: int, col: int) -> RawCell:
     """A cell as the core wants it (merged cells read through their anchor)."""
-    merge = grid.merge_of(row, col)
-    r, c = (merge.min_row, merge.min_col) if merge else (row, col)
+    r, c = grid.anchor(row, col)
     return RawCell(grid.value(r, c), cell_address(r, c), grid.number_format(r, c), grid.is_formula(r, c))
 
 

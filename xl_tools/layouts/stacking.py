@@ -7,8 +7,8 @@ header is the first row below with the layout's required columns.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..core.model import ProjectForm, RawCell
 from ..core.values import normalise_text
@@ -42,6 +42,12 @@ def table_starts(grid: Grid, anchors: tuple[str, ...]) -> list[tuple[int, int, i
         starts.append((r, c, first))
         prev_end = r
     return starts
+
+
+def starts_inside(rows: range, taken: Sequence[ProjectForm]) -> bool:
+    """Whether a table of ``rows`` starts inside a form an earlier reader took: it overlaps that form whatever
+    its indicators (they reach at least its header row), so ``detect.read_tables`` would drop it once read."""
+    return any(form.first_row <= rows.start <= form.last_row for form in taken)
 
 
 def spans(grid: Grid, anchors: tuple[str, ...]) -> list[tuple[int, int, range]]:
@@ -93,9 +99,13 @@ class Table:
         return form
 
 
-def tables(grid: Grid, anchors: tuple[str, ...], required: tuple[str, ...]) -> Iterator[Table]:
-    """Each table under one of ``anchors`` whose indicator header has the ``required`` columns."""
+def tables(grid: Grid, anchors: tuple[str, ...], required: tuple[str, ...],
+           taken: Sequence[ProjectForm] = ()) -> Iterator[Table]:
+    """Each table under one of ``anchors`` whose indicator header has the ``required`` columns, but for those
+    starting inside a ``taken`` form."""
     for anchor_row, anchor_col, rows in spans(grid, anchors):
+        if starts_inside(rows, taken):
+            continue
         found = locate_indicator_table(grid, rows, required)
         if found is not None:
             yield Table(grid, anchor_row, anchor_col, rows, *found)

@@ -142,8 +142,12 @@ class Grid:
                 return rng
         return None
 
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The cell whose value (row, col) shows: the first cell of its merged range, else itself."""
+        return self._anchor(row, col) or (row, col)
+
     def is_merge_anchor_or_plain(self, row: int, col: int) -> bool:
-        return (self._anchor(row, col) or (row, col)) == (row, col)
+        return self.anchor(row, col) == (row, col)
 
     def is_empty(self) -> bool:
         """Nothing but blanks in the whole sheet."""

@@ -59,6 +59,15 @@ def _m(tag: str) -> str:
     return f"{{{_MAIN}}}{tag}"
 
 
+_ROW, _C, _F, _V, _IS, _T = (_m(tag) for tag in ("row", "c", "f", "v", "is", "t"))
+"""The tags of every cell written or read (named once: building a tag costs more than the lookup)."""
+_CONTENT = frozenset({_F, _V, _IS})
+_CONTENT_ATTRIBUTES = frozenset({"t", "cm", "vm"})
+"""The type and the cell and value metadata of a cell's content."""
+_INTEGER = re.compile(r"-?\d+")
+_DIGITS = re.compile(r"\d+")
+
+
 class PackageError(XlToolsError):
     """A workbook cannot be edited as asked (sheet or cell missing, file busy); the message names them."""
 
@@ -97,9 +106,12 @@ def _check_title(title: str) -> None:
         raise PackageError(f"工作表名称「{title}」不可用：最多 31 个字符，不能含 [ ] : * ? / \\")
 
 
+_RICH_TEXT = etree.XPath("m:t/text()|m:r/m:t/text()", namespaces={"m": _MAIN})
+
+
 def _rich_text(el: etree._Element) -> str:
     """The text of a shared or inline string, phonetic runs left out."""
-    return _unescape("".join(el.xpath("m:t/text()|m:r/m:t/text()", namespaces={"m": _MAIN})))
+    return _unescape("".join(_RICH_TEXT(el)))
 
 
 def _parse(data: bytes) -> etree._Element:
@@ -141,16 +153,17 @@ class _Sheet:
         self.arrays: list[tuple[str, tuple[int, int, int, int]]] = []
         self._cols: list[tuple[int, int, str | None]] | None = None
         self._col_style: dict[int, str | None] = {}
-        self._bounds: tuple[int, int, int, int] | None = None
+        self._dimension = root.find(_m("dimension"))
+        self._bounds = _range(self._dimension.get("ref") or "") if self._dimension is not None else None
         r = 0
-        for row in data.iterfind(_m("row")):
+        for row in data.iterfind(_ROW):
             given = row.get("r")
             r = int(given) if given else r + 1
             if not given:
                 row.set("r", str(r))
             self.rows[r] = row
             previous = None
-            for c in row.iterfind(_m("c")):
+            for c in row.iterfind(_C):
                 ref = c.get("r")
                 if not ref:  # optional in the format: the cell right of the previous one
                     pos = _position(previous) if previous else None
@@ -162,7 +175,7 @@ class _Sheet:
             self._index_formula(c)
 
     def _index_formula(self, c: etree._Element) -> None:
-        f = c.find(_m("f"))
+        f = c.find(_F)
         if f is None or not f.text:
             return
         if f.get("t") == "shared":
@@ -171,24 +184,24 @@ class _Sheet:
             self.arrays.append((f.get("ref") or "", bounds))
 
     def formula(self, c: etree._Element) -> str | None:
-        f = c.find(_m("f"))
+        f = c.find(_F)
         if f is None:
             return None
         if f.get("t") == "shared" and not f.text:
             master = self._masters.get(f.get("si") or "")
             if master is None:
                 return None
-            return Translator("=" + (master.findtext(_m("f")) or ""), origin=master.get("r")).translate_formula(
+            return Translator("=" + (master.findtext(_F) or ""), origin=master.get("r")).translate_formula(
                 c.get("r"))[1:]
         return f.text or ""
 
     def unshare(self, c: etree._Element) -> None:
         """Give every cell sharing the formula of master ``c`` its own text, before ``c`` is overwritten."""
-        f = c.find(_m("f"))
+        f = c.find(_F)
         if f is None or f.get("t") != "shared" or not f.text:
             return
         for other in self.cells.values():
-            g = other.find(_m("f"))
+            g = other.find(_F)
             if other is not c and g is not None and g.get("t") == "shared" and g.get("si") == f.get("si"):
                 g.text = self.formula(other)
                 for attr in ("t", "si", "ref"):
@@ -197,6 +210,8 @@ class _Sheet:
 
     def in_array(self, row: int, col: int) -> str | None:
         """The multi-cell array formula range holding (row, col), which only Excel can change as a whole."""
+        if not self.arrays:  # the usual case
+            return None
         return next((ref for ref, (r1, c1, r2, c2) in self.arrays if r1 <= row <= r2 and c1 <= col <= c2), None)
 
     def cell(self, ref: str, row: int, col: int, style_of: str | None) -> etree._Element:
@@ -204,21 +219,22 @@ class _Sheet:
         if ref in self.cells:
             return self.cells[ref]
         row_el = self._row(row)
-        c = row_el.makeelement(_m("c"), {"r": ref})
+        attrib = {"r": ref}
         style = self._style(row_el, col, style_of)
         if style is not None:
-            c.set("s", style)
+            attrib["s"] = style
         last = row_el[-1] if len(row_el) else None
-        if last is not None and last.tag == _m("c") and (_position(last.get("r") or "") or (0, 0))[1] < col:
+        if last is not None and last.tag == _C and (_position(last.get("r") or "") or (0, 0))[1] < col:
             after = None  # the usual case: a cell right of the row's last one
         else:
-            after = next((x for x in row_el if x.tag != _m("c") or _position(x.get("r") or "")[1] > col), None)
+            after = next((x for x in row_el if x.tag != _C or _position(x.get("r") or "")[1] > col), None)
         if after is None:
-            row_el.append(c)
+            c = etree.SubElement(row_el, _C, attrib)
         else:
+            c = row_el.makeelement(_C, attrib)
             after.addprevious(c)
         if row_el.get("spans"):
-            bounds = [int(n) for n in re.findall(r"\d+", row_el.get("spans") or "")] + [col]
+            bounds = [int(n) for n in _DIGITS.findall(row_el.get("spans") or "")] + [col]
             row_el.set("spans", f"{min(bounds)}:{max(bounds)}")
         self.cells[ref] = c
         self._widen_dimension(row, col)
@@ -226,7 +242,7 @@ class _Sheet:
 
     def _row(self, r: int) -> etree._Element:
         if r not in self.rows:
-            row = self.data.makeelement(_m("row"), {"r": str(r)})
+            row = self.data.makeelement(_ROW, {"r": str(r)})
             following = min((k for k in self.rows if k > r), default=None)
             if following is None:
                 self.data.append(row)
@@ -249,16 +265,13 @@ class _Sheet:
         return self._col_style[col]
 
     def _widen_dimension(self, row: int, col: int) -> None:
-        dim = self.root.find(_m("dimension"))
-        if self._bounds is None:
-            self._bounds = _range(dim.get("ref") or "") if dim is not None else None
-        if dim is None or self._bounds is None:
+        if self._bounds is None:  # no dimension, or one that is no range
             return
         r1, c1, r2, c2 = self._bounds
-        self._bounds = min(r1, row), min(c1, col), max(r2, row), max(c2, col)
-        if self._bounds != (r1, c1, r2, c2):
-            r1, c1, r2, c2 = self._bounds
-            dim.set("ref", f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+        if r1 <= row <= r2 and c1 <= col <= c2:
+            return
+        self._bounds = r1, c1, r2, c2 = min(r1, row), min(c1, col), max(r2, row), max(c2, col)
+        self._dimension.set("ref", f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
 
 
 QuotedStyle = Callable[[str | None], str | None]
@@ -269,42 +282,39 @@ styles, a string type alone must do)."""
 def _fill(c: etree._Element, write: CellWrite, quoted: QuotedStyle) -> None:
     """Put a value/formula into a cell, keeping its style and any extLst; a formula-like text is marked as
     text in the cell format (quotePrefix), as Excel marks '=x."""
-    for child in c.findall(_m("f")) + c.findall(_m("v")) + c.findall(_m("is")):
+    for child in [child for child in c if child.tag in _CONTENT]:
         c.remove(child)
-    for attr in ("t", "cm", "vm"):  # cell and value metadata belong to the old content
-        c.attrib.pop(attr, None)
-    children = []
+    for attr in [attr for attr in c.keys() if attr in _CONTENT_ATTRIBUTES]:
+        del c.attrib[attr]
+    kept = list(c)  # an extLst, moved back after the new content
     if write.formula is not None:
-        children.append(c.makeelement(_m("f"), {}))
-        children[-1].text = write.formula
+        etree.SubElement(c, _F).text = write.formula
     if write.value is not None:
         kind, text, marked = _encode(write.value)
         if kind == "str" and write.formula is None:
             if marked and (style := quoted(c.get("s"))) is not None:
                 c.set("s", style)
             c.set("t", "inlineStr")
-            children.append(c.makeelement(_m("is"), {}))
-            t = etree.SubElement(children[-1], _m("t"))
+            t = etree.SubElement(etree.SubElement(c, _IS), _T)
         else:
             if kind != "n":
                 c.set("t", kind)
-            children.append(c.makeelement(_m("v"), {}))
-            t = children[-1]
+            t = etree.SubElement(c, _V)
         t.text = text
         if text != text.strip():
             t.set(_XML_SPACE, "preserve")
-    for i, child in enumerate(children):
-        c.insert(i, child)
+    for child in kept:
+        c.append(child)
 
 
 def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
     kind = c.get("t", "n")
     if kind == "inlineStr":
-        inline = c.find(_m("is"))
+        inline = c.find(_IS)
         return _rich_text(inline) if inline is not None else ""
-    text = c.findtext(_m("v"))
+    text = c.findtext(_V)
     if text is None:
-        return "" if kind == "str" and c.find(_m("v")) is not None else None
+        return "" if kind == "str" and c.find(_V) is not None else None
     if kind == "s":
         return strings()[int(text)]
     if kind == "b":
@@ -315,7 +325,7 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
         return text
     if not text.strip():  # <v></v>, as openpyxl saves a formula it could not calculate
         return None
-    if re.fullmatch(r"-?\d+", text.strip()):
+    if _INTEGER.fullmatch(text.strip()):
         return int(text)
     try:
         return float(text)
@@ -323,13 +333,32 @@ def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
         return text
 
 
-def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quoted: QuotedStyle) -> None:
-    """Rows of plain values under the sheet's last row, serialised as text and parsed once (a change log of
-    a 500-project workbook has tens of thousands of cells: one element at a time costs seconds); formula-like
-    texts (an old formula kept as "=SUM(…)") marked as text."""
+def _serialised(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quoted: QuotedStyle) -> bytes:
+    """The sheet's XML with rows of plain values under its last row; formula-like texts (an old formula kept as
+    "=SUM(…)") marked as text.  The rows are written as text, each distinct text serialised once, where lxml
+    would write them: a change log of a 500-project workbook has tens of thousands of cells, which as elements,
+    or as text parsed and written again, cost seconds."""
     data = sheet.find(_m("sheetData"))
-    first = max((int(r.get("r") or 0) for r in data.iterfind(_m("row"))), default=0) + 1
+    first = max((int(r.get("r") or 0) for r in data.iterfind(_ROW)), default=0) + 1
     width = max((len(values) for values in rows), default=1)
+    dim = sheet.find(_m("dimension"))
+    if rows and dim is not None and (bounds := _range(dim.get("ref") or "")):
+        dim.set("ref", f"A1:{get_column_letter(max(bounds[3], width))}{first + len(rows) - 1}")
+    xml = etree.tostring(sheet, encoding="UTF-8", xml_declaration=False)
+    if not rows:
+        return xml
+    prefix = next((f"{p}:" for p, uri in data.nsmap.items() if uri == _MAIN and p), "")
+    body = _rows_text(rows, first, width, prefix, quoted).encode()
+    end = f"</{prefix}sheetData>".encode()
+    if len(data):
+        at = xml.rindex(end)
+        return xml[:at] + body + xml[at:]
+    return xml.replace(f"<{prefix}sheetData/>".encode(), f"<{prefix}sheetData>".encode() + body + end, 1)
+
+
+def _rows_text(rows: Sequence[Sequence[CellValue]], first: int, width: int, prefix: str,
+               quoted: QuotedStyle) -> str:
+    """``rows`` as the XML text lxml writes for them, numbered from ``first``."""
     letters = [get_column_letter(col) for col in range(1, width + 1)]
 
     @functools.cache
@@ -337,28 +366,36 @@ def _append_rows(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quo
         style = quoted(None)
         return f' s="{style}"' if style is not None else ""
 
-    text = []
+    texts: dict[str, str] = {}  # a change log repeats its sheets, labels and values thousands of times
+    out = []
     for r, values in enumerate(rows, start=first):
-        text.append(f'<row r="{r}">')
+        cells = []
         for letter, value in zip(letters, values):
             if value is None:
                 continue
-            kind, body, marked = _encode(value)
-            body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            if kind == "str":
-                space = ' xml:space="preserve"' if body != body.strip() else ""
-                style = quote() if marked else ""
-                text.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{body}</t></is></c>')
-            elif kind == "n":
-                text.append(f'<c r="{letter}{r}"><v>{body}</v></c>')
+            if type(value) is str:
+                cell = texts.get(value)
+                if cell is None:
+                    cell = texts[value] = _cell_text(value, prefix, quote)
             else:
-                text.append(f'<c r="{letter}{r}" t="{kind}"><v>{body}</v></c>')
-        text.append("</row>")
-    parsed = _parse(f'<sheetData xmlns="{_MAIN}">{"".join(text)}</sheetData>'.encode())
-    data.extend(list(parsed))
-    dim = sheet.find(_m("dimension"))
-    if dim is not None and (bounds := _range(dim.get("ref") or "")):
-        dim.set("ref", f"A1:{get_column_letter(max(bounds[3], width))}{first + len(rows) - 1}")
+                cell = _cell_text(value, prefix, quote)
+            cells.append(f'<{prefix}c r="{letter}{r}"{cell}')
+        out.append(f'<{prefix}row r="{r}">{"".join(cells)}</{prefix}row>' if cells else f'<{prefix}row r="{r}"/>')
+    return "".join(out)
+
+
+def _cell_text(value: CellValue, prefix: str, quote: Callable[[], str]) -> str:
+    """A cell of ``_rows_text`` from after its reference to its end tag, as lxml writes it: line ends as an XML
+    parser leaves them, ``&<>`` escaped, an empty text as an empty element."""
+    kind, body, marked = _encode(value)
+    space = ' xml:space="preserve"' if body != body.strip() else ""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if kind == "str":
+        text = f"<{prefix}t{space}>{body}</{prefix}t>" if body else f"<{prefix}t/>"
+        return f'{quote() if marked else ""} t="inlineStr"><{prefix}is>{text}</{prefix}is></{prefix}c>'
+    kind = "" if kind == "n" else f' t="{kind}"'
+    return f"{kind}><{prefix}v>{body}</{prefix}v></{prefix}c>"
 
 
 class Package:
@@ -375,6 +412,8 @@ class Package:
         self._replaced = False
         self._sheets: dict[str, _Sheet] = {}
         self._strings: list[str] | None = None
+        self._overrides: dict[str, str | None] | None = None
+        """Part -> its content type as [Content_Types].xml overrides it, indexed at the first question."""
         self._calc_chain_dropped = False
 
     @classmethod
@@ -503,9 +542,7 @@ class Package:
         if strings_part:
             graft.inline_strings(root, list(_parse(source[strings_part]).iterfind(_m("si"))))
         self._restyle(root, source)
-        if rows_below:
-            _append_rows(root, rows_below, self._quoted_style)
-        xml = _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        xml = _DECLARATION + _serialised(root, rows_below, self._quoted_style)
         existing = next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
         if existing is None:
             self._add_sheet(title, b"")
@@ -678,9 +715,12 @@ class Package:
 
     def _content_type(self, part: str) -> str | None:
         types = self._xml(_CONTENT_TYPES)
-        for el in types.iterfind(f"{{{_CT}}}Override"):
-            if el.get("PartName", "").lstrip("/") == part:
-                return el.get("ContentType")
+        if self._overrides is None:  # a 500-sheet workbook asks about 500 parts, each among 500 overrides
+            self._overrides = {}
+            for el in types.iterfind(f"{{{_CT}}}Override"):
+                self._overrides.setdefault(el.get("PartName", "").lstrip("/"), el.get("ContentType"))
+        if part in self._overrides:
+            return self._overrides[part]
         ext = posixpath.splitext(part)[1].lstrip(".").lower()
         return next((el.get("ContentType") for el in types.iterfind(f"{{{_CT}}}Default")
                      if (el.get("Extension") or "").lower() == ext), None)
@@ -715,6 +755,7 @@ class Package:
             if el.get("PartName", "").lstrip("/") == part:
                 types.remove(el)
                 self._dirty.add(_CONTENT_TYPES)
+        self._overrides = None
         self._drop_relationships(part)
 
     def _drop_relationships(self, part: str) -> None:
@@ -739,6 +780,7 @@ class Package:
         override.set("PartName", f"/{part}")
         override.set("ContentType", content_type)
         self._dirty.add(_CONTENT_TYPES)
+        self._overrides = None
 
     def _relate(self, source: str, rel_type: str, part: str, content_type: str) -> str:
         """A new relationship from ``source`` to a new ``part``; returns its id."""

@@ -46,7 +46,7 @@ def add_sheet(wb: Workbook, sheet: Sheet) -> Worksheet:
     openpyxl stores without the cached value (``put_into_package`` adds it)."""
     ws = _replace(wb, sheet.title)
     widths(ws, sheet.widths)
-    for r, cells in enumerate(sheet.rows, start=1):
+    for r, cells in enumerate(sheet.all_rows(), start=1):
         for c, cell in enumerate(cells, start=1):
             if cell is not None:
                 _put(ws, r, c, cell)
@@ -146,21 +146,17 @@ def write_file(sheets: Sequence[Sheet], out: Path) -> Path:
 
 
 def put_into_package(pkg: Any, sheet: Sheet) -> None:
-    """The sheet grafted into a user's workbook (``workbook.package``), formulas with their cached values; the
-    rows after the styled head that are all ``plain`` (a change log's thousands) written in one pass."""
+    """The sheet grafted into a user's workbook (``workbook.package``), formulas with their cached values; its
+    ``plain_rows`` (a change log's thousands) written in one pass."""
     from .scratch import scratch_book
 
     rows = list(sheet.rows)
-    head = len(rows)
-    while head and all(c is None or c.style == "plain" for c in rows[head - 1]):
-        head -= 1
-    body = [[None if c is None else c.value for c in r] for r in rows[head:]]
     values_only = [[c if c is None or c.formula is None else dataclasses.replace(c, formula=None) for c in r]
-                   for r in rows[:head]]  # the formulas follow through set_cells, with their cached values
-    shown = dataclasses.replace(sheet, rows=values_only)
-    pkg.put_sheet(sheet.title, scratch_book(lambda wb: add_sheet(wb, shown)), rows_below=body)
+                   for r in rows]  # the formulas follow through set_cells, with their cached values
+    shown = dataclasses.replace(sheet, rows=values_only, plain_rows=())
+    pkg.put_sheet(sheet.title, scratch_book(lambda wb: add_sheet(wb, shown)), rows_below=sheet.plain_rows)
     formulas = {cell_address(r, c): CellWrite(cell.value, cell.formula)
-                for r, cells in enumerate(rows[:head], start=1) for c, cell in enumerate(cells, start=1)
+                for r, cells in enumerate(rows, start=1) for c, cell in enumerate(cells, start=1)
                 if cell is not None and cell.formula is not None}
     if formulas:
         pkg.set_cells(sheet.title, formulas)
@@ -177,7 +173,7 @@ def write_streamed(sheets: Sequence[Sheet], out: Path) -> Path:
         ws = wb.create_sheet(sheet.title)
         widths(ws, sheet.widths)
         _sheet_settings(ws, sheet)
-        for cells in sheet.rows:
+        for cells in sheet.all_rows():
             ws.append([None if c is None else _streamed(ws, c, looks) for c in cells])
     return save_stable(wb, out)
 

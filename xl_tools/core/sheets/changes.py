@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..cell_write import CellValue
 from .spec import Cell, Sheet
 
 CHANGES_SHEET = "变更记录"
@@ -16,11 +17,10 @@ def change_log_title(version: str, rule_set: str, rule_set_hash: str, count: int
     return f"xl_tools {version}，规则集 {rule_set}（校验码 {rule_set_hash}），共改动 {count} 个单元格"
 
 
-def changes_sheet(changes: Sequence[Sequence[object]], *, version: str, rule_set: str, rule_set_hash: str,
+def changes_sheet(changes: Sequence[Sequence[CellValue]], *, version: str, rule_set: str, rule_set_hash: str,
                   title: str = CHANGES_SHEET) -> Sheet:
     """``changes``: one row per changed cell, in CHANGES_HEADERS order (an old formula as its text)."""
     rows = [[Cell(change_log_title(version, rule_set, rule_set_hash, len(changes)), style="plain")],
-            [Cell(h, style="header") for h in CHANGES_HEADERS],
-            *([Cell(v, style="plain") for v in change] for change in changes)]
+            [Cell(h, style="header") for h in CHANGES_HEADERS]]
     return Sheet(title, rows, widths={"A": 26, "B": 9, "C": 36, "D": 16, "E": 20, "F": 30, "G": 9}, freeze="A3",
-                 print_titles="2:2", landscape=True)
+                 print_titles="2:2", landscape=True, plain_rows=changes)

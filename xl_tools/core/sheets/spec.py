@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 
 from ..cell_write import CellValue, CellWrite
@@ -86,6 +86,15 @@ class Sheet:
     protected: bool = False
     """Locked but for the input cells, without a password: keeps labels and rows from being changed by accident."""
     validations: list[Validation] = field(default_factory=list)
+    plain_rows: Sequence[Sequence[CellValue]] = ()
+    """Rows of bare values under ``rows``, in the ``plain`` style: a change log's tens of thousands, which the
+    package writer serialises as they are rather than as a ``Cell`` each."""
+
+    def all_rows(self) -> Iterator[Sequence[Cell | None]]:
+        """``rows``, then ``plain_rows`` as cells: for the writers that style cell by cell."""
+        yield from self.rows
+        for values in self.plain_rows:
+            yield [Cell(value, style="plain") for value in values]
 
 
 def row(values: Sequence[CellWrite | CellValue], style: str = "body",
