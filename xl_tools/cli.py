@@ -781,12 +781,15 @@ def doctor(workbooks: tuple[Path, ...], as_json: bool) -> None:
               help="输出文件夹（默认：各输入文件所在的文件夹）。")
 @handle_errors
 def convert(paths: tuple[Path, ...], fmt: str, outdir: Path | None) -> None:
-    """用 LibreOffice 转换工作簿或模板：PDF（A4、一页宽、每页重复表头）、.xlsx 或 .ods。
+    """用 LibreOffice 转换工作簿或模板：PDF（A4、一页宽、每页重复表头）、.xlsx 或 .ods；Word 文档（如 xl-tools report
+    写出的自评报告 .docx）只能转换为 PDF。
 
     转换前重新计算全部公式；一次可转换多个文件；从不覆盖输入文件（同名时写成 <文件名>_转换.xlsx）。
-    需要安装 LibreOffice。有文件未能转换时退出码为 2。
+    隐藏的工作表（参数、变更记录）不打印。需要安装 LibreOffice。有文件未能转换时退出码为 2。
 
     示例：xl-tools convert 自评表.xlsx 绩效自评模板.xlsx --to pdf -o 打印
+
+    示例：xl-tools convert 2023年度绩效自评报告.docx --to pdf
     """
     from .jobs.convert import convert as convert_job
 

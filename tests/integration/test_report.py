@@ -8,6 +8,7 @@ the code under test.
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -18,12 +19,17 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from docx.enum.text import WD_COLOR_INDEX
 from lxml import etree
+from openpyxl import Workbook
 
 from xl_tools.adapters.docx_report import write_docx
 from xl_tools.adapters.libreoffice import convert_many
-from xl_tools.narrative import Heading, Paragraph, build_report, workbook_texts
+from xl_tools.narrative import Heading, Paragraph, Placeholder, build_report, workbook_texts
 from xl_tools.jobs.evaluation import evaluate_book, read_book
+
+from xl_tools.workbook.save import save_stable
+from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
 from tests.helpers.cli import fingerprint, no_traceback, xl
 from tests.helpers.paths import WORKBOOKS
@@ -52,11 +58,12 @@ YUSHUI_TOTAL = "1735.00"  # seed: "我单位 2022 年部门预算项目 9 个，
 # still 优 (≥ 90); the report shows 110 and names the claimed 100.
 YUSHUI_SCORES = ["100.00"] * 7 + ["110.00", "110.00"]
 
-# seed 004, "四、绩效目标完成情况总体分析", 1. 医疗救助项目: (indicator, 指标值, 实际完成, 得分) — each at full weight
+# seed 004, "四、绩效目标完成情况总体分析", 1. 医疗救助项目: (indicator, 指标值, 实际完成, 得分) — each at full weight.
+# The seed writes "住院救助人次 ≥30000，实际完成30000人次"; the workbook's 计量单位 (D13 人次) gives the target its unit.
 YUSHUI_MEDICAL_AID = [
-    ("住院救助人次", "≥30000", "30000人次", "20"),
-    ("资助参保人数", "≥20000", "20000人", "20"),
-    ("门诊救助人次", "≥10000", "10000人次", "10"),
+    ("住院救助人次", "≥30000人次", "30000人次", "20"),
+    ("资助参保人数", "≥20000人", "20000人", "20"),
+    ("门诊救助人次", "≥10000人次", "10000人次", "10"),
     ("住院医疗费用救助比例", "≥70%", "75%", "10"),
     ("门诊医疗费用救助比例", "≥70%", "75%", "10"),
     ("一站式结算率", "≥90%", "100%", "10"),
@@ -64,11 +71,17 @@ YUSHUI_MEDICAL_AID = [
     ("救助对象满意度", "≥95%", "96%", "5"),
 ]
 
-YUSHUI_TITLE = "2022年度新余市渝水区医疗保障局项目绩效自评总报告"  # year A2, 主管部门 B4 of every sheet
-YUZHONG_TITLE = "2023年度重庆市渝中区医疗保障局项目绩效自评总报告"  # B4 "094-重庆市渝中区医疗保障局", code dropped
+YUSHUI_UNIT = "新余市渝水区医疗保障局"  # 主管部门 B4 of every sheet
+YUZHONG_UNIT = "重庆市渝中区医疗保障局"  # B4 "094-重庆市渝中区医疗保障局", code dropped
+YUSHUI_TITLE = f"{YUSHUI_UNIT}2022年度项目支出绩效自评报告"  # year A2
+YUZHONG_TITLE = f"{YUZHONG_UNIT}2023年度项目支出绩效自评报告"
+# seed 004's sections, then 表11
 TOP_HEADINGS = ["一、基本情况", "二、绩效自评工作情况", "三、综合评价结论", "四、绩效目标完成情况分析",
-                "五、偏离绩效目标的原因和改进措施", "六、项目绩效自评结果汇总表"]
-TABLE_HEADER = ["序号", "项目名称", "预算数(万元)", "执行数(万元)", "执行率", "自评得分", "评价等级"]
+                "五、偏离绩效目标的原因和改进措施", "六、绩效自评结果应用和公开情况", "附件：项目绩效自评结果汇总表"]
+# what only people can write, each under its heading of seed 004
+PLACEHOLDER_SECTIONS = ["1. 项目背景简要情况", "1. 预算资金来源", "（一）绩效评价目的",
+                        "（二）绩效评价原则、评价指标体系、评价方法", "（三）绩效评价工作过程", "六、绩效自评结果应用和公开情况"]
+TABLE_HEADER = ["序号", "项目名称", "预算数", "执行数", "执行率", "自评得分", "评价等级"]  # 单位：万元 above it
 
 
 def cents(x: Decimal) -> str:
@@ -157,7 +170,7 @@ def test_table11_rows_are_the_seeds(reports: dict[str, Path]) -> None:
 
 
 def test_budget_and_conclusion_sentences(reports: dict[str, Path]) -> None:
-    use = section(reports[YUSHUI], "（二）预算资金使用情况")
+    use = section(reports[YUSHUI], "2. 预算资金基本使用情况")
     assert use[0] == "2022年度共 9 个项目，预算总额 1735.00 万元，执行金额 1735.00 万元，预算执行率 100.00%，其中："
     assert use[1] == "1. 医疗救助补助资金项目：预算金额 1546.43 万元，执行金额 1546.43 万元，预算执行率 100.00%；"
     assert use[9] == "9. IC卡制作费项目：预算金额 2.00 万元，执行金额 2.00 万元，预算执行率 100.00%。"
@@ -165,7 +178,7 @@ def test_budget_and_conclusion_sentences(reports: dict[str, Path]) -> None:
     assert conclusion[0] == "经评价，9 个项目评价等级全部为“优”，其中："  # seed: 9 个项目考评等级全部为“优”
     assert conclusion[1] == "1. 医疗救助补助资金项目综合评价得分 100 分，评价等级为“优”；"
     assert conclusion[8] == "8. 三联单印刷费项目综合评价得分 110 分，评价等级为“优”；"
-    method = section(reports[YUSHUI], "二、绩效自评工作情况")[0]
+    method = section(reports[YUSHUI], "（二）绩效评价原则、评价指标体系、评价方法")[0]
     # seed 004: 90~100 分（含 90 分）为“优”；80~90 分（含 80 分）为“良”；60~80 分（含 60 分）为“中”；低于 60 分为“差”
     assert "90 分（含）以上为“优”；80（含）～90 分为“良”；60（含）～80 分为“中”；低于 60 分为“差”" in method
 
@@ -179,7 +192,7 @@ def test_indicator_sentences_match_the_seed(reports: dict[str, Path]) -> None:
                 f"{'。' if i == last else '；'}"
                 for i, (name, target, actual, score) in enumerate(YUSHUI_MEDICAL_AID, start=1)]
     assert texts[2:2 + last] == expected
-    assert texts[2] == "（1）住院救助人次：指标值 ≥30000，实际完成 30000人次，得分 20 分（权重 20 分）；"
+    assert texts[2] == "（1）住院救助人次：指标值 ≥30000人次，实际完成 30000人次，得分 20 分（权重 20 分）；"
     # 10 + (20 + 20 + 10 + 10 + 10 + 10 + 5 + 5) = 10 + 90 = 100
     assert texts[2 + last] == "自评得分 100 分（预算执行率 10 分，绩效指标 90 分），评价等级为“优”。"
     assert texts[2 + last + 1:] == []
@@ -195,9 +208,9 @@ def test_export_tables_put_operator_target_and_unit_together(reports: dict[str, 
     assert aid[1] == "绩效目标：落实城市低保对象等八类群体约1.6万人的医疗保险参保资助、门诊医疗救助及住院医疗救助工作。"
     assert aid[3] == "（1）参保资助人数：指标值 ≥14500人，实际完成 14500人，得分 12 分（权重 12 分）；"
     assert aid[7] == "（5）区内医疗救助对象参保：指标值 =100%，实际完成 100%，得分 15 分（权重 15 分）；"  # C19 is "＝"
-    basics = section(reports[YUZHONG], "（一）项目基本情况")
+    basics = section(reports[YUZHONG], "1. 预算资金来源")
     # 部门整体 C7 125,738,993.70 元 = 12573.90 万元, not counted with the projects
-    assert "另有部门整体绩效自评表「重庆市渝中区医疗保障局整体」：全年预算数 12573.90 万元" in basics[1]
+    assert "另有部门整体绩效自评表「重庆市渝中区医疗保障局整体」：预算金额 12573.90 万元" in basics[1]
     # K20 is the only 说明 of the workbook: 门诊救助人次数 85206 against ≥ 60000, full marks
     other = section(reports[YUZHONG], "（二）完成值偏离指标值的其他情况")
     assert other == [("（1）重庆市渝中区医疗保障局整体「医疗救助门诊救助人次数」：指标值 ≥60000人次，实际完成 85206人次，"
@@ -292,14 +305,15 @@ def test_indicators_below_their_weight_are_listed_with_the_forms_explanation(tmp
     book = read_book(path)
     evaluation = evaluate_book(book)
     report = build_report(evaluation.scored, evaluation.tables, workbook_texts(book, evaluation.forms))
-    texts = [b.text for b in report.blocks if isinstance(b, (Heading, Paragraph))]
+    texts = [b.text for b in report.blocks if isinstance(b, (Heading, Paragraph, Placeholder))]
     start = texts.index("（一）未达到绩效目标的指标")
-    assert texts[start + 1:start + 4] == [
+    assert texts[start + 1:start + 5] == [
         "共 2 个指标得分低于权重：",
-        ("（1）医疗救助补助资金项目「住院救助人次」：指标值 ≥30000，实际完成 27000人次，得分 18 分（权重 20 分），"
+        ("（1）医疗救助补助资金项目「住院救助人次」：指标值 ≥30000人次，实际完成 27000人次，得分 18 分（权重 20 分），"
          "扣 2 分。偏差原因分析及改进措施：受疫情影响住院人数减少，下年加强政策宣传。"),
-        ("（2）医疗救助补助资金项目「资助参保人数」：指标值 ≥20000，实际完成 18000人，得分 18 分（权重 20 分），"
-         "扣 2 分。表中未填写偏差原因分析及改进措施。"),
+        ("（2）医疗救助补助资金项目「资助参保人数」：指标值 ≥20000人，实际完成 18000人，得分 18 分（权重 20 分），"
+         "扣 2 分。"),
+        "【请填写：医疗救助补助资金项目「资助参保人数」未达到目标的原因和改进措施（自评表中未填写）】",
     ]
     assert "自评得分 96 分（预算执行率 10 分，绩效指标 86 分），评价等级为“优”；表中填报的自评得分为 100 分，与按规则计算的结果不同。" in texts
     # the missing explanation is also one of the toolkit's findings, on that row's 说明 cell
@@ -347,7 +361,8 @@ def test_east_asian_fonts_are_named_in_the_xml(reports: dict[str, Path]) -> None
         return None
 
     used = {p.get(f"{{{W}}}val") for p in document.iter(f"{{{W}}}pStyle")} | {"Normal"}
-    assert {s: east_asia(s) for s in used} == {s: ("宋体" if s == "Normal" or "正文" in s else "黑体") for s in used}
+    body = ("Normal", "Heading3", "待填写")  # 1. … headings: 宋体 bold under the 黑体 ones
+    assert {s: east_asia(s) for s in used} == {s: ("宋体" if s in body or "正文" in s else "黑体") for s in used}
     assert not document.xpath("//w:rFonts[@w:eastAsiaTheme]", namespaces=NS)
     section = docx.Document(str(reports[YUSHUI])).sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
@@ -395,6 +410,181 @@ def test_report_errors_are_one_chinese_line(tmp_path: Path) -> None:
     assert proc.stdout.strip() == f"报告已写入：{Path('子文件夹') / '报告.docx'}"
 
 
+# =========================================================================== values, words and gaps
+
+QIJIANG_FIRST = "城乡居民医疗保险基金区级补助（预安排）"
+QIJIANG_UNIT = "重庆市綦江区医疗保障局"
+# seed 001, the first target table (50011021T000000048979): 当年预算 2,952.00 万元; indicators
+# (一级, 二级, 三级, 权重, 计量单位, 指标性质, 指标值).  The 完成值 are the unit's at the year's end: 资金及时划拨
+# typed as 0.96 in a per-cent cell (Excel shows 96%), 增收参保费 not filled in yet, the rest as the targets.
+QIJIANG_INDICATORS = [
+    ("产出指标", "质量指标", "资金及时划拨", 10, "%", "≥", 95, 0.96),
+    ("效益指标", "经济效益指标", "财政投入", 20, "万元", "≥", 2952, 2952),
+    ("效益指标", "经济效益指标", "增收参保费", 10, "万元", "≥", 50, None),
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度（%）", 10, "%", "≥", 95, 95),
+    ("产出指标", "时效指标", "按时发放率", 10, "%", "≥", 95, 95),
+    ("产出指标", "数量指标", "参保人数", 30, "万人", "≥", 64, 64),
+]
+CELL_ADDRESS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[1-9][0-9]{0,6}(?![A-Za-z0-9])")  # G15, D6, AB1024
+
+
+def qijiang_first_project(path: Path) -> Path:
+    """Seed 001's first project in the toolkit's template, its 全年执行数 not filled in yet."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    indicators = [dict(level1=l1, level2=l2, name=name, weight=w, unit=unit, op=op, target=target, actual=actual)
+                  for l1, l2, name, w, unit, op, target, actual in QIJIANG_INDICATORS]
+    spec = ProjectSpec(name=QIJIANG_FIRST, code="50011021T000000048979", department=QIJIANG_UNIT,
+                       unit="重庆市綦江区医疗保障局（本级）", year=2023, funds={"年度资金总额": (2952, 2952, None)},
+                       indicators=indicators)
+    ws = add_project_sheet(wb, "项目1", spec)
+    ws["G13"].number_format = "0%"  # 0.96 shown as 96%
+    return save_stable(wb, path)
+
+
+@pytest.fixture(scope="module")
+def qijiang_report(folder: Path) -> Path:
+    source = qijiang_first_project(folder / "綦江区2023_首个项目.xlsx")
+    proc = xl("report", source.name, "-o", "綦江报告.docx", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    return folder / "綦江报告.docx"
+
+
+def test_values_carry_the_units_the_form_states(qijiang_report: Path) -> None:
+    """2952 under 计量单位 万元 is 2952万元 (not 2952元), 64 under 万人 is 64万人, 0.96 in a per-cent cell is 96%."""
+    texts = section(qijiang_report, f"（一）{QIJIANG_FIRST}")
+    assert texts[2:8] == [
+        "（1）资金及时划拨：指标值 ≥95%，实际完成 96%，得分 10 分（权重 10 分）；",
+        "（2）财政投入：指标值 ≥2952万元，实际完成 2952万元，得分 20 分（权重 20 分）；",
+        "（3）增收参保费：指标值 ≥50万元，全年完成值未填写，暂未计分；",
+        "（4）服务对象满意度（%）：指标值 ≥95%，实际完成 95%，得分 10 分（权重 10 分）；",
+        "（5）按时发放率：指标值 ≥95%，实际完成 95%，得分 10 分（权重 10 分）；",
+        "（6）参保人数：指标值 ≥64万人，实际完成 64万人，得分 30 分（权重 30 分）。",
+    ]
+
+
+def test_missing_figures_are_said_in_words(qijiang_report: Path) -> None:
+    texts = section(qijiang_report, f"（一）{QIJIANG_FIRST}")
+    assert texts[0] == "预算金额 2952.00 万元，全年执行数未填写。"
+    assert texts[-1] == "该表有 1 个指标未填写全年完成值，暂未计算得分。"
+    use = section(qijiang_report, "2. 预算资金基本使用情况")
+    assert use == ["2023年度共 1 个项目，预算总额 2952.00 万元，全年执行数未填写，其中：",
+                   f"1. {QIJIANG_FIRST}：预算金额 2952.00 万元，全年执行数未填写。"]
+    assert section(qijiang_report, "三、综合评价结论") == [
+        "经评价，1 个项目中尚未评定等级的 1 个，其中：", f"1. {QIJIANG_FIRST}有 1 个指标未填写全年完成值，暂未计算得分。"]
+    assert not [t for _, t in paragraphs(qijiang_report) if "—" in t]
+
+
+def test_form_errors_are_summarised_in_plain_words(qijiang_report: Path) -> None:
+    """The workbook's findings (EXECUTED_MISSING on E6, ACTUAL_MISSING on G15) counted by kind: no cells, no
+    instructions meant for the workbook, no commands."""
+    assert section(qijiang_report, "（二）自评表需要更正的问题") == [
+        "自评表中尚有 2 处需要更正（本报告的得分已按规则重新计算，可能与表中填报的不同）：",
+        f"（1）缺少执行数：1 处，涉及「{QIJIANG_FIRST}」。",
+        f"（2）缺少完成值：1 处，涉及「{QIJIANG_FIRST}」。",
+    ]
+
+
+def test_qualitative_targets_read_as_sentences(reports: dict[str, Path]) -> None:
+    """Seed 004: "服务及时性提高，得分20分", "医保支付方式改革逐步推进，得分10分" — target and actual are both
+    达成预期指标 in the workbook."""
+    texts = section(reports[YUSHUI], "（二）社会保险基金征缴激励经费项目")
+    sentences = [re.sub(r"^（\d+）", "", t) for t in texts if "服务及时性提高" in t or "医保服务能力明显提升" in t]
+    assert sentences == ["服务及时性提高：目标为达成预期指标，实际已达成，得分 20 分（权重 20 分）；",
+                         "医保服务能力明显提升：目标为达成预期指标，实际已达成，得分 10 分（权重 10 分）；"]
+
+
+@pytest.mark.parametrize("name", [YUSHUI, YUZHONG, "qijiang"])
+def test_no_cells_commands_or_working_file_names(reports: dict[str, Path], qijiang_report: Path, name: str) -> None:
+    path = qijiang_report if name == "qijiang" else reports[name]
+    doc = docx.Document(str(path))
+    texts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    for text in texts:
+        assert not CELL_ADDRESS.search(text), text
+        assert not re.search(r"xl-tools|xl_tools|\.xls|_自评结果|请填写数字|请修正|运行 ", text), text
+
+
+def test_placeholders_are_there_and_marked(reports: dict[str, Path]) -> None:
+    """Seed 004's sections only people can write: under their headings, bracketed, in their own style, highlighted."""
+    doc = docx.Document(str(reports[YUSHUI]))
+    paras = doc.paragraphs
+    headings = [p.text for p in paras if p.style.name.startswith("Heading")]
+    for heading in PLACEHOLDER_SECTIONS:
+        assert heading in headings
+        marked = [p for p in _under(paras, heading) if p.style.name == "待填写"]
+        assert len(marked) == 1, heading
+        assert re.fullmatch(r"【请填写：.+】", marked[0].text), marked[0].text
+        assert [r.font.highlight_color for r in marked[0].runs] == [WD_COLOR_INDEX.YELLOW]
+    # the template's 预期目标 (B11) is empty in every 渝水 sheet: the goals are asked for; 渝中's export has them
+    goals = [p.text for p in _under(paras, "2. 绩效目标")]
+    assert goals == ["【请填写：「医疗救助补助资金项目」、「社会保险基金征缴激励经费项目」、「医疗服务与保障能力提升补助资金项目」、"
+                     "「乡村振兴帮扶资金项目」、「政府购买服务项目」等的年度绩效目标（自评表中未填写）】"]
+    yuzhong = docx.Document(str(reports[YUZHONG])).paragraphs
+    assert [p.style.name for p in _under(yuzhong, "2. 绩效目标")] == ["报告正文"] * 3
+
+
+def _under(paras: list, heading: str) -> list:
+    """The paragraphs after ``heading`` up to the next heading."""
+    start = next(i for i, p in enumerate(paras) if p.text == heading)
+    out = []
+    for p in paras[start + 1:]:
+        if p.style.name.startswith("Heading"):
+            break
+        out.append(p)
+    return out
+
+
+def test_table11_numbers_keep_to_one_line(reports: dict[str, Path]) -> None:
+    """Fixed column widths within the text width (156 mm) and no-wrap on every number cell; the PDF test below
+    reads them back whole."""
+    with zipfile.ZipFile(reports[YUSHUI]) as zf:
+        document = etree.fromstring(zf.read("word/document.xml"))
+    table = document.find(".//w:tbl", NS)
+    assert table.find("w:tblPr/w:tblLayout", NS).get(f"{{{W}}}type") == "fixed"
+    widths = [int(g.get(f"{{{W}}}w")) for g in table.iterfind("w:tblGrid/w:gridCol", NS)]
+    assert sum(widths) <= 156 * 1440 / 25.4 + len(widths)  # twips
+    rows = table.findall("w:tr", NS)
+    numeric = (0, 2, 3, 4, 5)  # 序号, 预算数, 执行数, 执行率, 自评得分
+    for row in rows[1:-1]:
+        cells = row.findall("w:tc", NS)
+        assert [c.find("w:tcPr/w:noWrap", NS) is not None for c in cells] == [i in numeric for i in range(7)]
+
+
+def test_document_properties_name_the_unit_and_the_time_of_writing(tmp_path: Path) -> None:
+    """Read from the package's XML (not through python-docx): no 2013, no Mac Word, no template leftovers."""
+    book = read_book(WORKBOOKS / YUZHONG)
+    evaluation = evaluate_book(book)
+    report = build_report(evaluation.scored, evaluation.tables, workbook_texts(book, evaluation.forms))
+    written = datetime.datetime(2024, 3, 29, 10, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    first, second = tmp_path / "1.docx", tmp_path / "2.docx"
+    write_docx(report, first, now=written)
+    write_docx(report, second, now=written)
+    with zipfile.ZipFile(first) as zf:
+        core, app, names = zf.read("docProps/core.xml"), zf.read("docProps/app.xml"), zf.namelist()
+    with zipfile.ZipFile(second) as zf:
+        assert zf.read("docProps/core.xml") == core and zf.read("docProps/app.xml") == app  # reproducible
+    props = {etree.QName(el).localname: el.text for el in etree.fromstring(core)}
+    assert props["title"] == YUZHONG_TITLE
+    assert props["creator"] == props["lastModifiedBy"] == YUZHONG_UNIT
+    assert props["created"] == props["modified"] == "2024-03-29T02:30:00Z"  # 10:30 in Beijing, in UTC
+    assert props["revision"] == "1"
+    assert not any(props.get(k) for k in ("keywords", "description", "category", "subject"))
+    assert b"Macintosh" not in app and b"python-docx" not in app and b"Normal.dotm" not in app
+    assert YUZHONG_UNIT.encode() in app
+    assert not [n for n in names if "thumbnail" in n]
+    with zipfile.ZipFile(first) as zf:
+        assert b'w:eastAsia="ja-JP"' not in zf.read("word/settings.xml")
+
+
+def test_the_command_dates_the_report_now(reports: dict[str, Path]) -> None:
+    with zipfile.ZipFile(reports[YUSHUI]) as zf:
+        core = etree.fromstring(zf.read("docProps/core.xml"))
+    created = core.find("{http://purl.org/dc/terms/}created").text
+    when = datetime.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert abs(datetime.datetime.now(datetime.timezone.utc) - when) < datetime.timedelta(hours=1)
+    assert core.find("{http://purl.org/dc/elements/1.1/}creator").text == YUSHUI_UNIT
+
+
 # =========================================================================== PDF through LibreOffice
 
 
@@ -407,6 +597,10 @@ def test_pdf_shows_the_chinese_text(reports: dict[str, Path], tmp_path: Path) ->
     assert YUSHUI_TITLE in flat
     assert "医疗救助补助资金项目" in flat and "表11项目绩效自评结果汇总表" in flat
     assert "\ufffd" not in text
+    # 表11's numbers on one line each (the text in the body writes amounts without separators, scores without .00)
+    words = text.split()
+    for number in ["1,546.43", "1,735.00", "110.00", *(amount(Decimal(b)) for _, b in YUSHUI_BUDGETS)]:
+        assert number in words, number
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(width), round(height)) == (595, 842)  # A4 in points

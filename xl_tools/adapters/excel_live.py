@@ -108,7 +108,7 @@ class LiveWorkbook:
             sheet.range(ref).merge(False)
         for col, width_ in spec.widths.items():
             sheet.range(f"{col}1").column_width = width_
-        for r, height in spec.heights.items():
+        for r, height in spec.row_heights().items():
             sheet.range(f"A{r}").row_height = height
         for r, cells in enumerate(rows, start=1):
             for c, cell in enumerate(cells, start=1):
@@ -119,6 +119,8 @@ class LiveWorkbook:
         if spec.chart is not None:
             _chart(sheet, spec.chart)
         _page_setup(sheet, spec)
+        if sheet.visible == spec.hidden:
+            sheet.visible = not spec.hidden
         return sheet
 
     def status(self, text: str | bool) -> None:
@@ -188,6 +190,13 @@ def _chart(sheet: Any, chart: Chart) -> None:
     drawn.legend.visible = False
     drawn.value_axis.title = chart.axis_title
     drawn.value_axis.minimum_scale = 0
+    try:  # Excel's own: the bars in the table's order, and the chart on a page of its own (COM only)
+        drawn.api[1].Axes(1).ReversePlotOrder = True  # xlCategory
+        drawn.api[1].Axes(1).TickLabelSpacing = 1
+        drawn.api[1].Axes(1).Crosses = 2  # xlMaximum: the value axis at the bottom
+        sheet.api.HPageBreaks.Add(sheet.range(f"A{chart.anchor_row}").api)
+    except (AttributeError, TypeError, NotImplementedError):
+        pass  # the remote interpreter has no COM objects
 
 
 def _page_setup(sheet: Any, spec: Sheet) -> None:

@@ -1,4 +1,5 @@
-"""``xl-tools convert``: workbooks and templates to PDF, .xlsx or .ods through LibreOffice.
+"""``xl-tools convert``: workbooks and templates to PDF, .xlsx or .ods, Word documents (the 自评报告) to PDF,
+through LibreOffice.
 
 The operation behind the command (and the Python API): it checks every input,
 chooses output names that never replace an input, runs one LibreOffice process
@@ -8,7 +9,9 @@ stop the others.
 
 from __future__ import annotations
 
+import io
 import shutil
+import struct
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -18,12 +21,17 @@ from pathlib import Path
 from ..adapters import libreoffice
 from ..core.errors import WorkbookReadError, XlToolsError
 from ..outputs import ADDIN, workbook_type
+from ..reading import limits
 from ..reading.limits import check_file_size
 from ..reading.open import check_before_handing_over, password_protected, sniff
-from ..reading.package_guard import check_directory, check_ods
+from ..reading.package_guard import Entries, check_directory, check_ods
 
 FORMATS = ("pdf", "xlsx", "ods")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_ZIP_MAGIC = b"PK\x03\x04"
+_WORD_PART = "word/document.xml"
+_ZIP_ERRORS = (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error)
+_WORD_ADVICE = "请在 Word/WPS 中打开后另存为 .docx 再试"
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ def convert(paths: Sequence[str | Path], to: str, outdir: str | Path | None = No
     if to not in FORMATS:
         raise XlToolsError(f"不支持转换为「{to}」；可选：{'、'.join(FORMATS)}")
     sources = list(dict.fromkeys(Path(p) for p in paths))
-    problems = {src: _problem(src) for src in sources}
+    problems = {src: _word_problem(src, to) if _is_word(src) else _problem(src) for src in sources}
     ready = [src for src in sources if problems[src] is None]
     targets = _targets(ready, sources, to, Path(outdir) if outdir else None)
     written: dict[Path, Path | None] = {}
@@ -68,6 +76,49 @@ def _problem(src: Path) -> str | None:
         return f"{src.name} 设有打开密码，LibreOffice 无人值守时无法打开；请在 Excel/WPS 中取消密码后再转换"
     try:
         check_before_handing_over(src)
+    except WorkbookReadError as exc:
+        return str(exc)
+    return None
+
+
+def _is_word(path: Path) -> bool:
+    """A Word document by its content: a zip holding word/document.xml.  A zip too damaged to list its parts
+    is one when its name says .docx: nothing else can tell, and calling it a broken workbook would mislead."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
+                return False
+            check_directory(fh, path.name)
+        with zipfile.ZipFile(path) as zf:
+            return _WORD_PART in zf.namelist()
+    except (*_ZIP_ERRORS, WorkbookReadError):
+        return path.suffix.lower() == ".docx"
+
+
+def _word_problem(src: Path, to: str) -> str | None:
+    """Why a Word document cannot go to LibreOffice, or None.  Only PDF is made of one; the package is measured
+    as a workbook's would be (parts counted, each inflated with its size and checksum checked against the
+    directory, sizes, ratios and the total within the limits), so a zip bomb never reaches LibreOffice."""
+    if to != "pdf":
+        return (f"{src.name} 是 Word 文档（.docx），只能转换为 PDF（--to pdf）；"
+                f"转换为 .{to} 的只能是 Excel 工作簿")
+    try:
+        size = src.stat().st_size
+        if size > limits.MAX_FILE_BYTES:
+            return str(limits.refuse(src.name, f"过大（{size / 2**20:.0f} MB，上限 {limits.MAX_FILE_BYTES // 2**20} MB）",
+                                     "请在 Word/WPS 中压缩其中的图片后另存再试"))
+        content = src.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:  # first: the guard would call a broken one a workbook
+            infos = zf.infolist()
+    except _ZIP_ERRORS:
+        return (f"{src.name} 已损坏：压缩包结构不完整（可能下载或复制时被截断），不是可以打开的 Word 文档；"
+                "请重新获取或重新生成该文档")
+    odd = next((i.filename for i in infos if i.flag_bits & 0x1
+                or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)), None)
+    if odd is not None:
+        return f"{src.name} 中的部件 {odd} 使用了 Word 不用的加密或压缩方式，无法转换；{_WORD_ADVICE}"
+    try:
+        Entries(content, src.name).verify_rest()
     except WorkbookReadError as exc:
         return str(exc)
     return None

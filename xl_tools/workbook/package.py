@@ -623,6 +623,23 @@ class Package:
         if names is not None and len(names) == 0:
             wb.remove(names)
 
+    def set_hidden(self, title: str, hidden: bool) -> None:
+        """Hide or show a sheet; a hidden one is never the sheet the workbook opens on (Excel would show it)."""
+        wb = self._xml(_WORKBOOK)
+        sheets = list(wb.find(_m("sheets")))
+        index, element = next((i, el) for i, el in enumerate(sheets) if el.get("name") == title)
+        if (element.get("state") == "hidden") == hidden:
+            return
+        if hidden:
+            element.set("state", "hidden")
+            for view in wb.iterfind(f"{_m('bookViews')}/{_m('workbookView')}"):
+                if int(view.get("activeTab") or 0) == index:
+                    view.set("activeTab", str(next(i for i, el in enumerate(sheets)
+                                                   if el.get("state") in (None, "visible"))))
+        else:
+            element.attrib.pop("state", None)
+        self._dirty.add(_WORKBOOK)
+
     def put_spec(self, sheet: Sheet) -> None:
         """A toolkit sheet (``core.sheets``) grafted in, formulas with their cached values."""
         from .sheet_writer import put_into_package

@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.addresses import cell_address
@@ -52,7 +53,7 @@ def add_sheet(wb: Workbook, sheet: Sheet) -> Worksheet:
                 _put(ws, r, c, cell)
     for ref in sheet.merges:
         _merge(ws, ref)
-    for r, height in sheet.heights.items():
+    for r, height in sheet.row_heights().items():
         ws.row_dimensions[r].height = height
     _sheet_settings(ws, sheet)
     if sheet.chart is not None:
@@ -95,6 +96,8 @@ def _merge(ws: Worksheet, ref: str) -> None:
 
 
 def _sheet_settings(ws: Any, sheet: Sheet) -> None:
+    if sheet.hidden:
+        ws.sheet_state = "hidden"
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
     if sheet.auto_filter:
@@ -117,7 +120,11 @@ def _chart(ws: Worksheet, chart: Chart) -> None:
     bars.set_categories(Reference(ws, min_col=chart.categories_column, min_row=chart.first_row,
                                   max_row=chart.last_row))
     bars.height, bars.width = chart.height_cm, chart.width_cm
+    bars.x_axis.scaling.orientation = "maxMin"  # categories top-down, in the table's order
+    bars.x_axis.tickLblSkip = 1  # every project named, none skipped
+    bars.x_axis.delete = bars.y_axis.delete = False  # written out: without <c:delete val="0"/> Excel may hide axes
     ws.add_chart(bars, chart.anchor)
+    ws.row_breaks.append(Break(id=chart.anchor_row - 1))  # the chart starts a page: never split under the table
 
 
 def _validate(ws: Worksheet, validation: Validation) -> None:
@@ -153,8 +160,9 @@ def put_into_package(pkg: Any, sheet: Sheet) -> None:
     rows = list(sheet.rows)
     values_only = [[c if c is None or c.formula is None else dataclasses.replace(c, formula=None) for c in r]
                    for r in rows]  # the formulas follow through set_cells, with their cached values
-    shown = dataclasses.replace(sheet, rows=values_only, plain_rows=())
+    shown = dataclasses.replace(sheet, rows=values_only, plain_rows=(), hidden=False)  # hidden in the package
     pkg.put_sheet(sheet.title, scratch_book(lambda wb: add_sheet(wb, shown)), rows_below=sheet.plain_rows)
+    pkg.set_hidden(sheet.title, sheet.hidden)
     formulas = {cell_address(r, c): CellWrite(cell.value, cell.formula)
                 for r, cells in enumerate(rows, start=1) for c, cell in enumerate(cells, start=1)
                 if cell is not None and cell.formula is not None}

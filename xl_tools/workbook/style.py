@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-
 from ..core.safe_text import cell_text
+from ..core.sheets.spec import DEFAULT_WIDTH, FILLS, MARGINS_INCHES
 from ..core.text_fit import row_height
-from ..core.sheets.spec import FILLS, MARGINS_INCHES
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -80,9 +79,6 @@ def widths(ws: Worksheet, columns: dict[str, float]) -> None:
     for col, width in columns.items():
         ws.column_dimensions[col].width = width
 
-
-DEFAULT_WIDTH = 8.43
-"""Excel's width of a column nobody sized."""
 
 
 def fit_rows(ws: Worksheet) -> None:

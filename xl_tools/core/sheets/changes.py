@@ -23,4 +23,4 @@ def changes_sheet(changes: Sequence[Sequence[CellValue]], *, version: str, rule_
     rows = [[Cell(change_log_title(version, rule_set, rule_set_hash, len(changes)), style="plain")],
             [Cell(h, style="header") for h in CHANGES_HEADERS]]
     return Sheet(title, rows, widths={"A": 26, "B": 9, "C": 36, "D": 16, "E": 20, "F": 30, "G": 9}, freeze="A3",
-                 print_titles="2:2", landscape=True, plain_rows=changes)
+                 print_titles="2:2", landscape=True, plain_rows=changes, hidden=True)

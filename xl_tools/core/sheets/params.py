@@ -38,7 +38,7 @@ def params_sheet(rule_set: rules.RuleSet) -> Sheet:
     for values in rows[HEADER_ROW:]:
         cells.append([Cell(v, style="input" if col == 3 else "left") for col, v in enumerate(values)])
     return Sheet(PARAMS_SHEET, cells, widths={"A": 36, "B": 34, "C": 30, "D": 22, "E": 30},
-                 merges=["A1:E1", "A2:E2"], print_titles=f"{HEADER_ROW}:{HEADER_ROW}")
+                 merges=["A1:E1", "A2:E2"], print_titles=f"{HEADER_ROW}:{HEADER_ROW}", hidden=True)
 
 
 def params_cells(read: Callable[[str], object] | None, rule_set: rules.RuleSet) -> dict[str, str]:

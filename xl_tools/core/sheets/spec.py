@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 
+from ..addresses import address_row_col, column_letter
 from ..cell_write import CellValue, CellWrite
 from ..rounding import excel_round, fmt_number
+from ..text_fit import row_height
 
 FILLS = {"header": "D9E1F2", "input": "FFF2CC", "error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 BOLD = frozenset({"title", "header"})
@@ -14,6 +16,11 @@ BORDERED = frozenset({"header", "body", "left", "link", "input", "error", "warni
 """The named styles, as every writer draws them.  title: large bold; note: a plain wrapped line; plain: no border
 (a change log's rows); header: bold on its fill; body: centred; left, link (a link's colour), input (on its fill,
 unlocked): left-aligned; error / warning / info: a finding's level on its colour.  Bordered ones wrap."""
+
+UNWRAPPED = frozenset({"title", "plain"})
+"""The styles whose text stays on one line (a title, a change log's rows)."""
+DEFAULT_WIDTH = 8.43
+"""Excel's width of a column nobody sized."""
 
 AMOUNT, PERCENT, SCORE = "#,##0.00", "0.00%", "0.00"
 
@@ -40,9 +47,14 @@ MARGINS_INCHES = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6}
 """Every toolkit sheet prints on A4, one page wide, centred, within these margins."""
 
 
+CHART_PAGE_CM = 16.0
+"""The height a chart may take on a landscape A4 page of its own."""
+
+
 @dataclass(frozen=True)
 class Chart:
-    """A horizontal bar chart of one column by another, under the table (it prints with it)."""
+    """A horizontal bar chart of one column by another, under the table, printed on a page of its own; the bars
+    in the table's order (the first row on top), every bar labelled, both axes shown."""
 
     title: str
     axis_title: str
@@ -55,8 +67,14 @@ class Chart:
 
     @property
     def height_cm(self) -> float:
-        """Tall enough for every bar's label: 0.6 cm a bar and 3 cm for the title and axis."""
-        return max(7.5, 0.6 * (self.last_row - self.first_row + 1) + 3)
+        """Tall enough for every bar's label (0.9 cm a bar, 3 cm for the title and axis), within the page it is
+        printed on alone (A4 landscape less the margins and a repeated header row)."""
+        return min(max(7.5, 0.9 * (self.last_row - self.first_row + 1) + 3), CHART_PAGE_CM)
+
+    @property
+    def anchor_row(self) -> int:
+        """The row the chart starts at: a new printed page begins there."""
+        return int("".join(ch for ch in self.anchor if ch.isdigit()))
 
 
 @dataclass(frozen=True)
@@ -85,10 +103,33 @@ class Sheet:
     chart: Chart | None = None
     protected: bool = False
     """Locked but for the input cells, without a password: keeps labels and rows from being changed by accident."""
+    hidden: bool = False
+    """A working sheet (参数, 变更记录): hidden, so printing the whole workbook (Excel, WPS) or converting it to PDF
+    (LibreOffice) leaves it out; 右键工作表标签 → 取消隐藏 shows it."""
     validations: list[Validation] = field(default_factory=list)
     plain_rows: Sequence[Sequence[CellValue]] = ()
     """Rows of bare values under ``rows``, in the ``plain`` style: a change log's tens of thousands, which the
     package writer serialises as they are rather than as a ``Cell`` each."""
+
+    def row_heights(self) -> dict[int, float]:
+        """``heights``, and every other row tall enough for its wrapped texts (``core.text_fit``: neither Excel
+        nor LibreOffice fits a row with merged cells, nor the rows of a file it did not lay out); a sheet whose
+        rows are an iterator keeps ``heights`` alone."""
+        if not isinstance(self.rows, Sequence):
+            return dict(self.heights)
+        spans = _spans(self.merges)
+        covered = {cell for ref in self.merges for cell in _range_cells(ref)} - set(spans)
+        heights = dict(self.heights)
+        for r, cells in enumerate(self.rows, start=1):
+            texts = [(cell.value, sum(self.widths.get(column_letter(c + i), DEFAULT_WIDTH) for i in range(cols)), rows)
+                     for c, cell in enumerate(cells, start=1)
+                     if cell is not None and isinstance(cell.value, str) and cell.style not in UNWRAPPED
+                     and (r, c) not in covered
+                     for cols, rows in (spans.get((r, c), (1, 1)),)]
+            needed = row_height(texts)
+            if needed and needed > heights.get(r, 0):
+                heights[r] = needed
+        return heights
 
     def all_rows(self) -> Iterator[Sequence[Cell | None]]:
         """``rows``, then ``plain_rows`` as cells: for the writers that style cell by cell."""
@@ -117,3 +158,17 @@ def shown(cell: Cell | None) -> str:
     if cell.number_format in (AMOUNT, SCORE):
         return f"{excel_round(value, 2):{',' if cell.number_format == AMOUNT else ''}.2f}"
     return fmt_number(value)
+
+
+def _spans(merges: Sequence[str]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, column) of each merge's first cell -> (columns, rows) it spans."""
+    spans = {}
+    for ref in merges:
+        (r1, c1), (r2, c2) = (address_row_col(end) for end in ref.split(":"))
+        spans[(r1, c1)] = (c2 - c1 + 1, r2 - r1 + 1)
+    return spans
+
+
+def _range_cells(ref: str) -> list[tuple[int, int]]:
+    (r1, c1), (r2, c2) = (address_row_col(end) for end in ref.split(":"))
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
