@@ -49,3 +49,24 @@ def test_excels_page_setup_is_the_files() -> None:
         (9, 2, False, 1, False)
     assert setup.PrintTitleRows == "$1:$1" and filtered == [1]
     assert (setup.LeftMargin, setup.RightMargin, setup.TopMargin) == (36, 36, pytest.approx(43.2))
+
+
+def test_excels_chart_is_reversed_labelled_and_on_a_page_of_its_own() -> None:
+    """The last hop for 表11's chart, recorded: after xlwings' cross-engine calls, Excel's category axis (COM
+    Axes(1)) reversed so the bars follow the table, every label shown, and a page break at the chart's row."""
+    from types import SimpleNamespace
+
+    from xl_tools.adapters.excel_live import _chart
+    from xl_tools.core.sheets.spec import Chart
+
+    axis, breaks = SimpleNamespace(), []
+    drawn = SimpleNamespace(api=(None, SimpleNamespace(Axes=lambda which: axis if which == 1 else None)),
+                            set_x_axis_values=lambda values: None, legend=SimpleNamespace(),
+                            value_axis=SimpleNamespace())
+    sheet = SimpleNamespace(api=SimpleNamespace(PageSetup=object(), HPageBreaks=SimpleNamespace(Add=breaks.append)),
+                            range=lambda *refs: SimpleNamespace(api=refs),
+                            charts=SimpleNamespace(add=lambda **kwargs: drawn))
+    _chart(sheet, Chart("各项目自评得分", "自评得分", values_column=7, categories_column=2, first_row=4, last_row=12,
+                        anchor="A15"))
+    assert (axis.ReversePlotOrder, axis.TickLabelSpacing) == (True, 1)
+    assert breaks == [("A15",)] and drawn.title == "各项目自评得分" and drawn.value_axis.minimum_scale == 0

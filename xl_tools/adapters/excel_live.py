@@ -190,23 +190,30 @@ def _chart(sheet: Any, chart: Chart) -> None:
     drawn.legend.visible = False
     drawn.value_axis.title = chart.axis_title
     drawn.value_axis.minimum_scale = 0
-    try:  # Excel's own: the bars in the table's order, and the chart on a page of its own (COM only)
-        drawn.api[1].Axes(1).ReversePlotOrder = True  # xlCategory
-        drawn.api[1].Axes(1).TickLabelSpacing = 1
-        drawn.api[1].Axes(1).Crosses = 2  # xlMaximum: the value axis at the bottom
-        sheet.api.HPageBreaks.Add(sheet.range(f"A{chart.anchor_row}").api)
-    except (AttributeError, TypeError, NotImplementedError):
-        pass  # the remote interpreter has no COM objects
+    if not _has_com(sheet):
+        return  # the remote interpreter: xlwings has no call for these on every engine
+    categories = drawn.api[1].Axes(1)  # xlCategory, of Excel's own chart: the bars in the table's order
+    categories.ReversePlotOrder = True
+    categories.TickLabelSpacing = 1
+    sheet.api.HPageBreaks.Add(sheet.range(f"A{chart.anchor_row}").api)  # the chart on a page of its own
+
+
+def _has_com(sheet: Any) -> bool:
+    """Whether the sheet is Excel's own COM object (Windows), not the remote interpreter's stand-in."""
+    try:
+        sheet.api.PageSetup
+    except AttributeError:
+        return False
+    return True
 
 
 def _page_setup(sheet: Any, spec: Sheet) -> None:
     """A4, one page wide, centred, the header rows on every page, landscape where the file has it, and the filter
     buttons: Excel's own PageSetup and AutoFilter (COM), which xlwings has no call for on every engine; the
     remote interpreter has no COM object, and there the sheet prints with Excel's defaults."""
-    try:
-        setup = sheet.api.PageSetup
-    except AttributeError:
+    if not _has_com(sheet):
         return
+    setup = sheet.api.PageSetup
     setup.PaperSize = 9  # xlPaperA4
     setup.Orientation = 2 if spec.landscape else 1  # xlLandscape / xlPortrait
     setup.Zoom = False
