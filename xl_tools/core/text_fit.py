@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 WIDE_UNITS = 2.1
 """Column-width units of one full-width character (CJK, full-width punctuation), with the margin."""
@@ -38,3 +38,24 @@ def row_height(cells: Iterable[tuple[str, float, int]], font_points: float = 10.
     line = font_points * LINE_POINTS_PER_FONT_POINT
     needed = max((lines_needed(text, width) * line / rows for text, width, rows in cells if text), default=0.0)
     return round(needed + PADDING_POINTS, 1) if needed > line else None
+
+
+def fitted_heights(texts: Iterable[tuple[int, int, str, float]], width_of: Callable[[int], float],
+                   merges: Iterable[tuple[int, int, int, int]]) -> dict[int, float]:
+    """Row -> the height its wrapped texts need, for the rows one line is not enough for.  ``texts`` are (row,
+    column, text, font points), ``merges`` (first row, first column, last row, last column): a merged range's text
+    has its columns' width and shares its rows, the other cells of the range count for nothing."""
+    spans = {(r1, c1): (c2 - c1 + 1, r2 - r1 + 1) for r1, c1, r2, c2 in merges}
+    covered = {(r, c) for (r1, c1), (cols, rows) in spans.items()
+               for r in range(r1, r1 + rows) for c in range(c1, c1 + cols)} - set(spans)
+    by_row: dict[int, list[tuple[str, float, int, float]]] = {}
+    for r, c, text, points in texts:
+        if text and (r, c) not in covered:
+            cols, rows = spans.get((r, c), (1, 1))
+            by_row.setdefault(r, []).append((text, sum(width_of(c + i) for i in range(cols)), rows, points))
+    heights = {}
+    for r, cells in by_row.items():
+        needed = row_height(((text, width, rows) for text, width, rows, _ in cells), max(p for *_, p in cells))
+        if needed:
+            heights[r] = needed
+    return heights

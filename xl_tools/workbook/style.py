@@ -8,7 +8,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.safe_text import cell_text
 from ..core.sheets.spec import DEFAULT_WIDTH, FILLS, MARGINS_INCHES
-from ..core.text_fit import row_height
+from ..core.text_fit import fitted_heights
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -80,36 +80,17 @@ def widths(ws: Worksheet, columns: dict[str, float]) -> None:
         ws.column_dimensions[col].width = width
 
 
-
 def fit_rows(ws: Worksheet) -> None:
-    """Every row tall enough for its wrapped texts, merged cells included (Excel fits neither those nor the rows of
-    a file it did not lay out); a height already set larger is kept."""
-    spans = {}
-    for merged in ws.merged_cells.ranges:
-        c1, r1, c2, r2 = range_boundaries(str(merged))
-        spans[(r1, c1)] = (c2 - c1 + 1, r2 - r1 + 1)
-    covered = {(r, c) for merged in ws.merged_cells.ranges for r, c in _cells(str(merged))} - set(spans)
-    rows: dict[int, list[tuple[str, float, int, float]]] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None or (cell.row, cell.column) in covered or not isinstance(cell.value, str):
-                continue
-            cols, height = spans.get((cell.row, cell.column), (1, 1))
-            width = sum(_width(ws, cell.column + i) for i in range(cols))
-            size = float(cell.font.sz or 10) if cell.font else 10.0
-            rows.setdefault(cell.row, []).append((cell.value, width, height, size))
-    for r, cells in rows.items():
-        size = max(c[3] for c in cells)
-        needed = row_height(((text, width, span) for text, width, span, _ in cells), size)
+    """Every row tall enough for its wrapped texts, merged cells included (``core.text_fit``: Excel fits neither
+    those nor the rows of a file it did not lay out); a height already set larger is kept."""
+    texts = ((cell.row, cell.column, cell.value, float(cell.font.sz or 10) if cell.font else 10.0)
+             for row in ws.iter_rows() for cell in row if isinstance(cell.value, str))
+    merges = [(r1, c1, r2, c2) for c1, r1, c2, r2 in (range_boundaries(str(m)) for m in ws.merged_cells.ranges)]
+
+    def width_of(col: int) -> float:
+        return ws.column_dimensions[get_column_letter(col)].width or DEFAULT_WIDTH
+
+    for r, needed in fitted_heights(texts, width_of, merges).items():
         current = ws.row_dimensions[r].height
-        if needed and (current is None or needed > current):
+        if current is None or needed > current:
             ws.row_dimensions[r].height = needed
-
-
-def _cells(ref: str) -> list[tuple[int, int]]:
-    c1, r1, c2, r2 = range_boundaries(ref)
-    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-
-
-def _width(ws: Worksheet, col: int) -> float:
-    return ws.column_dimensions[get_column_letter(col)].width or DEFAULT_WIDTH

@@ -8,7 +8,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from ..addresses import address_row_col, column_letter
 from ..cell_write import CellValue, CellWrite
 from ..rounding import excel_round, fmt_number
-from ..text_fit import row_height
+from ..text_fit import fitted_heights
 
 FILLS = {"header": "D9E1F2", "input": "FFF2CC", "error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 BOLD = frozenset({"title", "header"})
@@ -21,6 +21,8 @@ UNWRAPPED = frozenset({"title", "plain"})
 """The styles whose text stays on one line (a title, a change log's rows)."""
 DEFAULT_WIDTH = 8.43
 """Excel's width of a column nobody sized."""
+BODY_POINTS = 10.0
+"""The font size of every style but the title."""
 
 AMOUNT, PERCENT, SCORE = "#,##0.00", "0.00%", "0.00"
 
@@ -74,7 +76,7 @@ class Chart:
     @property
     def anchor_row(self) -> int:
         """The row the chart starts at: a new printed page begins there."""
-        return int("".join(ch for ch in self.anchor if ch.isdigit()))
+        return address_row_col(self.anchor)[0]
 
 
 @dataclass(frozen=True)
@@ -117,18 +119,14 @@ class Sheet:
         rows are an iterator keeps ``heights`` alone."""
         if not isinstance(self.rows, Sequence):
             return dict(self.heights)
-        spans = _spans(self.merges)
-        covered = {cell for ref in self.merges for cell in _range_cells(ref)} - set(spans)
+        texts = ((r, c, cell.value, BODY_POINTS) for r, cells in enumerate(self.rows, start=1)
+                 for c, cell in enumerate(cells, start=1)
+                 if cell is not None and isinstance(cell.value, str) and cell.style not in UNWRAPPED)
+        merges = [(*address_row_col(first), *address_row_col(last)) for first, last in
+                  (ref.split(":") for ref in self.merges)]
+        fitted = fitted_heights(texts, lambda col: self.widths.get(column_letter(col), DEFAULT_WIDTH), merges)
         heights = dict(self.heights)
-        for r, cells in enumerate(self.rows, start=1):
-            texts = [(cell.value, sum(self.widths.get(column_letter(c + i), DEFAULT_WIDTH) for i in range(cols)), rows)
-                     for c, cell in enumerate(cells, start=1)
-                     if cell is not None and isinstance(cell.value, str) and cell.style not in UNWRAPPED
-                     and (r, c) not in covered
-                     for cols, rows in (spans.get((r, c), (1, 1)),)]
-            needed = row_height(texts)
-            if needed and needed > heights.get(r, 0):
-                heights[r] = needed
+        heights.update({r: height for r, height in fitted.items() if height > heights.get(r, 0)})
         return heights
 
     def all_rows(self) -> Iterator[Sequence[Cell | None]]:
@@ -159,16 +157,3 @@ def shown(cell: Cell | None) -> str:
         return f"{excel_round(value, 2):{',' if cell.number_format == AMOUNT else ''}.2f}"
     return fmt_number(value)
 
-
-def _spans(merges: Sequence[str]) -> dict[tuple[int, int], tuple[int, int]]:
-    """(row, column) of each merge's first cell -> (columns, rows) it spans."""
-    spans = {}
-    for ref in merges:
-        (r1, c1), (r2, c2) = (address_row_col(end) for end in ref.split(":"))
-        spans[(r1, c1)] = (c2 - c1 + 1, r2 - r1 + 1)
-    return spans
-
-
-def _range_cells(ref: str) -> list[tuple[int, int]]:
-    (r1, c1), (r2, c2) = (address_row_col(end) for end in ref.split(":"))
-    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
