@@ -32,11 +32,10 @@ def run(button: str, book: Any = None, addin: str | None = None) -> None:
 
     if addin is not None and addin != __version__:
         from .adapters.excel_live import LiveWorkbook
+        from .addin.messages import MESSAGES  # the words the add-in's VBA shows for the same mismatch
 
-        LiveWorkbook(_caller(book), {}, button).alert(
-            f"此加载项是 xl_tools {addin} 版，而本机安装的 xl_tools 是 {__version__} 版，两者必须一致。"
-            "请在命令行运行 xl-tools addin install（装上与本机 xl_tools 相同版本的加载项），然后重新打开 Excel。",
-            critical=True)
+        LiveWorkbook(_caller(book), {}, button).alert(MESSAGES["other_version"].format(addin, __version__),
+                                                      critical=True)
         return
     BUTTONS[button](book)
 

@@ -81,6 +81,12 @@ def build_addin_only(target: Path) -> Path:
     return build_addin(target, *_sources())
 
 
+def addin_bytes() -> bytes:
+    """The add-in as this xl_tools builds it: what `addin install` puts in place and `doctor` compares with."""
+    with tempfile.TemporaryDirectory(prefix="xl_tools_addin_") as tmp:
+        return build_addin_only(Path(tmp) / ADDIN_NAME).read_bytes()
+
+
 def _sources() -> tuple[XlwingsSources, bytes, list[Module]]:
     """The pinned xlwings, the ribbon, and our modules: the callback and the messages of this version."""
     from .. import __version__

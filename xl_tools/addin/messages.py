@@ -3,12 +3,15 @@ dialogs), and the module that carries them into the VBA project.
 
 VBA source is stored in the project's ANSI code page and must stay ASCII here, so the text is written as UTF-16
 code units that the module's ``U`` turns back into a string with ChrW.  ``{0}``/``{1}`` are filled in by
-XlTools.bas.
+XlTools.bas, and by the ribbon's Python (``str.format``) when the version it finds differs.
 """
 
 from __future__ import annotations
 
-from .vbaproject import Module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .vbaproject import Module
 
 MODULE_NAME = "XlToolsText"
 MESSAGES = {
@@ -29,6 +32,8 @@ _LINE_MAX = 1023
 
 def text_module(version: str) -> Module:
     """``ADDIN_VERSION`` and ``Text(key)``, every message as code units."""
+    from .vbaproject import Module  # the messages alone are read by the ribbon, which must start fast
+
     cases = [f'    Case "{key}": Text = U("{units(text)}")' for key, text in MESSAGES.items()]
     source = "\n".join([
         f'Attribute VB_Name = "{MODULE_NAME}"',

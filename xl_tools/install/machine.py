@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import XlToolsError
 from .places import Places, places
+from .system import ANSI_CODE_PAGE
 from .windows_readers import RegistryReader, StreamReader, WindowsRegistry, read_stream
 
 
@@ -79,5 +80,5 @@ class Machine:
     @classmethod
     def current(cls) -> Machine:
         windows = os.name == "nt"
-        return cls(windows, places(), "mbcs" if windows else "utf-8", WindowsRegistry() if windows else None,
+        return cls(windows, places(), ANSI_CODE_PAGE if windows else "utf-8", WindowsRegistry() if windows else None,
                    read_stream, dict(os.environ))

@@ -16,6 +16,10 @@ NOT_WINDOWS = ("Excel 加载项只能安装在 Windows 上。WPS、LibreOffice �
                "xl-tools run 工作簿.xlsx 完成校验、计分和表11，结果写成新的工作簿，可在 WPS 中打开")
 
 
+ANSI_CODE_PAGE = "mbcs"
+"""Python's name for Windows' ANSI code page, the one VBA reads and writes text files in (cp936 in China)."""
+
+
 @dataclass(frozen=True)
 class System:
     places: Places
@@ -27,7 +31,7 @@ class System:
     def current(cls) -> System:
         if os.name != "nt":
             raise XlToolsError(NOT_WINDOWS)
-        return cls(places(), "mbcs", short_path)
+        return cls(places(), ANSI_CODE_PAGE, short_path)
 
 
 def short_path(path: str) -> str | None:

@@ -3,7 +3,6 @@ add-in put where Excel loads it for this user."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from .. import __version__
@@ -23,11 +22,12 @@ def addin_install(system: System | None = None, *, addin: str | Path | None = No
                   interpreter: str | None = None) -> Installed:
     """The add-in this xl_tools builds (or ``addin``, which must be the same file: a bundle's copy) into Excel's
     startup folder, and RunPython pointed at ``interpreter`` (this Python, windowless)."""
-    system = system or System.current()
-    built = _built_addin()
-    if addin is not None and Path(addin).read_bytes() != built:
-        from ..core.errors import XlToolsError
+    from ..addin.build import addin_bytes
+    from ..core.errors import XlToolsError
 
+    system = system or System.current()
+    built = addin_bytes()
+    if addin is not None and Path(addin).read_bytes() != built:
         raise XlToolsError(f"{addin} 不是 xl_tools {__version__} 生成的加载项（版本不同或已被改动）；"
                            "请去掉 --addin，由本机的 xl_tools 生成并安装")
     return install(system.places, built, interpreter or windowless_python(), __version__,
@@ -38,9 +38,3 @@ def addin_uninstall(system: System | None = None) -> list[Path]:
     system = system or System.current()
     return uninstall(system.places, code_page=system.code_page)
 
-
-def _built_addin() -> bytes:
-    from ..addin.build import ADDIN_NAME, build_addin_only
-
-    with tempfile.TemporaryDirectory(prefix="xl_tools_addin_") as tmp:
-        return build_addin_only(Path(tmp) / ADDIN_NAME).read_bytes()
