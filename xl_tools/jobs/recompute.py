@@ -16,7 +16,7 @@ from ..reading.open import sniff
 from ..workbook.in_place import save_in_place
 from ..workbook.package import Package
 from ..workbook.plain import xlsx_for_writing
-from .collector import fewer_collections
+from .gc_thresholds import fewer_collections
 from .evaluation import Result
 from .score import score
 from .writing import write_scores

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .collector import fewer_collections
+from .gc_thresholds import fewer_collections
 from .evaluation import Result, evaluate_book, read_book
 
 

@@ -543,7 +543,7 @@ class Package:
             graft.inline_strings(root, list(_parse(source[strings_part]).iterfind(_m("si"))))
         self._restyle(root, source)
         xml = _DECLARATION + _serialised(root, rows_below, self._quoted_style)
-        existing = next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
+        existing = self._existing(title)
         if existing is None:
             self._add_sheet(title, b"")
             part = self._sheet_parts[title]
@@ -601,7 +601,7 @@ class Package:
 
     def _copy_local_names(self, source: dict[str, bytes], source_index: int, title: str) -> None:
         """Print titles, print area and filter range of the grafted sheet, with its index here."""
-        index = str(self.sheet_names().index(next(n for n in self._sheet_parts if n.casefold() == title.casefold())))
+        index = str(self.sheet_names().index(self._existing(title)))
         wb = self._xml(_WORKBOOK)
         names = wb.find(_m("definedNames"))
         old = [el for el in (names if names is not None else []) if el.get("localSheetId") == index]
@@ -623,11 +623,18 @@ class Package:
         if names is not None and len(names) == 0:
             wb.remove(names)
 
+    def _existing(self, title: str) -> str | None:
+        """The sheet Excel takes ``title`` for: sheet names are compared ignoring case."""
+        return next((name for name in self._sheet_parts if name.casefold() == title.casefold()), None)
+
     def set_hidden(self, title: str, hidden: bool) -> None:
         """Hide or show a sheet; a hidden one is never the sheet the workbook opens on (Excel would show it)."""
         wb = self._xml(_WORKBOOK)
         sheets = list(wb.find(_m("sheets")))
-        index, element = next((i, el) for i, el in enumerate(sheets) if el.get("name") == title)
+        name = self._existing(title)
+        if name is None:
+            raise PackageError(f"{self.path.name} 中没有名为「{title}」的工作表")
+        index, element = next((i, el) for i, el in enumerate(sheets) if el.get("name") == name)
         if (element.get("state") == "hidden") == hidden:
             return
         if hidden:
