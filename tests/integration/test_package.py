@@ -50,6 +50,8 @@ from xl_tools.workbook.package import (
     Package,
     PackageError,
 )
+from xl_tools.reading.open import open_workbook
+from xl_tools.reading.package_guard import Kept
 from xl_tools.workbook.in_place import Saved, save_in_place
 
 from tests.helpers.packages import (
@@ -61,6 +63,7 @@ from tests.helpers.packages import (
     png,
     write_parts,
 )
+from tests.helpers.samples.yushui import build_yushui_2022
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 WRITES = {
@@ -150,8 +153,10 @@ def parts_of(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def edit(src: Path, out: Path) -> list:
+def edit(src: Path, out: Path, kept: Kept | None = None) -> list:
     package = Package.open(src)
+    if kept is not None:
+        package.adopt(kept)
     changes = package.set_cells("项目1", WRITES)
     package.replace_sheet("变更记录", [["工作表", "单元格", "原值", "新值"],
                                     *[[c.sheet, c.ref, c.old.value, c.new.value] for c in changes]],
@@ -348,6 +353,22 @@ def test_editing_twice_gives_identical_bytes(original: Path, edited: Path, tmp_p
     package.set_full_calc_on_load()
     assert not package.changed
     assert package.save(tmp_path / "third.xlsm").read_bytes() == edited.read_bytes()
+
+
+def test_sheets_parsed_by_the_read_are_written_as_if_parsed_again(original: Path, edited: Path,
+                                                                  tmp_path: Path) -> None:
+    """recompute gives the editor the sheets its read parsed and measured (Package.adopt): the same bytes come
+    out.  Sheets read from other bytes are not taken: here they would put another workbook's 项目1 in."""
+    kept = Kept()
+    open_workbook(original, keep=kept)
+    assert "xl/worksheets/sheet1.xml" in kept.trees
+    edit(original, tmp_path / "adopted.xlsm", kept)
+    assert (tmp_path / "adopted.xlsm").read_bytes() == edited.read_bytes()
+    other = Kept()
+    open_workbook(build_yushui_2022(tmp_path / "other.xlsx"), keep=other)
+    assert "xl/worksheets/sheet1.xml" in other.trees
+    edit(original, tmp_path / "not_adopted.xlsm", other)
+    assert (tmp_path / "not_adopted.xlsm").read_bytes() == edited.read_bytes()
 
 
 # =========================================================================== in place

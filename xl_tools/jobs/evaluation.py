@@ -24,6 +24,8 @@ from . import frames
 if TYPE_CHECKING:
     import pandas
 
+    from ..reading.package_guard import Kept
+
 @dataclass(eq=False)
 class Result:
     """A scored workbook: per-table records, the 表11 tables it contains, and its findings as one report."""
@@ -86,9 +88,11 @@ class Result:
         return self.findings.to_frame()
 
 
-def read_book(path: str | Path, reader: str = "fast", *, password: str | None = None) -> WorkbookGrid:
-    """Read a workbook (.xlsx, .xlsm, .xls, encrypted or not); bare calamine is faster but sees no number formats."""
-    return open_workbook(path, password=password, reader=reader)
+def read_book(path: str | Path, reader: str = "fast", *, password: str | None = None,
+              keep: Kept | None = None) -> WorkbookGrid:
+    """Read a workbook (.xlsx, .xlsm, .xls, encrypted or not); bare calamine is faster but sees no number formats.
+    ``keep`` receives what the package editor can reuse to write the same file."""
+    return open_workbook(path, password=password, reader=reader, keep=keep)
 
 
 def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Result:

@@ -13,6 +13,7 @@ from ..core.cell_write import Change
 from ..core.errors import XlToolsError
 from ..outputs import checked_output, content_checked, derived, package_suffix
 from ..reading.open import sniff
+from ..reading.package_guard import Kept
 from ..workbook.in_place import save_in_place
 from ..workbook.package import Package
 from ..workbook.plain import xlsx_for_writing
@@ -53,21 +54,24 @@ def recompute(path: str | Path, out: str | Path | None = None, rules: str | Path
             raise XlToolsError(f"{path.name} 是 .xls 或加密的工作簿，不能 --in-place 改写；请用 -o 写成新的 .xlsx")
 
         def edit(pkg: Package) -> tuple[Result, list[Change]]:  # on what was read, maybe read again
-            evaluation = score(pkg.path, rules)
+            kept = Kept()
+            evaluation = score(pkg.path, rules, keep=kept)
+            pkg.adopt(kept)
             return evaluation, write_scores(pkg, evaluation, report=report).changes
 
         saved = save_in_place(path, edit)
         evaluation, changes = saved.result
         evaluation.scored.file = str(path)
         return Recomputed(evaluation, path, changes, saved.backup)
-    evaluation = score(path, rules, password=password)
+    kept = Kept()
+    evaluation = score(path, rules, password=password, keep=kept)
     kind = sniff(path)
     if kind.format != "xlsx" or kind.encrypted:
         with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
             plain = Path(tmp) / "source.xlsx"
             plain.write_bytes(xlsx_for_writing(path, password=password).getvalue())
-            return _to_new_file(plain, _target(path, out, plain), evaluation, report)
-    return _to_new_file(path, _target(path, out, path), evaluation, report)
+            return _to_new_file(plain, _target(path, out, plain), evaluation, report, kept)
+    return _to_new_file(path, _target(path, out, path), evaluation, report, kept)
 
 
 def _target(path: Path, out: str | Path | None, content: Path) -> Path:
@@ -75,7 +79,8 @@ def _target(path: Path, out: str | Path | None, content: Path) -> Path:
     return content_checked(Path(out), [path], suffix, in_place_option=True) if out else default_output(path, suffix)
 
 
-def _to_new_file(path: Path, target: Path, evaluation: Result, report: bool) -> Recomputed:
+def _to_new_file(path: Path, target: Path, evaluation: Result, report: bool, kept: Kept) -> Recomputed:
     pkg = Package.open(path)
+    pkg.adopt(kept)  # the sheets as read, unless the file changed since (or was decrypted or converted)
     changes = write_scores(pkg, evaluation, report=report).changes
     return Recomputed(evaluation, pkg.save(target), changes)

@@ -15,13 +15,16 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..core.errors import NotAWorkbook, WorkbookMissing, WorkbookReadError, XlToolsError
 from .decrypt import decrypt, opens_without_password
 from .grid import WorkbookGrid
 from .text import WINDOWS_ENCODINGS
 from .limits import check_file_size, check_xls_size
+
+if TYPE_CHECKING:
+    from .package_guard import Kept, SheetShape
 
 READERS = ("fast", "openpyxl", "calamine")
 """fast (calamine's values plus formats, formulas, hidden rows and names from the XML) and openpyxl give the
@@ -106,8 +109,10 @@ def password_protected(path: str | Path) -> bool:
     return sniff(path).encrypted and not opens_without_password(Path(path))
 
 
-def open_workbook(path: str | Path, *, password: str | None = None, reader: str = "fast") -> WorkbookGrid:
-    """Read any workbook file into a ``WorkbookGrid``, refusing what is not one or is too large."""
+def open_workbook(path: str | Path, *, password: str | None = None, reader: str = "fast",
+                  keep: Kept | None = None) -> WorkbookGrid:
+    """Read any workbook file into a ``WorkbookGrid``, refusing what is not one or is too large; with ``keep``,
+    the fast reader leaves its bytes and parsed sheets there for a writer of the same file."""
     if reader not in READERS:
         raise XlToolsError(f"未知的读取方式「{reader}」；可选：{'、'.join(READERS)}")
     source = load(path, password)
@@ -126,9 +131,17 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
     if reader == "fast":
         from .fast_backend import read_workbook as read_xlsx_fast, sheet_details
 
-        details = {}
-        checked = check_workbook(content, source.path.name,
-                                 on_sheet=lambda sheet, root, shape: details.__setitem__(sheet, sheet_details(root, shape)))
+        details, roots = {}, {}
+
+        def on_sheet(sheet: str, root: Any, shape: SheetShape) -> None:
+            details[sheet] = sheet_details(root, shape)
+            if keep is not None:
+                roots[sheet] = root
+
+        checked = check_workbook(content, source.path.name, on_sheet=on_sheet)
+        if keep is not None:
+            keep.content = content
+            keep.trees = {part: roots[sheet] for sheet, part in checked.sheets if sheet in roots}
         return read_xlsx_fast(source.path, content, details, checked)
     check_workbook(content, source.path.name, every_part=reader == "openpyxl")
     if reader == "calamine":

@@ -394,6 +394,17 @@ class CheckedPackage:
     """xl/workbook.xml, parsed (its defined names are the fast reader's)."""
 
 
+@dataclass
+class Kept:
+    """What a read leaves for the package editor writing the same file next (recompute, run): the bytes read
+    and each sheet's tree as the guard parsed and measured it, so the editor neither parses nor measures a
+    sheet twice.  The editor takes them only when its own bytes are these."""
+
+    content: bytes = b""
+    trees: dict[str, Any] = field(default_factory=dict)
+    """Sheet part -> its parsed root."""
+
+
 SheetHandler = Callable[[str, Any, SheetShape], None]
 
 

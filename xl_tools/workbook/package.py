@@ -30,7 +30,7 @@ from ..core.errors import WorkbookReadError, XlToolsError
 from ..reading.grid import position
 from ..reading.limits import check_file_size
 from ..reading.ooxml import sheet_parts
-from ..reading.package_guard import Entries, check_shared_strings, check_sheet_root
+from ..reading.package_guard import Entries, Kept, check_shared_strings, check_sheet_root
 from ..reading.open import sniff
 from . import graft
 from .atomic import replace_atomically
@@ -401,8 +401,9 @@ def _cell_text(value: CellValue, prefix: str, quote: Callable[[], str]) -> str:
 class Package:
     """An .xlsx/.xlsm held as its zip parts; the parts edited are parsed, all others stay bytes."""
 
-    def __init__(self, path: Path, zf: zipfile.ZipFile, entries: Entries) -> None:
+    def __init__(self, path: Path, zf: zipfile.ZipFile, entries: Entries, content: bytes) -> None:
         self.path = path
+        self._content = content
         self._infos = [info for info in zf.infolist() if not info.is_dir()]
         self._parts = {info.filename: entries.read(info.filename) for info in self._infos}  # each counted
         self._comment = zf.comment
@@ -415,6 +416,8 @@ class Package:
         self._overrides: dict[str, str | None] | None = None
         """Part -> its content type as [Content_Types].xml overrides it, indexed at the first question."""
         self._calc_chain_dropped = False
+        self._adopted: dict[str, etree._Element] = {}
+        """Sheet part -> the tree the reading guard parsed and measured (``adopt``)."""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Package:
@@ -428,9 +431,18 @@ class Package:
             content = path.read_bytes()
             entries = Entries(content, path.name)  # every part is copied: every part is measured
             with zipfile.ZipFile(io.BytesIO(content)) as zf:
-                return cls(path, zf, entries)
+                return cls(path, zf, entries, content)
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, SyntaxError) as exc:
             raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法修改（{type(exc).__name__}）") from exc
+
+    def adopt(self, kept: Kept) -> None:
+        """Take the sheets a read of these same bytes parsed and measured (``open_workbook(keep=)``), instead
+        of parsing and measuring them again; nothing is taken from a read of other bytes."""
+        if kept.content != self._content:
+            return
+        for part, root in kept.trees.items():
+            if part in self._parts and part not in self._trees:
+                self._trees[part] = self._adopted[part] = root
 
     @property
     def changed(self) -> bool:
@@ -716,7 +728,8 @@ class Package:
                 raise PackageError(f"{self.path.name} 中的「{name}」不是可写入单元格的工作表")
             try:
                 root = self._xml(part)
-                check_sheet_root(root, self.path.name, name)  # the index below holds every cell
+                if self._adopted.get(part) is not root:
+                    check_sheet_root(root, self.path.name, name)  # the index below holds every cell
                 self._sheets[name] = _Sheet(root)
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise WorkbookReadError(f"{self.path.name} 工作表「{name}」已损坏，无法修改") from exc
