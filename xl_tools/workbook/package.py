@@ -51,6 +51,9 @@ _CONTENT_TYPES = "[Content_Types].xml"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 # CT_Workbook children that come before calcPr
 _BEFORE_CALC = {f"{{{_MAIN}}}{tag}" for tag in ("sheets", "functionGroups", "externalReferences", "definedNames")}
+_LEVEL = 1
+"""Deflate's fastest level: on a 500-sheet result 17 % larger than zlib's default level (3.6 against 3.1 MB) in a
+quarter of its time (0.07 against 0.25 s); a workbook is saved far more often than it is mailed."""
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
@@ -702,11 +705,11 @@ class Package:
                         entry = zipfile.ZipInfo(info.filename, info.date_time)
                         entry.compress_type = info.compress_type
                         entry.external_attr = info.external_attr
-                        zf.writestr(entry, self._parts[info.filename])
+                        zf.writestr(entry, self._parts[info.filename], compresslevel=_LEVEL)
                 for name in (n for n in self._parts if n not in old):
                     entry = zipfile.ZipInfo(name, FIXED_TIME.timetuple()[:6])
                     entry.compress_type = zipfile.ZIP_DEFLATED
-                    zf.writestr(entry, self._parts[name])
+                    zf.writestr(entry, self._parts[name], compresslevel=_LEVEL)
 
         out.parent.mkdir(parents=True, exist_ok=True)
         replace_atomically(out, write, mode_of=out if out.exists() else self.path, install=install)
