@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,14 +44,20 @@ LAYOUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
 
 def workload(build: Callable[[Path], Path], sheet: str | None, sheets: int, folder: Path, name: str) -> Path:
     """``sheets`` copies of the sample's project sheet (its first sheet when ``sheet`` is None) in one workbook,
-    the sample's 参数 sheet kept."""
+    the sample's 参数 sheet kept.  The template's sheet-scoped names (XL_NAME, XL_INDICATORS…) go with each
+    copy, pointing at it, as in a workbook ``xl-tools new`` writes: without them (openpyxl's copy_worksheet
+    leaves them behind) its sheets would be read by their labels, not as the template."""
     wb = openpyxl.load_workbook(build(folder / f"{name}_source.xlsx"))
     source = wb[sheet] if sheet else wb.worksheets[0]
     for other in [ws for ws in wb.worksheets if ws is not source and ws.title != "参数"]:
         wb.remove(other)
-    source.title = "项目1"
-    for i in range(2, sheets + 1):
-        wb.copy_worksheet(source).title = f"项目{i}"
+    names = {key: dn.attr_text for key, dn in source.defined_names.items()}
+    old = quote_sheetname(source.title) + "!"
+    copies = [source] + [wb.copy_worksheet(source) for _ in range(2, sheets + 1)]
+    for i, ws in enumerate(copies, start=1):
+        ws.title = f"项目{i}"
+        for key, text in names.items():
+            ws.defined_names[key] = DefinedName(key, attr_text=text.replace(old, quote_sheetname(ws.title) + "!"))
     return save_stable(wb, folder / f"{name}.xlsx")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import re
 import unicodedata
@@ -135,7 +136,18 @@ APPROXIMATE = re.compile(r"^(约|大约|大概|大致)|(左右|上下)$")
 def normalise_text(raw: object) -> str:
     """The cell as text with the noise of real forms gone (full-width forms, blanks, line breaks): for matching
     and parsing, never for writing back (``shown_text``)."""
+    if type(raw) is str and len(raw) <= _REMEMBERED_LENGTH:
+        return _normalised(raw)
     return _NOISE_RE.sub("", unicodedata.normalize("NFKC", _as_text(raw)))
+
+
+_REMEMBERED_LENGTH = 200
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _normalised(text: str) -> str:
+    """Short texts remembered: a workbook's sheets repeat their labels, units and operators hundreds of times."""
+    return _NOISE_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def shown_text(raw: object) -> str:

@@ -47,10 +47,9 @@ def _read(path: Path, data: bytes | None) -> WorkbookGrid:
         merged = [CellRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
         check_merged(path.name, meta.name, merged)
         values = {}
-        for r, row in enumerate(sheet.to_python(skip_empty_area=True)):  # rows from ``start``, not from A1
-            for c, value in enumerate(row):
-                if value != "" and value is not None:
-                    values[(top + r + 1, left + c + 1)] = _plain(value)
+        for r, row in enumerate(sheet.to_python(skip_empty_area=True), top + 1):  # rows from ``start``, not A1
+            values.update(((r, c), _plain(value) if type(value) is float else value)
+                          for c, value in enumerate(row, left + 1) if value != "" and value is not None)
         grids.append(Grid(name=meta.name, values=values, formats=None, formulas=None, merged=merged,
                           hidden=str(meta.visible).rsplit(".", 1)[-1] != "Visible"))
     wb.close()

@@ -158,8 +158,24 @@ class _Sheet:
         self._col_style: dict[int, str | None] = {}
         self._dimension = root.find(_m("dimension"))
         self._bounds = _range(self._dimension.get("ref") or "") if self._dimension is not None else None
+        rows = list(data.iterchildren(_ROW))
+        cells = [c for row in rows for c in row.iterchildren(_C)]
+        numbers = [row.get("r") for row in rows]
+        refs = [c.get("r") for c in cells]
+        if not all(refs) or not all(n and n.isdigit() for n in numbers):
+            self._number(rows)
+        else:  # every writer we know gives every row and cell its address: nothing to count
+            self.rows = dict(zip(map(int, numbers), rows))
+            self.cells = dict(zip(refs, cells))
+        for f in data.iter(_F):  # fewer than the cells: from each formula to its cell
+            c = f.getparent()
+            if c.tag == _C and c.getparent().getparent() is data and c.find(_F) is f:
+                self._index_formula(c)
+
+    def _number(self, rows: list[etree._Element]) -> None:
+        """Rows and cells indexed, the addresses a writer left out (optional in the format) filled in."""
         r = 0
-        for row in data.iterfind(_ROW):
+        for row in rows:
             given = row.get("r")
             r = int(given) if given else r + 1
             if not given:
@@ -168,14 +184,12 @@ class _Sheet:
             previous = None
             for c in row.iterfind(_C):
                 ref = c.get("r")
-                if not ref:  # optional in the format: the cell right of the previous one
+                if not ref:  # the cell right of the previous one
                     pos = _position(previous) if previous else None
                     ref = f"{get_column_letter(pos[1] + 1 if pos else 1)}{r}"
                     c.set("r", ref)
                 self.cells[ref] = c
                 previous = ref
-        for c in data.xpath("m:row/m:c[m:f]", namespaces={"m": _MAIN}):
-            self._index_formula(c)
 
     def _index_formula(self, c: etree._Element) -> None:
         f = c.find(_F)
@@ -285,11 +299,15 @@ styles, a string type alone must do)."""
 def _fill(c: etree._Element, write: CellWrite, quoted: QuotedStyle) -> None:
     """Put a value/formula into a cell, keeping its style and any extLst; a formula-like text is marked as
     text in the cell format (quotePrefix), as Excel marks '=x."""
-    for child in [child for child in c if child.tag in _CONTENT]:
-        c.remove(child)
-    for attr in [attr for attr in c.keys() if attr in _CONTENT_ATTRIBUTES]:
-        del c.attrib[attr]
-    kept = list(c)  # an extLst, moved back after the new content
+    kept = []  # an extLst, moved back after the new content
+    if len(c):  # a new cell has no children
+        for child in list(c):
+            if child.tag in _CONTENT:
+                c.remove(child)
+        kept = list(c)
+    for attr in _CONTENT_ATTRIBUTES:
+        if c.get(attr) is not None:
+            del c.attrib[attr]
     if write.formula is not None:
         etree.SubElement(c, _F).text = write.formula
     if write.value is not None:
