@@ -13,6 +13,7 @@ Usage: python bench/layouts.py [--sheets 500] [--repeat 3] [--no-libreoffice]   
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -62,8 +63,12 @@ def workload(build: Callable[[Path], Path], sheet: str | None, sheets: int, fold
 
 
 def timed(stage: Callable[[], object], repeat: int) -> float:
+    """Median of ``repeat`` runs, each started on a heap without garbage: the workload's openpyxl objects (cycles,
+    hundreds of thousands) would otherwise be walked and freed by whichever stage runs next, as in a process
+    of its own they would not be."""
     runs = []
     for _ in range(repeat):
+        gc.collect()
         start = time.perf_counter()
         stage()
         runs.append(time.perf_counter() - start)
