@@ -14,7 +14,7 @@ from .parsed import Parsed, SharedClaim
 from .rounding import excel_round, fmt_number as _fmt
 from .rules import Settings
 from .validation import validate_project
-from .values import APPROXIMATE, Kind, normalise_text, parse_number, parse_value
+from .values import APPROXIMATE, Kind, Value, normalise_text, parse_number, parse_value
 
 
 class _Ctx:
@@ -52,11 +52,13 @@ def _points(ctx: _Ctx, raw: RawCell, field_name: str) -> float | None:
     return res.number
 
 
-def waits_for_actual(target: RawCell) -> bool:
+def waits_for_actual(target: RawCell, parsed: Value | None = None) -> bool:
     """Whether a blank 完成值 leaves the indicator waiting (未填: no score yet, the total 未填完) rather than
-    scored 0 for want of a usable 指标值 (TARGET_MISSING, or the target cell's own error)."""
-    return (unusable(target, "指标值") is None
-            and parse_value(target.value, number_format=target.number_format).kind is not Kind.EMPTY)
+    scored 0 for want of a usable 指标值 (TARGET_MISSING, or the target cell's own error); ``parsed``: the
+    target as the caller already parsed it."""
+    if unusable(target, "指标值") is not None:
+        return False
+    return (parsed or parse_value(target.value, number_format=target.number_format)).kind is not Kind.EMPTY
 
 
 def is_cost(form: IndicatorForm, has_levels: bool) -> bool:

@@ -98,8 +98,10 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
     quantitative = result.kind == Kind.QUANTITATIVE.value and result.target is not None
     conditions = [c for c in [_unchanged(ind.weight, followed=True)] + [
         _unchanged(raw, followed=quantitative) for raw in (ind.target, ind.actual)] if c]
+    target = parse_value(ind.target.value, number_format=ind.target.number_format,
+                         op=ind.op.value if isinstance(ind.op.value, str) else None)
     # a cleared 完成值 is not yet filled, as the engine reads it (where there is a 指标值 to score against)
-    unfilled = ind.actual.cell if ind.actual.cell and waits_for_actual(ind.target) else None
+    unfilled = ind.actual.cell if ind.actual.cell and waits_for_actual(ind.target, target) else None
     status = fx.status(unfilled, conditions)
     if status:
         writes[hs] = CellWrite(fx.UNFILLED_ROW if waiting else "", status, label=f"{name}辅助列：填报状态")
@@ -108,9 +110,7 @@ def _indicator_writes(ind: IndicatorForm, result, knobs: fx.Knobs, col: int) -> 
         writes[ha] = CellWrite(result.target, _live(ind.target, ind.unit, result.target), label=f"{name}辅助列：指标值")
         writes[hb] = CellWrite(result.actual, _live(ind.actual, ind.unit, result.actual), label=f"{name}辅助列：完成值")
         direction = result.direction or REVERSE
-        op = parse_value(ind.target.value, number_format=ind.target.number_format,
-                         op=ind.op.value if isinstance(ind.op.value, str) else None).op
-        formula = fx.quantitative_score(ha, hb, hw, direction, op, knobs)
+        formula = fx.quantitative_score(ha, hb, hw, direction, target.op, knobs)
         if ind.out_cells.get("deviation"):
             writes[ind.out_cells["deviation"]] = CellWrite(result.deviation, fx.rechecked(check, fx.deviation(ha, hb),
                                                                                           recheck=""),

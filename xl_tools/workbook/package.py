@@ -96,6 +96,9 @@ def _unescape(text: str) -> str:
 def _encode(value: CellValue) -> tuple[str, str, bool]:
     """(cell type, text of <v>, whether the text must be marked as text) for a value that is not None; a text
     as ``core.safe_text`` decides (what XML cannot carry shown visibly, formula-like starts marked)."""
+    kind = type(value)
+    if kind is float or kind is int:  # most of what is written, checked first
+        return "n", repr(value), False
     if isinstance(value, bool):
         return "b", "1" if value else "0", False
     if isinstance(value, (int, float)):
@@ -227,8 +230,6 @@ class _Sheet:
 
     def in_array(self, row: int, col: int) -> str | None:
         """The multi-cell array formula range holding (row, col), which only Excel can change as a whole."""
-        if not self.arrays:  # the usual case
-            return None
         return next((ref for ref, (r1, c1, r2, c2) in self.arrays if r1 <= row <= r2 and c1 <= col <= c2), None)
 
     def cell(self, ref: str, row: int, col: int, style_of: str | None) -> etree._Element:
@@ -296,18 +297,10 @@ QuotedStyle = Callable[[str | None], str | None]
 styles, a string type alone must do)."""
 
 
-def _fill(c: etree._Element, write: CellWrite, quoted: QuotedStyle) -> None:
+def _fill(c: etree._Element, write: CellWrite, quoted: QuotedStyle, *, new: bool = False) -> None:
     """Put a value/formula into a cell, keeping its style and any extLst; a formula-like text is marked as
-    text in the cell format (quotePrefix), as Excel marks '=x."""
-    kept = []  # an extLst, moved back after the new content
-    if len(c):  # a new cell has no children
-        for child in list(c):
-            if child.tag in _CONTENT:
-                c.remove(child)
-        kept = list(c)
-    for attr in _CONTENT_ATTRIBUTES:
-        if c.get(attr) is not None:
-            del c.attrib[attr]
+    text in the cell format (quotePrefix), as Excel marks '=x.  A ``new`` cell has no content to clear."""
+    kept = [] if new else _cleared(c)  # an extLst, moved back after the new content
     if write.formula is not None:
         etree.SubElement(c, _F).text = write.formula
     if write.value is not None:
@@ -326,6 +319,18 @@ def _fill(c: etree._Element, write: CellWrite, quoted: QuotedStyle) -> None:
             t.set(_XML_SPACE, "preserve")
     for child in kept:
         c.append(child)
+
+
+def _cleared(c: etree._Element) -> list[etree._Element]:
+    """The cell without its content (value, formula, type and metadata); what else it holds is returned."""
+    if len(c):
+        for child in list(c):
+            if child.tag in _CONTENT:
+                c.remove(child)
+    for attr in _CONTENT_ATTRIBUTES:
+        if c.get(attr) is not None:
+            del c.attrib[attr]
+    return list(c)
 
 
 def _value(c: etree._Element, strings: Callable[[], list[str]]) -> CellValue:
@@ -507,13 +512,14 @@ class Package:
             new = CellContent(write.value, write.formula)
             if same_content(old, new):
                 continue
-            if (array := ws.in_array(row, col)) is not None:
+            if ws.arrays and (array := ws.in_array(row, col)) is not None:  # arrays: rare
                 raise PackageError(f"{self.path.name} 工作表「{sheet}」的 {key} 属于数组公式区域 {array}，不能单独修改")
-            if c is not None:
-                ws.unshare(c)
-            else:
+            if c is None:
                 c = ws.cell(key, row, col, write.style_of)
-            _fill(c, write, self._quoted_style)
+                _fill(c, write, self._quoted_style, new=True)
+            else:
+                ws.unshare(c)
+                _fill(c, write, self._quoted_style)
             if write.number_format is not None:
                 fmt = write.number_format
                 style = self._style_variant(c.get("s"), ("numFmt", fmt),
