@@ -4,8 +4,9 @@ openpyxl's bare load+save of the same file and LibreOffice's forced recalculatio
 Each workload is one project sheet of a bundled sample copied to 500 sheets of one workbook (openpyxl's
 copy_worksheet, values and styles): the toolkit's template (seed 004, 万元), the budget system's export (seed 000,
 元), the finance bureau's hierarchical form (seed 004) and a 表12 (seed 003).  Times are medians of ``--repeat``
-runs, LibreOffice one run (a headless conversion with recalculation forced, private profile).  Goal: recompute
-faster than openpyxl's load+save and at least 10× faster than LibreOffice on every layout.
+runs, the three taking turns (LibreOffice: a headless conversion with recalculation forced, private profile,
+one process per run, its start included as a user pays it).  Goal: recompute faster than openpyxl's
+load+save and at least 10× faster than LibreOffice on every layout.
 
 Usage: python bench/layouts.py [--sheets 500] [--repeat 3] [--no-libreoffice]   (from the repository's root)
 """
@@ -62,17 +63,19 @@ def workload(build: Callable[[Path], Path], sheet: str | None, sheets: int, fold
     return save_stable(wb, folder / f"{name}.xlsx")
 
 
-def timed(stage: Callable[[], object], repeat: int) -> float:
-    """Median of ``repeat`` runs, each started on a heap without garbage: the workload's openpyxl objects (cycles,
-    hundreds of thousands) would otherwise be walked and freed by whichever stage runs next, as in a process
-    of its own they would not be."""
-    runs = []
+def timed(stages: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median of ``repeat`` runs of each stage, the stages taking turns (round after round), so a slower spell of
+    this shared machine falls on all of them rather than on one.  Each run starts on a heap without garbage:
+    the workload's openpyxl objects (cycles, hundreds of thousands) would otherwise be walked and freed by
+    whichever stage runs next, as in a process of its own they would not be."""
+    runs: dict[str, list[float]] = {name: [] for name in stages}
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        stage()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+        for name, stage in stages.items():
+            gc.collect()
+            start = time.perf_counter()
+            stage()
+            runs[name].append(time.perf_counter() - start)
+    return {name: statistics.median(times) for name, times in runs.items()}
 
 
 def main() -> None:
@@ -87,10 +90,13 @@ def main() -> None:
         folder = Path(tmp)
         for i, (label, (build, sheet)) in enumerate(LAYOUTS.items()):
             book = workload(build, sheet, args.sheets, folder, f"w{i}")
-            ours = timed(lambda: recompute(book, folder / f"rc{i}.xlsx"), args.repeat)
-            plain = timed(lambda: openpyxl.load_workbook(book).save(folder / f"rt{i}.xlsx"), args.repeat)
-            lo = None if args.no_libreoffice else timed(
-                lambda: convert_many([book], "xlsx", folder / f"lo{i}", task="重新计算"), 1)
+            stages: dict[str, Callable[[], object]] = {
+                "ours": lambda: recompute(book, folder / f"rc{i}.xlsx"),
+                "openpyxl": lambda: openpyxl.load_workbook(book).save(folder / f"rt{i}.xlsx")}
+            if not args.no_libreoffice:
+                stages["libreoffice"] = lambda: convert_many([book], "xlsx", folder / f"lo{i}", task="重新计算")
+            times = timed(stages, args.repeat)
+            ours, plain, lo = times["ours"], times["openpyxl"], times.get("libreoffice")
             print(f"| {label} | {ours:.2f} | {plain:.2f} | {'—' if lo is None else f'{lo:.1f}'} | "
                   f"{plain / ours:.1f}× | {'—' if lo is None else f'{lo / ours:.0f}×'} |", flush=True)
 
