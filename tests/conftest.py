@@ -16,6 +16,13 @@ from tests.helpers.forms import make_form, make_settings
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _button_log(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A button failing in a test logs into this run's folder, never into the real ~/.xl_tools/logs (a test of the
+    log sets its own, a test of the default place clears it)."""
+    os.environ["XL_TOOLS_LOG"] = str(tmp_path_factory.mktemp("button_log") / "buttons.log")
+
+
 @pytest.fixture
 def form_of() -> Callable[..., ProjectForm]:
     return make_form
