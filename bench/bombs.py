@@ -28,9 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests.helpers
 
 from tests.helpers.bombs import BASE, BOMBS  # noqa: E402
+from tests.helpers.marked import replace_marked  # noqa: E402
 
 DOC = REPO / "docs" / "bad-inputs.md"
-BEGIN, END = "<!-- bombs:begin -->", "<!-- bombs:end -->"
 CAP = 4 * 2**30
 COMMANDS = {
     "validate": lambda path, out: ["validate", str(path)],
@@ -92,10 +92,7 @@ def main() -> None:
         *rows])
     print(table)
     if args.write:
-        text = DOC.read_text(encoding="utf-8")
-        head, rest = text.split(BEGIN)
-        _, tail = rest.split(END)
-        DOC.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", encoding="utf-8")
+        replace_marked(DOC, "bombs", table)
 
 
 if __name__ == "__main__":

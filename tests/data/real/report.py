@@ -20,6 +20,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))  # tests.helpers
 
 import build  # noqa: E402
 
@@ -28,9 +29,10 @@ from xl_tools.core.findings import LEVEL_LABEL, errors_first  # noqa: E402
 from xl_tools.core.errors import XlToolsError  # noqa: E402
 from xl_tools.layouts.detect import detect  # noqa: E402
 
+from tests.helpers.marked import replace_marked  # noqa: E402
+
 DOC = REPO / "docs" / "real-forms.md"
 README = REPO / "README.md"
-BEGIN, END = "<!-- real-forms:begin -->", "<!-- real-forms:end -->"
 KINDS = {"project": "项目", "department": "部门整体", "target": "目标表", "summary": "汇总表"}
 TOLERANCE = 0.005
 NUMBERS = ("budget", "executed", "execution_rate", "execution_score", "total", "claimed_total")
@@ -129,10 +131,7 @@ def main() -> None:
     print(table)
     if args.write:
         DOC.write_text(document(rows), encoding="utf-8")
-        text = README.read_text(encoding="utf-8")
-        head, rest = text.split(BEGIN)
-        _, tail = rest.split(END)
-        README.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", encoding="utf-8")
+        replace_marked(README, "real-forms", table)
 
 
 if __name__ == "__main__":
