@@ -331,8 +331,11 @@ def test_ctrl_c_stops_the_batch_cleanly(tmp_path: Path) -> None:
     before = all_files(inbox)
     out = tmp_path / "重算"
     env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    # as from a terminal: a run started in the background (nohup, `&` in a script) ignores Ctrl+C, and its
+    # children would inherit that
     proc = subprocess.Popen(["xl-tools", "batch", str(inbox), "--jobs", "2", "--recompute", "-o", str(out)],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not (out.exists() and any(out.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.05)  # wait until the workers are writing results
