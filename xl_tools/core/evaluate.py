@@ -58,7 +58,9 @@ def waits_for_actual(target: RawCell, parsed: Value | None = None) -> bool:
     target as the caller already parsed it."""
     if unusable(target, "指标值") is not None:
         return False
-    return (parsed or parse_value(target.value, number_format=target.number_format)).kind is not Kind.EMPTY
+    if parsed is None:
+        parsed = parse_value(target.value, number_format=target.number_format)
+    return parsed.kind is not Kind.EMPTY
 
 
 def is_cost(form: IndicatorForm, has_levels: bool) -> bool:

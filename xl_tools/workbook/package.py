@@ -230,6 +230,8 @@ class _Sheet:
 
     def in_array(self, row: int, col: int) -> str | None:
         """The multi-cell array formula range holding (row, col), which only Excel can change as a whole."""
+        if not self.arrays:  # the usual case
+            return None
         return next((ref for ref, (r1, c1, r2, c2) in self.arrays if r1 <= row <= r2 and c1 <= col <= c2), None)
 
     def cell(self, ref: str, row: int, col: int, style_of: str | None) -> etree._Element:
@@ -512,7 +514,7 @@ class Package:
             new = CellContent(write.value, write.formula)
             if same_content(old, new):
                 continue
-            if ws.arrays and (array := ws.in_array(row, col)) is not None:  # arrays: rare
+            if (array := ws.in_array(row, col)) is not None:
                 raise PackageError(f"{self.path.name} 工作表「{sheet}」的 {key} 属于数组公式区域 {array}，不能单独修改")
             if c is None:
                 c = ws.cell(key, row, col, write.style_of)
