@@ -9,8 +9,10 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from lxml import etree
+from openpyxl.utils import range_boundaries
 
 from tests.helpers.cli import xl
 from tests.helpers.paths import REPO
@@ -55,6 +57,30 @@ def test_the_working_sheets_are_not_printed(printed: dict[str, Path], name: str)
         book = etree.fromstring(zf.read("xl/workbook.xml"))
     states = {s.get("name"): s.get("state", "visible") for s in book.iter(f"{MAIN}sheet")}
     assert states["变更记录"] == "hidden" and states["表11"] == "visible"
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_the_helper_columns_are_not_printed(printed: dict[str, Path], name: str) -> None:
+    """The helper columns right of each form (工具辅助列（请勿修改）, the numbers the formulas read) stay on the
+    screen: a sheet without a print area of its own gets one of the form's columns, so the page shows the form
+    at the size it had, not shrunk to make room for them.  A print area the workbook has is left as it is."""
+    folder = printed["folder"]
+    with zipfile.ZipFile(REPO / "workbooks" / f"{name}.xlsx") as zf:
+        own = [el for el in etree.fromstring(zf.read("xl/workbook.xml")).iter(f"{MAIN}definedName")
+               if el.get("name") == "_xlnm.Print_Area"]
+    book = openpyxl.load_workbook(folder / f"{name}.xlsx")
+    helpers = [ws.title for ws in book.worksheets if ws.sheet_state == "visible" and any(
+        c.value == "工具辅助列（请勿修改）" for row in ws.iter_rows() for c in row)]  # not 变更记录's list of them
+    assert helpers  # written on the screen
+    for title in helpers:
+        area = book[title].print_area
+        assert area, title
+        bounds = range_boundaries(area.split("!")[-1].replace("$", ""))
+        header = next(c for row in book[title].iter_rows() for c in row if c.value == "工具辅助列（请勿修改）")
+        assert bounds[2] < header.column, (title, area)
+    for el in own:  # the workbook's own print areas, as they were
+        assert book.worksheets[int(el.get("localSheetId"))].print_area == el.text
+    assert "辅助列" not in "".join(pages(printed[name]))
 
 
 @pytest.mark.parametrize("name", ["渝中区医疗保障局2023_一体化系统导出", "渝水区医保局2022_项目自评"])

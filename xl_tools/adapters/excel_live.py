@@ -70,6 +70,14 @@ class LiveWorkbook:
                     target.range(ref).number_format = write.number_format
         return sorted(changes, key=lambda ch: address_row_col(ch.ref))  # in sheet order, as a file's are
 
+    def print_within(self, sheet: str, last_column: int) -> None:
+        """Excel's PageSetup.PrintArea (COM; the remote interpreter has none, and there Excel's own stays)."""
+        target = self.book.sheets[sheet]
+        if not _has_com(target) or target.api.PageSetup.PrintArea:
+            return
+        used = target.api.UsedRange
+        target.api.PageSetup.PrintArea = f"A1:{cell_address(used.Row + used.Rows.Count - 1, last_column)}"
+
     def finish(self) -> None:
         """Keep this button's old contents (replacing the previous button's: one level of undo)."""
         if not self.snapshot:

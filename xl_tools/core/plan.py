@@ -279,6 +279,8 @@ class Plan:
     """The cells a 表11 row links to, per table planned (a sheet may hold several tables)."""
     skipped: list[Finding] = field(default_factory=list)
     """Sheets left as they are because planning one of their tables failed (SHEET_SKIPPED)."""
+    print_columns: dict[str, int] = field(default_factory=dict)
+    """Sheet -> the last column its tables use: printed are the forms, not the helper columns right of them."""
 
 
 def plan(tables: Sequence[Table], summaries: Sequence[SummaryForm], params: dict[str, str], *,
@@ -288,6 +290,7 @@ def plan(tables: Sequence[Table], summaries: Sequence[SummaryForm], params: dict
     writes: dict[str, dict[str, CellWrite]] = {}
     cells: dict[Table, TableCells] = {}
     failed: dict[str, Finding] = {}
+    columns: dict[str, int] = {}
     for table in tables:
         form = table.form
         try:
@@ -296,12 +299,13 @@ def plan(tables: Sequence[Table], summaries: Sequence[SummaryForm], params: dict
             failed.setdefault(form.sheet, skipped_sheet(form.sheet, exc))
             continue
         writes.setdefault(form.sheet, {}).update(planned)
+        columns[form.sheet] = max(columns.get(form.sheet, 1), _helper_column(form) - 2)
     cells = not_on(failed, cells)
     for sheet, planned in summary_writes(tables, summaries, cells).items():
         if sheet not in skip:
             writes.setdefault(sheet, {}).update(planned)
     return Plan({sheet: w for sheet, w in writes.items() if w and sheet not in failed}, cells,
-                list(failed.values()))
+                list(failed.values()), {sheet: col for sheet, col in columns.items() if sheet not in failed})
 
 
 def skipped_sheet(sheet: str, exc: Exception) -> Finding:

@@ -24,6 +24,10 @@ class WorkbookTarget(Protocol):
     def put_spec(self, sheet: Sheet) -> None:
         """A toolkit sheet as ``core.sheets`` describes it, replacing one of that title where it is."""
 
+    def print_within(self, sheet: str, last_column: int) -> None:
+        """Printing limited to columns A to ``last_column`` (the forms, not the helper columns right of them) and
+        every row in use, unless the sheet has a print area of its own."""
+
     def finish(self) -> None:
         """Called once after a job's writes: a file is marked for recalculation on opening, live Excel keeps
         the snapshot for 撤销上次操作."""

@@ -43,6 +43,9 @@ def write_scores(target: WorkbookTarget, evaluation: Result, *, report: bool = F
     for sheet, writes in planned.writes.items():  # one sheet that cannot be written costs that sheet
         if sheet in table_sheets:
             _set_or_skip(target, sheet, writes, changes, failed)
+    for sheet, column in planned.print_columns.items():
+        if sheet not in failed:
+            target.print_within(sheet, column)
     if failed:  # a 表11 row then shows its values instead of following an unwritten sheet
         cells = not_on(failed, cells)
         summary_rows = {sheet: w for sheet, w in summary_writes(evaluation.tables, evaluation.summaries, cells).items()
