@@ -510,15 +510,19 @@ def test_a_formula_saved_without_its_result_and_a_non_number_read_back_without_f
 
 
 def test_print_area_of_the_forms_columns_where_the_sheet_has_none(tmp_path: Path) -> None:
-    """What a job prints of a sheet it wrote helper columns on (``print_within``): columns A to the form's last,
-    rows 1 to the last holding a cell, a format alone included (a form's empty bordered rows); the print area a
-    sheet has is kept.  A definedNames the workbook lacks goes after its links to other workbooks, where Excel
-    expects it (before them, Excel "repairs" the file)."""
+    """What a job prints of a sheet it wrote helper columns on (``print_within``): what the sheet held before
+    the job wrote to it (cells with a value or a format alone, merged ranges), at least the form's columns; the
+    helper cells written are left out, and a print area the sheet has is kept.  A definedNames the workbook
+    lacks goes after its links to other workbooks, where Excel expects it (before them, Excel "repairs" the
+    file)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "项目'甲"
-    ws["A1"], ws["K12"], ws["N12"] = "项目名称", 5, "辅助"
-    ws["C14"].fill = PatternFill("solid", fgColor="FFFF00")  # a format, no value: row 14 is the last
+    ws["A1"], ws["K12"] = "项目名称", 5
+    ws["C14"].fill = PatternFill("solid", fgColor="FFFF00")  # a format, no value: a bordered row of the form
+    ws.merge_cells("A15:L15")  # a note merged wider than the table
+    narrow = wb.create_sheet("窄")
+    narrow["A1"] = "得分"
     own = wb.create_sheet("有区域")
     own["A1"], own["Z40"] = 1, 2
     own.print_area = "A1:B2"
@@ -526,18 +530,20 @@ def test_print_area_of_the_forms_columns_where_the_sheet_has_none(tmp_path: Path
     wb.save(src)
     out = tmp_path / "out.xlsx"
     pkg = Package.open(src)
+    pkg.set_cells("项目'甲", {"N12": CellWrite(5, "K12"), "N30": CellWrite("辅助")})  # helpers: not printed
     pkg.print_within("项目'甲", 11)
+    pkg.print_within("窄", 3)  # the form's columns as the plan found them, though empty here
     pkg.print_within("有区域", 11)
-    pkg.print_within("项目'甲", 11)  # once only
+    pkg.print_within("项目'甲", 13)  # once only
     pkg.save(out)
     book = openpyxl.load_workbook(out)
-    assert book["项目'甲"].print_area == "'项目''甲'!$A$1:$K$14"
+    assert book["项目'甲"].print_area == "'项目''甲'!$A$1:$L$15"
+    assert book["窄"].print_area == "'窄'!$A$1:$C$1"
     assert book["有区域"].print_area == "'有区域'!$A$1:$B$2"
-    assert len(re.findall(rb"_xlnm.Print_Area", zipfile.ZipFile(out).read("xl/workbook.xml"))) == 2
+    assert len(re.findall(rb"_xlnm.Print_Area", zipfile.ZipFile(out).read("xl/workbook.xml"))) == 3
 
     rel = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-    linked = rewrite_part(src, tmp_path / "linked.xlsx", "xl/workbook.xml",
-                          rb"<definedNames>.*</definedNames>",
+    linked = rewrite_part(src, tmp_path / "linked.xlsx", "xl/workbook.xml", rb"<definedNames>.*</definedNames>",
                           b"<externalReferences><externalReference " + rel + b' r:id="rId99"/></externalReferences>')
     pkg = Package.open(linked)
     pkg.print_within("项目'甲", 11)
@@ -545,4 +551,4 @@ def test_print_area_of_the_forms_columns_where_the_sheet_has_none(tmp_path: Path
     root = etree.fromstring(zipfile.ZipFile(out).read("xl/workbook.xml"))
     tags = [el.tag.split("}")[1] for el in root]
     assert tags.index("definedNames") == tags.index("externalReferences") + 1, tags
-    assert [el.text for el in root.iter(f"{{{MAIN}}}definedName")] == ["'项目''甲'!$A$1:$K$14"]
+    assert [el.text for el in root.iter(f"{{{MAIN}}}definedName")] == ["'项目''甲'!$A$1:$L$15"]

@@ -71,12 +71,14 @@ class LiveWorkbook:
         return sorted(changes, key=lambda ch: address_row_col(ch.ref))  # in sheet order, as a file's are
 
     def print_within(self, sheet: str, last_column: int) -> None:
-        """Excel's PageSetup.PrintArea (COM; the remote interpreter has none, and there Excel's own stays)."""
-        target = self.book.sheets[sheet]
-        if not _has_com(target) or target.api.PageSetup.PrintArea:
+        """Excel's PageSetup.PrintArea over the cells and merges the sheet held as read (COM; the remote
+        interpreter has none, and there Excel's own print range stays)."""
+        target, grid = self.book.sheets[sheet], self.grids.get(sheet)
+        if grid is None or not _has_com(target) or target.api.PageSetup.PrintArea:
             return
-        used = target.api.UsedRange
-        target.api.PageSetup.PrintArea = f"A1:{cell_address(used.Row + used.Rows.Count - 1, last_column)}"
+        rows = max([grid.max_row] + [m.max_row for m in grid.merged])
+        columns = max([grid.max_col, last_column] + [m.max_col for m in grid.merged])
+        target.api.PageSetup.PrintArea = f"A1:{cell_address(rows, columns)}"
 
     def finish(self) -> None:
         """Keep this button's old contents (replacing the previous button's: one level of undo)."""

@@ -176,6 +176,8 @@ class _Sheet:
             c = f.getparent()
             if c.tag == _C and c.getparent().getparent() is data and c.find(_F) is f:
                 self._index_formula(c)
+        self.as_read = self._extent()
+        """(last row, last column) before anything was written: what the sheet printed."""
 
     def _number(self, rows: list[etree._Element]) -> None:
         """Rows and cells indexed, the addresses a writer left out (optional in the format) filled in."""
@@ -196,9 +198,18 @@ class _Sheet:
                 self.cells[ref] = c
                 previous = ref
 
-    def last_row(self) -> int | None:
-        """The last row holding a cell (a value, a formula or a format: the form's empty bordered rows count)."""
-        return max((r for r, row in self.rows.items() if row.find(_C) is not None), default=None)
+    def _extent(self) -> tuple[int, int]:
+        """(last row, last column) holding a cell (a value, a formula or a format: a form's empty bordered cells
+        count) or a merged range."""
+        last_row = last_col = 0
+        for r, row in self.rows.items():
+            cells = row.findall(_C)
+            if cells and (pos := _position(cells[-1].get("r") or "")):
+                last_row, last_col = max(last_row, r), max(last_col, pos[1])
+        for el in self.root.iterfind(f"{_m('mergeCells')}/{_m('mergeCell')}"):
+            if bounds := _range(el.get("ref") or ""):
+                last_row, last_col = max(last_row, bounds[2]), max(last_col, bounds[3])
+        return last_row, last_col
 
     def _index_formula(self, c: etree._Element) -> None:
         f = c.find(_F)
@@ -678,8 +689,8 @@ class Package:
             wb.remove(names)
 
     def print_within(self, sheet: str, last_column: int) -> None:
-        """A print area of columns A to ``last_column`` and every row in use (``core.target``), unless the sheet
-        has its own."""
+        """A print area of what the sheet held before this job wrote to it, and at least columns A to
+        ``last_column`` (``core.target``), unless the sheet has its own."""
         name = self._existing(sheet)
         if name is None:
             raise PackageError(f"{self.path.name} 中没有名为「{sheet}」的工作表")
@@ -689,12 +700,12 @@ class Package:
         if names is not None and any(el.get("name") == _PRINT_AREA and el.get("localSheetId") == index
                                      for el in names):
             return
-        last_row = self._sheet(name).last_row()
-        if last_row is None:
+        last_row, last_col = self._sheet(name).as_read
+        if not last_row:
             return
         names = _new_defined_names(wb) if names is None else names
         area = names.makeelement(_m("definedName"), {"name": _PRINT_AREA, "localSheetId": index})
-        area.text = f"{quote_sheetname(name)}!$A$1:${get_column_letter(last_column)}${last_row}"
+        area.text = f"{quote_sheetname(name)}!$A$1:${get_column_letter(max(last_col, last_column))}${last_row}"
         names.append(area)
         self._dirty.add(_WORKBOOK)
 
