@@ -65,6 +65,7 @@ def _m(tag: str) -> str:
 
 
 _ROW, _C, _F, _V, _IS, _T = (_m(tag) for tag in ("row", "c", "f", "v", "is", "t"))
+_MERGE_CELL = f"{_m('mergeCells')}/{_m('mergeCell')}"
 """The tags of every cell written or read (named once: building a tag costs more than the lookup)."""
 _CONTENT = frozenset({_F, _V, _IS})
 _CONTENT_ATTRIBUTES = frozenset({"t", "cm", "vm"})
@@ -203,12 +204,17 @@ class _Sheet:
         count) or a merged range."""
         last_row = last_col = 0
         for r, row in self.rows.items():
-            cells = row.findall(_C)
-            if cells and (pos := _position(cells[-1].get("r") or "")):
-                last_row, last_col = max(last_row, r), max(last_col, pos[1])
-        for el in self.root.iterfind(f"{_m('mergeCells')}/{_m('mergeCell')}"):
-            if bounds := _range(el.get("ref") or ""):
-                last_row, last_col = max(last_row, bounds[2]), max(last_col, bounds[3])
+            last = row[-1] if len(row) else None
+            if last is not None and last.tag != _C:  # an extLst or a comment after the cells
+                last = next(row.iterchildren(_C, reversed=True), None)
+            if last is not None and (pos := _position(last.get("r") or "")):
+                last_row = r if r > last_row else last_row
+                last_col = pos[1] if pos[1] > last_col else last_col
+        for el in self.root.iterfind(_MERGE_CELL):
+            for corner in (el.get("ref") or "").split(":"):
+                if pos := _position(corner):
+                    last_row = pos[0] if pos[0] > last_row else last_row
+                    last_col = pos[1] if pos[1] > last_col else last_col
         return last_row, last_col
 
     def _index_formula(self, c: etree._Element) -> None:
@@ -471,6 +477,8 @@ class Package:
         self._calc_chain_dropped = False
         self._adopted: dict[str, etree._Element] = {}
         """Sheet part -> the tree the reading guard parsed and measured (``adopt``)."""
+        self._print_areas: set[str] | None = None
+        """localSheetId of every sheet with a print area, indexed at the first ``print_within``."""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Package:
@@ -679,6 +687,7 @@ class Package:
         if [(el.get("name"), el.text) for el in old] == [(el.get("name"), el.text) for el in new]:
             return
         self._dirty.add(_WORKBOOK)
+        self._print_areas = None
         for el in old:
             names.remove(el)
         if new and names is None:
@@ -691,22 +700,22 @@ class Package:
     def print_within(self, sheet: str, last_column: int) -> None:
         """A print area of what the sheet held before this job wrote to it, and at least columns A to
         ``last_column`` (``core.target``), unless the sheet has its own."""
-        name = self._existing(sheet)
-        if name is None:
+        if sheet not in self._sheet_parts:
             raise PackageError(f"{self.path.name} 中没有名为「{sheet}」的工作表")
-        index = str(self.sheet_names().index(name))
+        name, index = sheet, str(self.sheet_names().index(sheet))
         wb = self._xml(_WORKBOOK)
         names = wb.find(_m("definedNames"))
-        if names is not None and any(el.get("name") == _PRINT_AREA and el.get("localSheetId") == index
-                                     for el in names):
-            return
+        if self._print_areas is None:  # a template's 500 sheets hold thousands of names: looked through once
+            self._print_areas = {el.get("localSheetId") for el in (names if names is not None else [])
+                                 if el.get("name") == _PRINT_AREA}
         last_row, last_col = self._sheet(name).as_read
-        if not last_row:
+        if index in self._print_areas or not last_row:
             return
         names = _new_defined_names(wb) if names is None else names
         area = names.makeelement(_m("definedName"), {"name": _PRINT_AREA, "localSheetId": index})
         area.text = f"{quote_sheetname(name)}!$A$1:${get_column_letter(max(last_col, last_column))}${last_row}"
         names.append(area)
+        self._print_areas.add(index)
         self._dirty.add(_WORKBOOK)
 
     def _existing(self, title: str) -> str | None:
