@@ -70,3 +70,26 @@ def test_excels_chart_is_reversed_labelled_and_on_a_page_of_its_own() -> None:
                         anchor="A15"))
     assert (axis.ReversePlotOrder, axis.TickLabelSpacing) == (True, 1)
     assert breaks == [("A15",)] and drawn.title == "各项目自评得分" and drawn.value_axis.minimum_scale == 0
+
+
+def test_excels_print_area_is_the_sheet_as_read() -> None:
+    """The last hop of ``print_within`` in Excel, recorded: PageSetup.PrintArea over the cells and merged ranges
+    of the sheet as read with the book (the helpers written since are not in the grid), at least the forms'
+    columns; a print area the sheet has is kept, and without COM (the remote interpreter) nothing is set."""
+    from types import SimpleNamespace
+
+    from xl_tools.adapters.excel_live import LiveWorkbook
+    from xl_tools.reading.grid import CellRange, Grid
+
+    def sheet(area: str) -> SimpleNamespace:
+        return SimpleNamespace(api=SimpleNamespace(PageSetup=SimpleNamespace(PrintArea=area)))
+
+    grid = Grid("项目", values={(1, 1): "项目名称", (12, 11): 5}, merged=[CellRange(15, 1, 15, 12)])
+    narrow = Grid("窄", values={(1, 1): "得分"})
+    sheets = {"项目": sheet(""), "窄": sheet(""), "有区域": sheet("$A$1:$B$2"), "远程": SimpleNamespace(api=object())}
+    live = LiveWorkbook(SimpleNamespace(sheets=sheets), {"项目": grid, "窄": narrow, "有区域": grid, "远程": grid})
+    for name in sheets:
+        live.print_within(name, 3)
+    assert sheets["项目"].api.PageSetup.PrintArea == "A1:L15"
+    assert sheets["窄"].api.PageSetup.PrintArea == "A1:C1"
+    assert sheets["有区域"].api.PageSetup.PrintArea == "$A$1:$B$2"

@@ -78,7 +78,8 @@ class LiveWorkbook:
             return
         rows = max([grid.max_row] + [m.max_row for m in grid.merged])
         columns = max([grid.max_col, last_column] + [m.max_col for m in grid.merged])
-        target.api.PageSetup.PrintArea = f"A1:{cell_address(rows, columns)}"
+        if rows:
+            target.api.PageSetup.PrintArea = f"A1:{cell_address(rows, columns)}"
 
     def finish(self) -> None:
         """Keep this button's old contents (replacing the previous button's: one level of undo)."""
