@@ -25,8 +25,8 @@ class WorkbookTarget(Protocol):
         """A toolkit sheet as ``core.sheets`` describes it, replacing one of that title where it is."""
 
     def print_within(self, sheet: str, last_column: int) -> None:
-        """Printing limited to columns A to ``last_column`` (the forms, not the helper columns right of them) and
-        every row in use, unless the sheet has a print area of its own."""
+        """Printing limited to what the sheet held before the job wrote to it, at least columns A to
+        ``last_column`` (the forms, not the helper columns right of them), unless it has a print area of its own."""
 
     def finish(self) -> None:
         """Called once after a job's writes: a file is marked for recalculation on opening, live Excel keeps

@@ -65,8 +65,8 @@ def _m(tag: str) -> str:
 
 
 _ROW, _C, _F, _V, _IS, _T = (_m(tag) for tag in ("row", "c", "f", "v", "is", "t"))
-_MERGE_CELL = f"{_m('mergeCells')}/{_m('mergeCell')}"
 """The tags of every cell written or read (named once: building a tag costs more than the lookup)."""
+_MERGE_CELL = f"{_m('mergeCells')}/{_m('mergeCell')}"
 _CONTENT = frozenset({_F, _V, _IS})
 _CONTENT_ATTRIBUTES = frozenset({"t", "cm", "vm"})
 """The type and the cell and value metadata of a cell's content."""
@@ -702,18 +702,18 @@ class Package:
         ``last_column`` (``core.target``), unless the sheet has its own."""
         if sheet not in self._sheet_parts:
             raise PackageError(f"{self.path.name} 中没有名为「{sheet}」的工作表")
-        name, index = sheet, str(self.sheet_names().index(sheet))
+        index = str(self.sheet_names().index(sheet))
         wb = self._xml(_WORKBOOK)
         names = wb.find(_m("definedNames"))
         if self._print_areas is None:  # a template's 500 sheets hold thousands of names: looked through once
             self._print_areas = {el.get("localSheetId") for el in (names if names is not None else [])
                                  if el.get("name") == _PRINT_AREA}
-        last_row, last_col = self._sheet(name).as_read
+        last_row, last_col = self._sheet(sheet).as_read
         if index in self._print_areas or not last_row:
             return
         names = _new_defined_names(wb) if names is None else names
         area = names.makeelement(_m("definedName"), {"name": _PRINT_AREA, "localSheetId": index})
-        area.text = f"{quote_sheetname(name)}!$A$1:${get_column_letter(max(last_col, last_column))}${last_row}"
+        area.text = f"{quote_sheetname(sheet)}!$A$1:${get_column_letter(max(last_col, last_column))}${last_row}"
         names.append(area)
         self._print_areas.add(index)
         self._dirty.add(_WORKBOOK)
