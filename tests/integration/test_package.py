@@ -363,12 +363,12 @@ def test_sheets_parsed_by_the_read_are_written_as_if_parsed_again(original: Path
     out.  Sheets read from other bytes are not taken: here they would put another workbook's 项目1 in."""
     kept = Kept()
     open_workbook(original, keep=kept)
-    assert "xl/worksheets/sheet1.xml" in kept.trees
+    assert "xl/worksheets/sheet1.xml" in kept.sheets
     edit(original, tmp_path / "adopted.xlsm", kept)
     assert (tmp_path / "adopted.xlsm").read_bytes() == edited.read_bytes()
     other = Kept()
     open_workbook(build_yushui_2022(tmp_path / "other.xlsx"), keep=other)
-    assert "xl/worksheets/sheet1.xml" in other.trees
+    assert "xl/worksheets/sheet1.xml" in other.sheets
     edit(original, tmp_path / "not_adopted.xlsm", other)
     assert (tmp_path / "not_adopted.xlsm").read_bytes() == edited.read_bytes()
 

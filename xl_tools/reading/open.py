@@ -136,12 +136,12 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
         def on_sheet(sheet: str, root: Any, shape: SheetShape) -> None:
             details[sheet] = sheet_details(root, shape)
             if keep is not None:
-                roots[sheet] = root
+                roots[sheet] = root, shape
 
         checked = check_workbook(content, source.path.name, on_sheet=on_sheet)
         if keep is not None:
             keep.content = content
-            keep.trees = {part: roots[sheet] for sheet, part in checked.sheets if sheet in roots}
+            keep.sheets = {part: roots[sheet] for sheet, part in checked.sheets if sheet in roots}
         return read_xlsx_fast(source.path, content, details, checked)
     check_workbook(content, source.path.name, every_part=reader == "openpyxl")
     if reader == "calamine":

@@ -247,6 +247,12 @@ class SheetShape:
     walked (a cell without an address) and after the hand-over (they would keep the whole tree alive)."""
     refs: list[str] = field(default_factory=list)
 
+    def extent(self) -> tuple[int, int]:
+        """(last row, last column) of the cells and the merged ranges: what the sheet prints without a print
+        area (a merge's malformed address, refused by any reader that expands it, counts for nothing here)."""
+        rows, cols = _merge_corner(self.merges) or (0, 0)
+        return max(self.rows, rows), max(self.cols, cols)
+
 
 class _Walker:
     """Cell positions as calamine and openpyxl give them, event by event, for any shape of sheet XML:
@@ -368,12 +374,20 @@ def check_shape(shape: SheetShape, file_name: str, sheet: str) -> None:
 def _largest_merge_bound(refs: list[str]) -> int:
     """Rows × columns of the furthest corner any merge reaches: no merge covers more (the exact areas are only
     added up when this bound times their number passes the limit)."""
+    corner = _merge_corner(refs)
+    if corner is None:
+        return limits.MAX_MERGED_CELLS + 1  # malformed: measured exactly, which names it
+    return corner[0] * corner[1]
+
+
+def _merge_corner(refs: list[str]) -> tuple[int, int] | None:
+    """(row, column) of the furthest corner any merge reaches; None without one that reads as an address."""
     joined = "\n".join(refs).replace(":", "\n")
     digits = joined.translate(_NO_LETTERS).split()
     letters = joined.translate(_NO_DIGITS).split()
     if not digits or not letters:
-        return limits.MAX_MERGED_CELLS + 1  # malformed: measured exactly, which names it
-    return max(map(int, digits)) * max(map(_column, set(letters)))
+        return None
+    return max(map(int, digits)), max(map(_column, set(letters)))
 
 
 def check_sheet_root(root: Any, file_name: str, sheet: str) -> SheetShape:
@@ -401,8 +415,8 @@ class Kept:
     sheet twice.  The editor takes them only when its own bytes are these."""
 
     content: bytes = b""
-    trees: dict[str, Any] = field(default_factory=dict)
-    """Sheet part -> its parsed root."""
+    sheets: dict[str, tuple[Any, SheetShape]] = field(default_factory=dict)
+    """Sheet part -> its parsed root and the guard's shape of it."""
 
 
 SheetHandler = Callable[[str, Any, SheetShape], None]

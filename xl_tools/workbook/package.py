@@ -30,7 +30,7 @@ from ..core.errors import WorkbookReadError, XlToolsError
 from ..reading.grid import position
 from ..reading.limits import check_file_size
 from ..reading.ooxml import sheet_parts
-from ..reading.package_guard import Entries, Kept, check_shared_strings, check_sheet_root
+from ..reading.package_guard import Entries, Kept, SheetShape, check_shared_strings, check_sheet_root
 from ..reading.open import sniff
 from . import graft
 from .atomic import replace_atomically
@@ -66,7 +66,6 @@ def _m(tag: str) -> str:
 
 _ROW, _C, _F, _V, _IS, _T = (_m(tag) for tag in ("row", "c", "f", "v", "is", "t"))
 """The tags of every cell written or read (named once: building a tag costs more than the lookup)."""
-_MERGE_CELL = f"{_m('mergeCells')}/{_m('mergeCell')}"
 _CONTENT = frozenset({_F, _V, _IS})
 _CONTENT_ATTRIBUTES = frozenset({"t", "cm", "vm"})
 """The type and the cell and value metadata of a cell's content."""
@@ -150,8 +149,10 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
 class _Sheet:
     """A worksheet's XML with its rows and cells indexed; refs left implicit by the writer are filled in."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, extent: tuple[int, int]) -> None:
         self.root = root
+        self.as_read = extent
+        """(last row, last column) of the cells and merges before anything was written: what the sheet printed."""
         data = root.find(_m("sheetData"))
         if data is None:
             raise ValueError("sheetData")
@@ -177,8 +178,6 @@ class _Sheet:
             c = f.getparent()
             if c.tag == _C and c.getparent().getparent() is data and c.find(_F) is f:
                 self._index_formula(c)
-        self.as_read = self._extent()
-        """(last row, last column) before anything was written: what the sheet printed."""
 
     def _number(self, rows: list[etree._Element]) -> None:
         """Rows and cells indexed, the addresses a writer left out (optional in the format) filled in."""
@@ -198,24 +197,6 @@ class _Sheet:
                     c.set("r", ref)
                 self.cells[ref] = c
                 previous = ref
-
-    def _extent(self) -> tuple[int, int]:
-        """(last row, last column) holding a cell (a value, a formula or a format: a form's empty bordered cells
-        count) or a merged range."""
-        last_row = last_col = 0
-        for r, row in self.rows.items():
-            last = row[-1] if len(row) else None
-            if last is not None and last.tag != _C:  # an extLst or a comment after the cells
-                last = next(row.iterchildren(_C, reversed=True), None)
-            if last is not None and (pos := _position(last.get("r") or "")):
-                last_row = r if r > last_row else last_row
-                last_col = pos[1] if pos[1] > last_col else last_col
-        for el in self.root.iterfind(_MERGE_CELL):
-            for corner in (el.get("ref") or "").split(":"):
-                if pos := _position(corner):
-                    last_row = pos[0] if pos[0] > last_row else last_row
-                    last_col = pos[1] if pos[1] > last_col else last_col
-        return last_row, last_col
 
     def _index_formula(self, c: etree._Element) -> None:
         f = c.find(_F)
@@ -475,8 +456,8 @@ class Package:
         self._overrides: dict[str, str | None] | None = None
         """Part -> its content type as [Content_Types].xml overrides it, indexed at the first question."""
         self._calc_chain_dropped = False
-        self._adopted: dict[str, etree._Element] = {}
-        """Sheet part -> the tree the reading guard parsed and measured (``adopt``)."""
+        self._adopted: dict[str, tuple[etree._Element, SheetShape]] = {}
+        """Sheet part -> the tree the reading guard parsed and its shape as the guard measured it (``adopt``)."""
         self._print_areas: set[str] | None = None
         """localSheetId of every sheet with a print area, indexed at the first ``print_within``."""
 
@@ -501,9 +482,9 @@ class Package:
         of parsing and measuring them again; nothing is taken from a read of other bytes."""
         if kept.content != self._content:
             return
-        for part, root in kept.trees.items():
+        for part, (root, shape) in kept.sheets.items():
             if part in self._parts and part not in self._trees:
-                self._trees[part] = self._adopted[part] = root
+                self._trees[part], self._adopted[part] = root, (root, shape)
 
     @property
     def changed(self) -> bool:
@@ -811,9 +792,10 @@ class Package:
                 raise PackageError(f"{self.path.name} 中的「{name}」不是可写入单元格的工作表")
             try:
                 root = self._xml(part)
-                if self._adopted.get(part) is not root:
-                    check_sheet_root(root, self.path.name, name)  # the index below holds every cell
-                self._sheets[name] = _Sheet(root)
+                adopted, shape = self._adopted.get(part, (None, None))
+                if adopted is not root or shape is None:  # the index below holds every cell
+                    shape = check_sheet_root(root, self.path.name, name)
+                self._sheets[name] = _Sheet(root, shape.extent())
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise WorkbookReadError(f"{self.path.name} 工作表「{name}」已损坏，无法修改") from exc
         return self._sheets[name]
