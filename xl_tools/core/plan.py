@@ -35,13 +35,18 @@ def _row(ref: str) -> int:
     return position(ref)[0]
 
 
-def _helper_column(form: ProjectForm) -> int:
-    """First column right of everything the table uses, plus one blank column."""
+def _last_column(form: ProjectForm) -> int:
+    """The last column the table uses."""
     refs = [ref for ind in form.indicators for ref in (ind.cell, *ind.out_cells.values(),
                                                       ind.target.cell, ind.actual.cell, ind.weight.cell,
                                                       ind.explanation.cell) if ref]
     refs += [ref for ref in form.out_cells.values() if ref]
-    return max((position(r)[1] for r in refs), default=1) + 2
+    return max((position(r)[1] for r in refs), default=1)
+
+
+def _helper_column(form: ProjectForm) -> int:
+    """First column right of everything the table uses, plus one blank column."""
+    return _last_column(form) + 2
 
 
 def _is_number(raw: RawCell) -> bool:
@@ -299,7 +304,7 @@ def plan(tables: Sequence[Table], summaries: Sequence[SummaryForm], params: dict
             failed.setdefault(form.sheet, skipped_sheet(form.sheet, exc))
             continue
         writes.setdefault(form.sheet, {}).update(planned)
-        columns[form.sheet] = max(columns.get(form.sheet, 1), _helper_column(form) - 2)
+        columns[form.sheet] = max(columns.get(form.sheet, 1), _last_column(form))
     cells = not_on(failed, cells)
     for sheet, planned in summary_writes(tables, summaries, cells).items():
         if sheet not in skip:
