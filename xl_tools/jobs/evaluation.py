@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 from ..core import rules
 from ..core.crosscheck import check_summaries
 from ..core.evaluate import evaluate, form_stated_settings
-from ..core.findings import make
+from ..core.findings import Finding, make
 from ..core.findings_report import Findings
 from ..core.model import FileResult, ProjectForm, ProjectResult, SummaryForm
 from ..core.scored import Table
 from ..core.errors import NothingRecognised, XlToolsError, failure_reason
-from ..layouts.detect import detect
+from ..layouts.detect import Detected, detect
 from ..reading.grid import WorkbookGrid
 from ..reading.open import open_workbook
 from ..rulesets import load_rule_set
@@ -89,10 +89,10 @@ class Result:
 
 
 def read_book(path: str | Path, reader: str = "fast", *, password: str | None = None,
-              keep: Kept | None = None) -> WorkbookGrid:
+              keep: Kept | None = None, only: Container[str] | None = None) -> WorkbookGrid:
     """Read a workbook (.xlsx, .xlsm, .xls, encrypted or not); bare calamine is faster but sees no number formats.
-    ``keep`` receives what the package editor can reuse to write the same file."""
-    return open_workbook(path, password=password, reader=reader, keep=keep)
+    ``keep`` receives what the package editor can reuse to write the same file; ``only`` as ``open_workbook``."""
+    return open_workbook(path, password=password, reader=reader, keep=keep, only=only)
 
 
 def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Result:
@@ -100,6 +100,24 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Res
     found = detect(book)
     if not found.forms:
         raise NothingRecognised(_nothing_recognised(book, found))
+    return assemble(book, score_found(found, rule_set))
+
+
+@dataclass(eq=False)
+class Scored:
+    """The tables of a workbook (or of some of its sheets, ``detect(own=)``) scored, not yet checked as a whole."""
+
+    found: Detected
+    rule_set: rules.RuleSet
+    settings: rules.Settings
+    """The file's settings (rule set, 参数 sheet), before any table's own."""
+    tables: list[Table]
+    skipped: list[Finding]
+    """Tables the engine could not score (SHEET_SKIPPED)."""
+
+
+def score_found(found: Detected, rule_set: str | Path | None = None) -> Scored:
+    """Every table detected scored under the rule set given, else the one the 参数 sheet names, else default."""
     chosen = load_rule_set(rule_set) if rule_set else load_rule_set(  # a workbook names built-ins only
         found.rule_set or rules.DEFAULT_NAME, builtin_only=True)
     file_settings = rules.resolve_settings(chosen, explicit=rule_set is not None,
@@ -116,13 +134,20 @@ def evaluate_book(book: WorkbookGrid, rule_set: str | Path | None = None) -> Res
             skipped.append(make("SHEET_SKIPPED", sheet=form.sheet, reason=failure_reason(exc)))
             continue
         tables.append(Table(form, settings, project))
+    return Scored(found, chosen, file_settings, tables, skipped)
+
+
+def assemble(book: WorkbookGrid, scored: Scored) -> Result:
+    """The scored tables as one result, with the findings of the whole workbook (表11 checked against them);
+    refused when no table could be scored."""
+    found, tables = scored.found, scored.tables
     if not tables:
-        raise XlToolsError(f"{Path(book.path).name} 中的表格都未能处理：{'；'.join(f.message for f in skipped[:3])}")
+        raise XlToolsError(f"{Path(book.path).name} 中的表格都未能处理：{'；'.join(f.message for f in scored.skipped[:3])}")
     projects = [t.result for t in tables]
-    findings = found.findings + skipped + check_summaries(found.summaries, projects)
-    scored = FileResult(file=str(book.path), rule_set=chosen.name, rule_set_hash=chosen.digest,
-                        settings=file_settings.to_dict(), projects=projects, findings=findings)
-    return Result(scored, tables, found.summaries)
+    findings = found.findings + scored.skipped + check_summaries(found.summaries, projects)
+    result = FileResult(file=str(book.path), rule_set=scored.rule_set.name, rule_set_hash=scored.rule_set.digest,
+                        settings=scored.settings.to_dict(), projects=projects, findings=findings)
+    return Result(result, tables, found.summaries)
 
 
 def _nothing_recognised(book: WorkbookGrid, found: Any) -> str:

@@ -3,14 +3,16 @@ function each, written against ``core.target.WorkbookTarget`` (the package edito
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .. import __version__
 from ..core.cell_write import Change, CellWrite
 from ..core.findings import Finding
 from ..core.matching import FillPlan
-from ..core.plan import not_on, plan, skipped_sheet, summary_writes
+from ..core.plan import TableCells, not_on, plan, skipped_sheet, summary_writes
+from ..core.rules import RuleSet
+from ..core.scored import Table
 from ..core.sheets.changes import changes_sheet
 from ..core.sheets.params import PARAMS_SHEET, params_cells, params_sheet
 from ..core.sheets.report import report_sheets
@@ -27,33 +29,52 @@ class Written:
     """The title the toolkit's 表11 was written under (表11, or 表11（计算） beside the workbook's own)."""
 
 
+@dataclass
+class TablesWritten:
+    """What writing the tables left for the workbook's own sheets (表11, print areas, 变更记录)."""
+
+    changes: list[Change]
+    cells: dict[Table, TableCells]
+    """The cells a 表11 row links to, per table planned."""
+    print_columns: dict[str, int]
+    planning_failed: dict[str, Finding]
+    writing_failed: dict[str, Finding]
+    """Sheets left as they were (SHEET_SKIPPED): planning one of their tables failed, or writing them did."""
+
+
+TablesWriter = Callable[[WorkbookTarget, Sequence[Table], dict[str, str]], TablesWritten]
+
+
+def write_tables(target: WorkbookTarget, tables: Sequence[Table], params: dict[str, str]) -> TablesWritten:
+    """Formulas and cached values into every table; a sheet that cannot be written costs that sheet."""
+    planned = plan(tables, (), params)
+    changes: list[Change] = []
+    failed: dict[str, Finding] = {}
+    for sheet, writes in planned.writes.items():
+        _set_or_skip(target, sheet, writes, changes, failed)
+    return TablesWritten(changes, planned.cells, planned.print_columns, {f.sheet: f for f in planned.skipped},
+                         failed)
+
+
 def write_scores(target: WorkbookTarget, evaluation: Result, *, report: bool = False,
-                 earlier: Sequence[Change] = ()) -> Written:
+                 earlier: Sequence[Change] = (), tables_writer: TablesWriter = write_tables) -> Written:
     """Formulas and cached values into every table and 表11 of the workbook; with ``report`` (run, 生成表11)
     also the toolkit's 表11 and 校验结果.  The changes listed in 变更记录 follow the ``earlier`` changes of the
-    same job (values filled in)."""
+    same job (values filled in).  ``tables_writer`` writes the tables (``jobs.two_processes``: in two halves)."""
     changes: list[Change] = list(earlier)
     ours = {s.sheet for s in evaluation.summaries
             if is_toolkit_summary(lambda ref, sheet=s.sheet: target.read_cell(sheet, ref).value)}
     skip = ours if report else set()  # run: ours anew
-    planned = plan(evaluation.tables, evaluation.summaries, _params_cells(target, evaluation), skip=skip)
-    cells = planned.cells
-    failed = {f.sheet: f for f in planned.skipped}
-    table_sheets = {t.form.sheet for t in evaluation.tables}
-    for sheet, writes in planned.writes.items():  # one sheet that cannot be written costs that sheet
-        if sheet in table_sheets:
-            _set_or_skip(target, sheet, writes, changes, failed)
-    for sheet, column in planned.print_columns.items():
+    tables = tables_writer(target, evaluation.tables, _params_cells(target, evaluation))
+    changes += tables.changes
+    failed = {**tables.planning_failed, **tables.writing_failed}
+    for sheet, column in tables.print_columns.items():
         if sheet not in failed:
             target.print_within(sheet, column)
-    if failed:  # a 表11 row then shows its values instead of following an unwritten sheet
-        cells = not_on(failed, cells)
-        summary_rows = {sheet: w for sheet, w in summary_writes(evaluation.tables, evaluation.summaries, cells).items()
-                        if sheet not in skip}
-    else:
-        summary_rows = {sheet: w for sheet, w in planned.writes.items() if sheet not in table_sheets}
-    for sheet, writes in summary_rows.items():
-        _set_or_skip(target, sheet, writes, changes, failed)
+    cells = not_on(failed, tables.cells)  # a 表11 row then shows its values instead of following an unwritten sheet
+    for sheet, writes in summary_writes(evaluation.tables, evaluation.summaries, cells).items():
+        if sheet not in skip:
+            _set_or_skip(target, sheet, writes, changes, failed)
     evaluation.scored.findings += failed.values()
     title = None
     if report:
@@ -90,9 +111,16 @@ def put_values(target: WorkbookTarget, fill: FillPlan) -> tuple[list[Change], li
 def _params_cells(target: WorkbookTarget, evaluation: Result) -> dict[str, str]:
     """The workbook's 参数 cells the formulas read, the toolkit's sheet added first when it has none."""
     rule_set = evaluation.tables[0].settings.rule_set
+    cells = params_read(target, rule_set)
+    if PARAMS_SHEET not in target.sheet_names():
+        target.put_spec(params_sheet(rule_set))
+    return cells
+
+
+def params_read(target: WorkbookTarget, rule_set: RuleSet) -> dict[str, str]:
+    """The 参数 cells the formulas read: the workbook's own 参数 sheet's, else the toolkit's (added by the job)."""
     if PARAMS_SHEET in target.sheet_names():
         return params_cells(lambda ref: target.read_cell(PARAMS_SHEET, ref).value, rule_set)
-    target.put_spec(params_sheet(rule_set))
     return params_cells(None, rule_set)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,10 @@ class Detected:
     rule_set: str | None = None
     """The rule set a 参数 sheet names."""
     findings: list[Finding] = field(default_factory=list)
+    label_findings: int = 0
+    """How many of the findings, at the front, are about the 参数 sheets' label rows (of the whole book)."""
+    params_sheets: list[str] = field(default_factory=list)
+    """The sheets read as 参数 sheets (whose label rows extend the vocabulary of every sheet)."""
 
 
 def _is_toolkit_output(grid: Grid) -> bool:
@@ -65,37 +69,45 @@ def unit_in(grid: Grid, rows: range) -> str | None:
     return None
 
 
-def detect(book: WorkbookGrid) -> Detected:
+def detect(book: WorkbookGrid, own: Container[str] | None = None) -> Detected:
     """Every sheet read by the first layout that knows it; a sheet whose data breaks a reader is reported
     (SHEET_SKIPPED) and the others are still read.  Label rows of a 参数 sheet (``labels.*``) extend the
-    vocabulary for this workbook first."""
+    vocabulary for this workbook first.  With ``own``, the tables, 表11 and findings of those sheets alone are
+    reported (the settings of a 参数 sheet read along are still taken)."""
     mapping: dict[str, dict[str, list[str]]] = {}
     mapping_findings = []
-    for grid in (g for g in book.sheets if params.is_params_sheet(g)):
+    params_sheets = [g for g in book.sheets if params.is_params_sheet(g)]
+    for grid in params_sheets:
         rows, problems = params.label_mapping(grid)
         for section, fields in rows.items():
             for field_name, labels in fields.items():
                 mapping.setdefault(section, {}).setdefault(field_name, []).extend(labels)
         mapping_findings += problems
     with vocabulary.extended(mapping, "参数表") if mapping else contextlib.nullcontext():
-        found = _detect(book)
+        found = _detect(book, own)
     found.findings = mapping_findings + found.findings
+    found.label_findings = len(mapping_findings)
+    found.params_sheets = [g.name for g in params_sheets]
     return found
 
 
-def _detect(book: WorkbookGrid) -> Detected:
+def _detect(book: WorkbookGrid, own: Container[str] | None) -> Detected:
     found = Detected()
     for grid in book.sheets:
+        reported = own is None or grid.name in own
         try:
             sheet = _read_sheet(grid)
         except Exception as exc:
-            found.findings.append(make("SHEET_SKIPPED", sheet=grid.name, reason=failure_reason(exc)))
+            if reported:
+                found.findings.append(make("SHEET_SKIPPED", sheet=grid.name, reason=failure_reason(exc)))
+            continue
+        found.params.update(sheet.params)
+        found.rule_set = found.rule_set or sheet.rule_set
+        if not reported:
             continue
         found.forms += sheet.forms
         found.summaries += sheet.summaries
         found.targets += sheet.targets
-        found.params.update(sheet.params)
-        found.rule_set = found.rule_set or sheet.rule_set
         found.findings += sheet.findings
     return found
 

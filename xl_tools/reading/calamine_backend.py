@@ -12,6 +12,7 @@ may use it where those losses do not matter; the core treats None as unknown.
 from __future__ import annotations
 
 import io
+from collections.abc import Container
 from pathlib import Path
 
 from ..core.errors import WorkbookReadError
@@ -19,18 +20,19 @@ from .grid import CellRange, Grid, WorkbookGrid
 from .limits import check_merged, check_used_range
 
 
-def read_workbook(path: str | Path, data: bytes | None = None) -> WorkbookGrid:
-    """Read an .xlsx/.xlsm/.xls file (or its decrypted ``data``); ``reading.open`` has sniffed and decrypted it."""
+def read_workbook(path: str | Path, data: bytes | None = None, only: Container[str] | None = None) -> WorkbookGrid:
+    """Read an .xlsx/.xlsm/.xls file (or its decrypted ``data``); ``reading.open`` has sniffed and decrypted it.
+    ``only``: the sheets of those names alone."""
     path = Path(path)
     try:
-        return _read(path, data)
+        return _read(path, data, only)
     except (KeyboardInterrupt, SystemExit, WorkbookReadError):
         raise
     except BaseException as exc:  # calamine's Rust panics arrive as BaseException (pyo3 PanicException)
         raise WorkbookReadError(f"{path.name} 已损坏或不是 Excel 工作簿，无法读取（{type(exc).__name__}）") from exc
 
 
-def _read(path: Path, data: bytes | None) -> WorkbookGrid:
+def _read(path: Path, data: bytes | None, only: Container[str] | None) -> WorkbookGrid:
     import python_calamine as pc
 
     # a file object, not the path: calamine picks its reader by the extension (an .xlsx named .xls)
@@ -38,7 +40,7 @@ def _read(path: Path, data: bytes | None) -> WorkbookGrid:
         wb = pc.CalamineWorkbook.from_filelike(fh)
     grids = []
     for meta in wb.sheets_metadata:
-        if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+        if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet" or (only is not None and meta.name not in only):
             continue
         sheet = wb.get_sheet_by_name(meta.name)
         top, left = sheet.start or (0, 0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,12 +73,12 @@ class SheetDetails:
 
 
 def read_workbook(path: str | Path, data: bytes | None, details: dict[str, SheetDetails],
-                  checked: CheckedPackage) -> WorkbookGrid:
+                  checked: CheckedPackage, only: Container[str] | None = None) -> WorkbookGrid:
     """Read an .xlsx/.xlsm file (or its ``data``) that ``reading.open`` has sniffed and measured: ``details``
     were taken from each sheet's XML as the guard parsed it (``sheet_details``), ``checked`` is the package as
-    the guard left it (its parts checked, its workbook part parsed)."""
+    the guard left it (its parts checked, its workbook part parsed); ``only`` the sheets the guard measured."""
     path = Path(path)
-    book = calamine_backend.read_workbook(path, data)
+    book = calamine_backend.read_workbook(path, data, only)
     try:
         entries = checked.entries
         formats = _cell_formats(entries.read("xl/styles.xml") if "xl/styles.xml" in entries else None)

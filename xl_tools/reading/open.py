@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -110,9 +111,10 @@ def password_protected(path: str | Path) -> bool:
 
 
 def open_workbook(path: str | Path, *, password: str | None = None, reader: str = "fast",
-                  keep: Kept | None = None) -> WorkbookGrid:
+                  keep: Kept | None = None, only: Container[str] | None = None) -> WorkbookGrid:
     """Read any workbook file into a ``WorkbookGrid``, refusing what is not one or is too large; with ``keep``,
-    the fast reader leaves its bytes and parsed sheets there for a writer of the same file."""
+    the fast reader leaves its bytes and parsed sheets there for a writer of the same file.  ``only`` (the fast
+    reader of an .xlsx): the sheets of those names alone, the others neither measured nor read."""
     if reader not in READERS:
         raise XlToolsError(f"未知的读取方式「{reader}」；可选：{'、'.join(READERS)}")
     source = load(path, password)
@@ -138,11 +140,11 @@ def open_workbook(path: str | Path, *, password: str | None = None, reader: str 
             if keep is not None:
                 roots[sheet] = root, shape
 
-        checked = check_workbook(content, source.path.name, on_sheet=on_sheet)
+        checked = check_workbook(content, source.path.name, on_sheet=on_sheet, only=only)
         if keep is not None:
             keep.content = content
             keep.sheets = {part: roots[sheet] for sheet, part in checked.sheets if sheet in roots}
-        return read_xlsx_fast(source.path, content, details, checked)
+        return read_xlsx_fast(source.path, content, details, checked, only)
     check_workbook(content, source.path.name, every_part=reader == "openpyxl")
     if reader == "calamine":
         from .calamine_backend import read_workbook as read_bare

@@ -30,7 +30,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -423,7 +423,7 @@ SheetHandler = Callable[[str, Any, SheetShape], None]
 
 
 def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None = None, *,
-                   every_part: bool = False) -> CheckedPackage:
+                   every_part: bool = False, only: Container[str] | None = None) -> CheckedPackage:
     """Measure every part a reader of this .xlsx/.xlsm may touch, before any of them is read.
 
     ``on_sheet(name, root, shape)`` receives each sheet's parsed XML once it has passed, with the cells the guard
@@ -431,6 +431,8 @@ def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None
     kept.  calamine reads the
     relationships, workbook, shared strings, styles and sheets, all measured here; ``every_part`` also
     inflates the rest (themes, pictures, macros) for a reader that opens them (openpyxl, LibreOffice).
+    With ``only``, the other sheets are neither measured nor parsed: a reader of those sheets alone (one of the
+    processes of ``jobs.two_processes``, which adds the cells each measured against the book's limit).
     """
     entries = Entries(content, file_name)
     try:
@@ -441,7 +443,7 @@ def check_workbook(content: bytes, file_name: str, on_sheet: SheetHandler | None
         shapes: dict[str, SheetShape] = {}
         total = 0
         for sheet, part in parts:
-            if part not in entries:
+            if part not in entries or (only is not None and sheet not in only):
                 continue
             root, shape = _measure_sheet(entries, part, sheet)
             shapes[sheet] = shape
