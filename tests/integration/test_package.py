@@ -552,3 +552,45 @@ def test_print_area_of_the_forms_columns_where_the_sheet_has_none(tmp_path: Path
     tags = [el.tag.split("}")[1] for el in root]
     assert tags.index("definedNames") == tags.index("externalReferences") + 1, tags
     assert [el.text for el in root.iter(f"{{{MAIN}}}definedName")] == ["'项目''甲'!$A$1:$L$15"]
+
+
+def test_sheets_written_by_another_package_of_the_same_file(tmp_path: Path) -> None:
+    """What recompute's second process writes (``written_sheets``) taken into the first's package
+    (``take_sheets``) makes the file one package writing both sheets makes: the cell formats each added are
+    numbered as one package numbers them, here swapped (the second added the quote-prefixed format first, the
+    first package has the percent one at that number), and the print area is the sheet as read, not as written."""
+    wb = openpyxl.Workbook()
+    first_sheet = wb.active
+    first_sheet.title = "甲"
+    second_sheet = wb.create_sheet("乙")
+    for ws in (first_sheet, second_sheet):
+        ws["A1"], ws["B1"] = "x", 1
+        ws["A1"].font = ws["B1"].font = Font(bold=True)  # one cell format, not the default
+    src = tmp_path / "src.xlsx"
+    wb.save(src)
+    added_from = len(etree.fromstring(zipfile.ZipFile(src).read("xl/styles.xml")).find(f"{{{MAIN}}}cellXfs"))
+    writes = {"甲": {"B1": CellWrite(0.5, "1/2", number_format="0.00%")},
+              "乙": {"A1": CellWrite("=不是公式"), "B1": CellWrite(0.25, "1/4", number_format="0.00%"),
+                     "D5": CellWrite(2, label="辅助")}}
+
+    one = Package.open(src)
+    for sheet, cells in writes.items():
+        one.set_cells(sheet, cells)
+    one.print_within("乙", 1)
+    one.save(tmp_path / "one.xlsx")
+
+    first, second = Package.open(src), Package.open(src)
+    first.set_cells("甲", writes["甲"])
+    second.set_cells("乙", writes["乙"])
+    first.take_sheets(second.written_sheets())
+    first.print_within("乙", 1)
+    first.save(tmp_path / "two.xlsx")
+
+    with zipfile.ZipFile(tmp_path / "one.xlsx") as a, zipfile.ZipFile(tmp_path / "two.xlsx") as b:
+        assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+    book = openpyxl.load_workbook(tmp_path / "two.xlsx")
+    assert book["乙"]["B1"].number_format == "0.00%" and book["乙"]["A1"].quotePrefix
+    assert book["乙"].print_area == "'乙'!$A$1:$B$1"
+    sheet = etree.fromstring(zipfile.ZipFile(tmp_path / "two.xlsx").read("xl/worksheets/sheet2.xml"))
+    styles = {c.get("r"): c.get("s") for c in sheet.iter(f"{{{MAIN}}}c")}
+    assert (styles["B1"], styles["A1"]) == (str(added_from), str(added_from + 1))  # the other way round in ``second``

@@ -18,6 +18,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -388,6 +389,34 @@ def _serialised(sheet: etree._Element, rows: Sequence[Sequence[CellValue]], quot
     return xml.replace(f"<{prefix}sheetData/>".encode(), f"<{prefix}sheetData>".encode() + body + end, 1)
 
 
+_VARIANTS: dict[str, Callable[..., tuple[int, bool]]] = {
+    "quotePrefix": graft.quote_prefixed, "numFmt": graft.number_formatted}
+"""What a cell format may be varied in (``Package._style_variant``) -> the function finding or adding it."""
+
+
+@dataclass
+class SheetsWritten:
+    """Worksheets written by one package, for another package of the same bytes (``Package.take_sheets``)."""
+
+    parts: dict[str, bytes]
+    """Sheet part -> its XML as written."""
+    extents: dict[str, tuple[int, int]]
+    """Sheet -> its extent as read (the print area's)."""
+    variants: list[tuple[tuple[str | None, ...], str]]
+    """The cell formats varied, in the order they were first asked for: (variant, format) -> format index."""
+    formulas: bool
+    """Whether formulas were written (the calculation chain goes)."""
+
+
+def _restyled(data: bytes, renumbered: dict[str, str]) -> bytes:
+    """A sheet's XML with its cells' and rows' cell formats renumbered."""
+    root = _parse(data)
+    for el in root.iter(_m("c"), _m("row")):
+        if (new := renumbered.get(el.get("s"))) is not None:
+            el.set("s", new)
+    return _DECLARATION + etree.tostring(root, encoding="UTF-8")
+
+
 def _new_defined_names(wb: etree._Element) -> etree._Element:
     """An empty definedNames in its place among the workbook's elements (after the sheets and the links to
     other workbooks: Excel "repairs" a file with them in another order)."""
@@ -406,19 +435,17 @@ def _rows_text(rows: Sequence[Sequence[CellValue]], first: int, width: int, pref
         style = quoted(None)
         return f' s="{style}"' if style is not None else ""
 
-    texts: dict[str, str] = {}  # a change log repeats its sheets, labels and values thousands of times
+    texts: dict[object, str] = {}  # a change log repeats its sheets, labels and values thousands of times
     out = []
     for r, values in enumerate(rows, start=first):
         cells = []
         for letter, value in zip(letters, values):
             if value is None:
                 continue
-            if type(value) is str:
-                cell = texts.get(value)
-                if cell is None:
-                    cell = texts[value] = _cell_text(value, prefix, quote)
-            else:
-                cell = _cell_text(value, prefix, quote)
+            key = value if type(value) is str else (type(value), value)  # 1, 1.0 and True are one key alone
+            cell = texts.get(key)
+            if cell is None:
+                cell = texts[key] = _cell_text(value, prefix, quote)
             cells.append(f'<{prefix}c r="{letter}{r}"{cell}')
         out.append(f'<{prefix}row r="{r}">{"".join(cells)}</{prefix}row>' if cells else f'<{prefix}row r="{r}"/>')
     return "".join(out)
@@ -460,6 +487,8 @@ class Package:
         """Sheet part -> the tree the reading guard parsed and its shape as the guard measured it (``adopt``)."""
         self._print_areas: set[str] | None = None
         """localSheetId of every sheet with a print area, indexed at the first ``print_within``."""
+        self._extents: dict[str, tuple[int, int]] = {}
+        """Sheet -> its extent as read, of the sheets taken from another package (``take_sheets``)."""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Package:
@@ -492,6 +521,10 @@ class Package:
 
     def sheet_names(self) -> list[str]:
         return list(self._sheet_parts)
+
+    def sheet_part_names(self) -> dict[str, str]:
+        """Sheet part -> the sheet's name."""
+        return {part: name for name, part in self._sheet_parts.items()}
 
     def read_cell(self, sheet: str, ref: str) -> CellContent:
         """The cell's cached (or constant) value and its formula, as a change log records them."""
@@ -537,9 +570,7 @@ class Package:
                 ws.unshare(c)
                 _fill(c, write, self._quoted_style)
             if write.number_format is not None:
-                fmt = write.number_format
-                style = self._style_variant(c.get("s"), ("numFmt", fmt),
-                                            lambda styles, i: graft.number_formatted(styles, i, fmt))
+                style = self._style_variant(c.get("s"), ("numFmt", write.number_format))
                 if style is not None:
                     c.set("s", style)
             changes.append(Change(sheet, key, old, new, write.label))
@@ -550,27 +581,63 @@ class Package:
         return changes
 
     def _quoted_style(self, style: str | None) -> str | None:
-        return self._style_variant(style, ("quotePrefix",), graft.quote_prefixed)
+        return self._style_variant(style, ("quotePrefix",))
 
-    def _style_variant(self, style: str | None, what: tuple[str, ...],
-                       make: Callable[[etree._Element, int], tuple[int, bool]]) -> str | None:
-        """Cell format ``style`` changed as ``make`` changes it (quotePrefix set, a number format), found or
-        added once per format (a form may hold many texts like "-")."""
+    def _style_variant(self, style: str | None, what: tuple[str, ...]) -> str | None:
+        """Cell format ``style`` changed as ``what`` says (quotePrefix set, a number format: ``_VARIANTS``), found
+        or added once per format (a form may hold many texts like "-")."""
         key = (*what, style)
         if key in self._variants:
             return self._variants[key]
-        part = next(iter(self._targets(_WORKBOOK, f"{_REL}/styles")), None)
-        if part is None or part not in self._parts:
+        part = self._styles_part()
+        if part is None:
             return None
-        index, added = make(self._xml(part), int(style or 0))
+        index, added = _VARIANTS[what[0]](self._xml(part), int(style or 0), *what[1:])
         if added:
             self._dirty.add(part)
         self._variants[key] = str(index)
         return str(index)
 
+    def _styles_part(self) -> str | None:
+        part = next(iter(self._targets(_WORKBOOK, f"{_REL}/styles")), None)
+        return part if part in self._parts else None
+
     @functools.cached_property
     def _variants(self) -> dict[tuple[str | None, ...], str]:
         return {}
+
+    def written_sheets(self) -> SheetsWritten:
+        """The worksheets this package wrote, for the package of the same file in the process that saves it
+        (``take_sheets``)."""
+        sheets = self.sheet_part_names()
+        parts = {part: _DECLARATION + etree.tostring(self._trees[part], encoding="UTF-8")
+                 for part in self._dirty if part in sheets}
+        return SheetsWritten(parts, {name: ws.as_read for name, ws in self._sheets.items()},
+                             list(self._variants.items()), self._calc_chain_dropped)
+
+    def take_sheets(self, written: SheetsWritten) -> None:
+        """Worksheets another package of these same bytes wrote (``written_sheets``), as if written here: the
+        cell formats it added are added here in the same order, and its cells renumbered where they differ."""
+        renumbered: dict[str, str] = {}
+        part = self._styles_part()
+        if part is not None:
+            added_from = len(_parse(self._parts[part]).findall(f"{_m('cellXfs')}/{_m('xf')}"))  # as read
+            for (*what, style), index in written.variants:
+                if int(index) >= added_from:
+                    mine = self._style_variant(renumbered.get(style, style), tuple(what))
+                    if mine is not None and mine != index:
+                        renumbered[index] = mine
+        names = self.sheet_part_names()
+        for part, data in written.parts.items():
+            self._parts[part] = _restyled(data, renumbered) if renumbered else data
+            self._trees.pop(part, None)
+            self._adopted.pop(part, None)
+            self._sheets.pop(names[part], None)
+            self._dirty.discard(part)
+            self._replaced = True
+        self._extents.update(written.extents)
+        if written.formulas:
+            self._drop_calc_chain()
 
     def replace_sheet(self, title: str, rows: Sequence[Sequence[CellValue]], *,
                       widths: Mapping[str, float] | None = None) -> None:
@@ -689,7 +756,7 @@ class Package:
         if self._print_areas is None:  # a template's 500 sheets hold thousands of names: looked through once
             self._print_areas = {el.get("localSheetId") for el in (names if names is not None else [])
                                  if el.get("name") == _PRINT_AREA}
-        last_row, last_col = self._sheet(sheet).as_read
+        last_row, last_col = self._extents.get(sheet) or self._sheet(sheet).as_read
         if index in self._print_areas or not last_row:
             return
         names = _new_defined_names(wb) if names is None else names
