@@ -4,9 +4,11 @@ openpyxl's bare load+save of the same file and LibreOffice's forced recalculatio
 Each workload is one project sheet of a bundled sample copied to 500 sheets of one workbook (openpyxl's
 copy_worksheet, values and styles): the toolkit's template (seed 004, 万元), the budget system's export (seed 000,
 元), the finance bureau's hierarchical form (seed 004) and a 表12 (seed 003).  Times are medians of ``--repeat``
-runs, the three taking turns (LibreOffice: a headless conversion with recalculation forced, private profile,
+runs, the stages taking turns (LibreOffice: a headless conversion with recalculation forced, private profile,
 one process per run, its start included as a user pays it).  Goal: recompute faster than openpyxl's
-load+save and at least 10× faster than LibreOffice on every layout.
+load+save and at least 10× faster than LibreOffice on every layout.  ``recompute`` uses two processes on a
+workbook this size (``xl_tools.jobs.two_processes``); the same job in one process (``processes=1``, as each
+worker of a batch runs it) is timed beside it.
 
 Usage: python bench/layouts.py [--sheets 500] [--repeat 3] [--no-libreoffice]   (from the repository's root)
 """
@@ -84,20 +86,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-libreoffice", action="store_true")
     args = parser.parse_args()
-    print("| layout | toolkit recompute (s) | openpyxl load+save (s) | LibreOffice forced recalculation (s) | "
-          "vs openpyxl | vs LibreOffice |\n|---|---:|---:|---:|---:|---:|")
+    print("| layout | toolkit recompute (s) | in one process (s) | openpyxl load+save (s) | "
+          "LibreOffice forced recalculation (s) | vs openpyxl | vs LibreOffice |\n|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for i, (label, (build, sheet)) in enumerate(LAYOUTS.items()):
             book = workload(build, sheet, args.sheets, folder, f"w{i}")
             stages: dict[str, Callable[[], object]] = {
                 "ours": lambda: recompute(book, folder / f"rc{i}.xlsx"),
+                "one process": lambda: recompute(book, folder / f"r1{i}.xlsx", processes=1),
                 "openpyxl": lambda: openpyxl.load_workbook(book).save(folder / f"rt{i}.xlsx")}
             if not args.no_libreoffice:
                 stages["libreoffice"] = lambda: convert_many([book], "xlsx", folder / f"lo{i}", task="重新计算")
             times = timed(stages, args.repeat)
             ours, plain, lo = times["ours"], times["openpyxl"], times.get("libreoffice")
-            print(f"| {label} | {ours:.2f} | {plain:.2f} | {'—' if lo is None else f'{lo:.1f}'} | "
+            print(f"| {label} | {ours:.2f} | {times['one process']:.2f} | {plain:.2f} | "
+                  f"{'—' if lo is None else f'{lo:.1f}'} | "
                   f"{plain / ours:.1f}× | {'—' if lo is None else f'{lo / ours:.0f}×'} |", flush=True)
 
 

@@ -198,7 +198,7 @@ def process_file(path: str, output: str | None = None, rule_set: str | None = No
     try:
         before = _stamp(path)
         if output:
-            done = recompute.recompute(path, output, rule_set, password=password)
+            done = recompute.recompute(path, output, rule_set, password=password, processes=1)  # one core each
             evaluation, written = done.evaluation, str(done.path)
         else:
             evaluation, written = score.score(path, rule_set, password=password), None

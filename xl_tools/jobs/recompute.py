@@ -20,6 +20,7 @@ from ..workbook.plain import xlsx_for_writing
 from .gc_thresholds import fewer_collections
 from .evaluation import Result
 from .score import score
+from .two_processes import recompute_in_two, worthwhile
 from .writing import write_scores
 
 
@@ -38,12 +39,14 @@ def default_output(path: Path, suffix: str) -> Path:
 
 @fewer_collections()
 def recompute(path: str | Path, out: str | Path | None = None, rules: str | Path | None = None, *,
-              in_place: bool = False, password: str | None = None, report: bool = False) -> Recomputed:
+              in_place: bool = False, password: str | None = None, report: bool = False,
+              processes: int | None = None) -> Recomputed:
     """Formulas and cached values into a copy of the workbook (or the workbook itself with ``in_place``).
 
     An .xls or encrypted input is first turned into a plain .xlsx (LibreOffice, or decryption in memory):
     the result is always a new file, never written over such a file.  A new file is named for what its content
-    is (.xlsm for a macro-enabled package, whatever the input is called).
+    is (.xlsm for a macro-enabled package, whatever the input is called).  ``processes``: 1 for one process
+    (a worker of a batch), 2 for two wherever they can (``two_processes``), None for two where they pay.
     """
     path = Path(path)
     if out and not in_place:
@@ -63,15 +66,33 @@ def recompute(path: str | Path, out: str | Path | None = None, rules: str | Path
         evaluation, changes = saved.result
         evaluation.scored.file = str(path)
         return Recomputed(evaluation, path, changes, saved.backup)
+    kind = sniff(path)
+    if kind.format == "xlsx" and not kind.encrypted and (done := _in_two(path, out, rules, report, processes)):
+        return done
     kept = Kept()
     evaluation = score(path, rules, password=password, keep=kept)
-    kind = sniff(path)
     if kind.format != "xlsx" or kind.encrypted:
         with tempfile.TemporaryDirectory(prefix="xl_tools_") as tmp:
             plain = Path(tmp) / "source.xlsx"
             plain.write_bytes(xlsx_for_writing(path, password=password).getvalue())
             return _to_new_file(plain, _target(path, out, plain), evaluation, report, kept)
     return _to_new_file(path, _target(path, out, path), evaluation, report, kept)
+
+
+def _in_two(path: Path, out: str | Path | None, rules: str | Path | None, report: bool,
+            processes: int | None) -> Recomputed | None:
+    """The new file written by two processes, where they pay (``two_processes``); None where they do not."""
+    if processes == 1:
+        return None
+    try:
+        pkg = Package.open(path)
+    except XlToolsError:  # said as the one process says it
+        return None
+    if not worthwhile(len(pkg.sheet_names()), force=processes == 2):
+        return None
+    target = _target(path, out, path)
+    done = recompute_in_two(path, target, rules, report, pkg)
+    return None if done is None else Recomputed(done[0], target, done[1])
 
 
 def _target(path: Path, out: str | Path | None, content: Path) -> Path:
