@@ -117,6 +117,7 @@ def _first_half(channel: IO[bytes], path: Path, target: Path, rules: str | Path 
 
     def tables_writer(target: WorkbookTarget, tables: Sequence[Table], params: dict[str, str]) -> TablesWritten:
         written = write_tables(target, mine.tables, params)
+        pkg.set_aside()  # while the second process still writes
         half = _message(channel, _Written)
         pkg.take_sheets(half.sheets)
         later = [(t, c) for t, c in zip(theirs.scored.tables, half.cells) if c is not None]

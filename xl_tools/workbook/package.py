@@ -508,12 +508,14 @@ class Package:
 
     def adopt(self, kept: Kept) -> None:
         """Take the sheets a read of these same bytes parsed and measured (``open_workbook(keep=)``), instead
-        of parsing and measuring them again; nothing is taken from a read of other bytes."""
+        of parsing and measuring them again; nothing is taken from a read of other bytes.  Taken, they are the
+        package's alone (``kept`` is emptied): a sheet set aside is freed then, not when the job ends."""
         if kept.content != self._content:
             return
         for part, (root, shape) in kept.sheets.items():
             if part in self._parts and part not in self._trees:
                 self._trees[part], self._adopted[part] = root, (root, shape)
+        kept.sheets = {}
 
     @property
     def changed(self) -> bool:
@@ -614,6 +616,11 @@ class Package:
                  for part in self._dirty if part in sheets}
         return SheetsWritten(parts, {name: ws.as_read for name, ws in self._sheets.items()},
                              list(self._variants.items()), self._calc_chain_dropped)
+
+    def set_aside(self) -> None:
+        """The worksheets written so far serialised now and their trees let go, as ``save`` would at the end: a
+        process waiting for another does it while it waits (``jobs.two_processes``)."""
+        self.take_sheets(self.written_sheets())
 
     def take_sheets(self, written: SheetsWritten) -> None:
         """Worksheets another package of these same bytes wrote (``written_sheets``), as if written here: the
