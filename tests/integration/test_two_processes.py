@@ -103,3 +103,16 @@ def test_a_broken_sheet_in_the_second_half_is_reported_as_one_process_reports_it
         recompute(broken, tmp_path / "auto.xlsx", processes=2)
     assert str(two.value) == str(one.value) and "已损坏" in str(one.value)
     assert not (tmp_path / "one.xlsx").exists() and not (tmp_path / "auto.xlsx").exists()
+
+
+def test_a_file_saved_again_after_it_was_opened_is_left_to_one_process(tmp_path: Path) -> None:
+    """Each half reads the file itself: were it saved again in between (Excel or WPS still at work on it), the
+    halves could be of two versions of it.  Each checks its bytes against the package opened before the split."""
+    build, sheet = LAYOUTS["table12"]
+    book = workload(build, sheet, 6, tmp_path, "book")
+    opened = Package.open(book)
+    wb = openpyxl.load_workbook(book)
+    wb["项目6"]["A1"] = "另存了一次"
+    wb.save(book)
+    assert recompute_in_two(book, tmp_path / "two.xlsx", None, False, opened) is None
+    assert not (tmp_path / "two.xlsx").exists()

@@ -113,7 +113,8 @@ def _first_half(channel: IO[bytes], path: Path, target: Path, rules: str | Path 
     if not joined.tables:  # nothing to recompute: said with the names of every sheet by the one process
         raise _HalfFailed
     evaluation = assemble(book, joined)
-    pkg.adopt(kept)
+    if not pkg.adopt(kept):  # the file was saved again since it was opened: the halves may be of two versions
+        raise _HalfFailed
 
     def tables_writer(target: WorkbookTarget, tables: Sequence[Table], params: dict[str, str]) -> TablesWritten:
         written = write_tables(target, mine.tables, params)
@@ -143,7 +144,8 @@ def _second_half(channel_fd: int, path: Path, rules: str | Path | None, pkg: Pac
                 scored = score_found(detect(book, own=own), rules)
                 pickle.dump(_Scored(scored, _measured(kept, pkg)), channel, pickle.HIGHEST_PROTOCOL)
                 channel.flush()
-                pkg.adopt(kept)
+                if not pkg.adopt(kept):
+                    raise _HalfFailed  # read from other bytes than the first process's package holds
                 written = write_tables(pkg, scored.tables, params_read(pkg, scored.settings.rule_set))
                 pickle.dump(_Written([_flat(c) for c in written.changes],
                                      [written.cells.get(t) for t in scored.tables], written.print_columns,

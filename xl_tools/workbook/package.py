@@ -506,16 +506,17 @@ class Package:
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, SyntaxError) as exc:
             raise WorkbookReadError(f"{path.name} 已损坏或格式不正确，无法修改（{type(exc).__name__}）") from exc
 
-    def adopt(self, kept: Kept) -> None:
+    def adopt(self, kept: Kept) -> bool:
         """Take the sheets a read of these same bytes parsed and measured (``open_workbook(keep=)``), instead
-        of parsing and measuring them again; nothing is taken from a read of other bytes.  Taken, they are the
-        package's alone (``kept`` is emptied): a sheet set aside is freed then, not when the job ends."""
+        of parsing and measuring them again; nothing is taken from a read of other bytes (False then).  Taken,
+        they are the package's alone (``kept`` is emptied): a sheet set aside is freed then, not at the end."""
         if kept.content != self._content:
-            return
+            return False
         for part, (root, shape) in kept.sheets.items():
             if part in self._parts and part not in self._trees:
                 self._trees[part], self._adopted[part] = root, (root, shape)
         kept.sheets = {}
+        return True
 
     @property
     def changed(self) -> bool:
