@@ -25,6 +25,7 @@ OOXMLRecalcMode to "always" in a private profile.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import shutil
@@ -45,6 +46,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from xl_tools.core.errors import WorkbookReadError, XlToolsError
+from xl_tools.core.sheets.changes import changes_sheet
 from xl_tools.workbook.package import (
     CellContent,
     CellWrite,
@@ -571,6 +573,7 @@ def test_sheets_written_by_another_package_of_the_same_file(tmp_path: Path) -> N
     added_from = len(etree.fromstring(zipfile.ZipFile(src).read("xl/styles.xml")).find(f"{{{MAIN}}}cellXfs"))
     writes = {"甲": {"B1": CellWrite(0.5, "1/2", number_format="0.00%")},
               "乙": {"A1": CellWrite("=不是公式"), "B1": CellWrite(0.25, "1/4", number_format="0.00%"),
+                     "C1": CellWrite("", 'IF(B1>1,"超","")'),  # an empty cached text: <v></v> stays as it is
                      "D5": CellWrite(2, label="辅助")}}
 
     one = Package.open(src)
@@ -594,3 +597,17 @@ def test_sheets_written_by_another_package_of_the_same_file(tmp_path: Path) -> N
     sheet = etree.fromstring(zipfile.ZipFile(tmp_path / "two.xlsx").read("xl/worksheets/sheet2.xml"))
     styles = {c.get("r"): c.get("s") for c in sheet.iter(f"{{{MAIN}}}c")}
     assert (styles["B1"], styles["A1"]) == (str(added_from), str(added_from + 1))  # the other way round in ``second``
+
+
+def test_rows_below_keep_a_negative_zero(tmp_path: Path) -> None:
+    """The rows of a toolkit sheet (变更记录's thousands) are written as text, each value's text made once: 0.0
+    and -0.0 are equal as numbers but not as the value a cell held."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.save(tmp_path / "src.xlsx")
+    pkg = Package.open(tmp_path / "src.xlsx")
+    pkg.put_spec(changes_sheet([["表", "A1", "得分", 0.0, -0.0, None, None], ["表", "A2", "得分", -0.0, 0, None, None]],
+                               version="test", rule_set="default", rule_set_hash="0"))
+    pkg.save(tmp_path / "out.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["变更记录"].iter_rows(min_row=3, values_only=True))
+    assert [[math.copysign(1, v) for v in row[3:5]] for row in rows] == [[1, -1], [-1, 1]]

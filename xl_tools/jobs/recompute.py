@@ -86,13 +86,13 @@ def _in_two(path: Path, out: str | Path | None, rules: str | Path | None, report
         return None
     try:
         pkg = Package.open(path)
-    except XlToolsError:  # said as the one process says it
+        if not worthwhile(len(pkg.sheet_names()), force=processes == 2):
+            return None
+        target = _target(path, out, path)
+    except XlToolsError:  # said as, and when, the one process says it (after reading the workbook)
         return None
-    if not worthwhile(len(pkg.sheet_names()), force=processes == 2):
-        return None
-    target = _target(path, out, path)
-    done = recompute_in_two(path, target, rules, report, pkg)
-    return None if done is None else Recomputed(done[0], target, done[1])
+    done = recompute_in_two(path, rules, report, pkg)
+    return None if done is None else Recomputed(done[0], pkg.save(target), done[1])
 
 
 def _target(path: Path, out: str | Path | None, content: Path) -> Path:

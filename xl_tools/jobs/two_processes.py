@@ -3,9 +3,10 @@ and the first then writes what belongs to the whole workbook (表11, print areas
 
 The result is the file one process writes, byte for byte (tests/integration/test_two_processes.py).  Wherever
 the halves cannot stand for the whole — a 参数 sheet under another name (its label rows change how every sheet
-reads), a workbook past the size limit, anything failing or refused — the caller recomputes in one process,
-which then reports what is wrong exactly as it always does.  The second process is a fork: Linux only, and
-only in a process of one thread that is no worker of a pool (a batch already keeps every core busy).
+reads), a workbook without a styles part, a file saved again while it is read, a workbook past the size limit,
+no process to be had, anything failing or refused — the caller recomputes in one process, which then reports
+what is wrong exactly as it always does.  The second process is a fork: Linux only, and only in a process of one
+thread that is no worker of a pool (a batch already keeps every core busy).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO
 
 from ..core.cell_write import CellContent, CellValue, Change
 from ..core.findings import Finding
@@ -72,34 +73,55 @@ def worthwhile(sheets: int, *, force: bool = False) -> bool:
             and multiprocessing.parent_process() is None)
 
 
-def recompute_in_two(path: Path, target: Path, rules: str | Path | None, report: bool,
+def recompute_in_two(path: Path, rules: str | Path | None, report: bool,
                      pkg: Package) -> tuple[Result, list[Change]] | None:
-    """The workbook at ``path`` (a plain .xlsx, opened as ``pkg``) recomputed into ``target`` by two processes;
-    None when it must be recomputed in one (nothing is written then)."""
+    """The workbook at ``path`` (a plain .xlsx, opened as ``pkg``) recomputed into ``pkg`` by two processes, for
+    the caller to save; None when it must be recomputed in one (``pkg`` is then of no use)."""
+    if not pkg.has_styles():  # the first's 参数 sheet would bring the styles the second's cells would not get
+        return None
     names = pkg.sheet_names()
     first, second = set(names[:len(names) // 2]), set(names[len(names) // 2:])
     both = {PARAMS_SHEET} & set(names)  # its settings are every table's
     read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _second_half(write_end, path, rules, pkg, second, both)
-    os.close(write_end)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C between the fork and the try
     try:
+        pid = os.fork()
+    except OSError:  # no process to be had (a limit on processes, or memory)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            os.close(read_end)
+            _second_half(write_end, path, rules, pkg, second, both)
+        finally:
+            os._exit(0)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        os.close(write_end)
         with os.fdopen(read_end, "rb") as channel:
-            return _first_half(channel, path, target, rules, report, pkg, first, both)
+            return _first_half(channel, path, rules, report, pkg, first, both)
     except Exception:  # _HalfFailed, or a refusal the one process words for the whole workbook
         return None
     finally:
-        try:
-            os.kill(pid, signal.SIGKILL)  # done already, or no longer needed
-        except ProcessLookupError:
-            pass
+        _reap(pid)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)  # done already, or no longer needed
+    except ProcessLookupError:
+        pass
+    try:
         os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already: the program ignores SIGCHLD, or reaps its children itself
+        pass
 
 
-def _first_half(channel: IO[bytes], path: Path, target: Path, rules: str | Path | None, report: bool,
-                pkg: Package, own: set[str], both: set[str]) -> tuple[Result, list[Change]]:
+def _first_half(channel: IO[bytes], path: Path, rules: str | Path | None, report: bool, pkg: Package,
+                own: set[str], both: set[str]) -> tuple[Result, list[Change]]:
     kept = Kept()
     book = read_book(path, keep=kept, only=own | both)
     mine = score_found(detect(book, own=own), rules)
@@ -128,33 +150,28 @@ def _first_half(channel: IO[bytes], path: Path, target: Path, rules: str | Path 
                              {**written.planning_failed, **half.planning_failed},
                              {**written.writing_failed, **half.writing_failed})
 
-    changes = write_scores(pkg, evaluation, report=report, tables_writer=tables_writer).changes
-    pkg.save(target)
-    return evaluation, changes
+    return evaluation, write_scores(pkg, evaluation, report=report, tables_writer=tables_writer).changes
 
 
 def _second_half(channel_fd: int, path: Path, rules: str | Path | None, pkg: Package, own: set[str],
-                 both: set[str]) -> NoReturn:
-    """Read, score and write the sheets ``own``, each step's result sent as soon as it is there; never returns."""
-    try:
-        with os.fdopen(channel_fd, "wb") as channel:
-            try:
-                kept = Kept()
-                book = read_book(path, keep=kept, only=own | both)
-                scored = score_found(detect(book, own=own), rules)
-                pickle.dump(_Scored(scored, _measured(kept, pkg)), channel, pickle.HIGHEST_PROTOCOL)
-                channel.flush()
-                if not pkg.adopt(kept):
-                    raise _HalfFailed  # read from other bytes than the first process's package holds
-                written = write_tables(pkg, scored.tables, params_read(pkg, scored.settings.rule_set))
-                pickle.dump(_Written([_flat(c) for c in written.changes],
-                                     [written.cells.get(t) for t in scored.tables], written.print_columns,
-                                     written.planning_failed, written.writing_failed, pkg.written_sheets()),
-                            channel, pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # the first process does it all then, and says what went wrong
-                pickle.dump(None, channel)
-    finally:
-        os._exit(0)
+                 both: set[str]) -> None:
+    """Read, score and write the sheets ``own``, each step's result sent as soon as it is there."""
+    with os.fdopen(channel_fd, "wb") as channel:
+        try:
+            kept = Kept()
+            book = read_book(path, keep=kept, only=own | both)
+            scored = score_found(detect(book, own=own), rules)
+            pickle.dump(_Scored(scored, _measured(kept, pkg)), channel, pickle.HIGHEST_PROTOCOL)
+            channel.flush()
+            if not pkg.adopt(kept):
+                raise _HalfFailed  # read from other bytes than the first process's package holds
+            written = write_tables(pkg, scored.tables, params_read(pkg, scored.settings.rule_set))
+            pickle.dump(_Written([_flat(c) for c in written.changes],
+                                 [written.cells.get(t) for t in scored.tables], written.print_columns,
+                                 written.planning_failed, written.writing_failed, pkg.written_sheets()),
+                        channel, pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # the first process does it all then, and says what went wrong
+            pickle.dump(None, channel)
 
 
 def _flat(c: Change) -> tuple[str, str, CellValue, str | None, CellValue, str | None, str]:

@@ -408,13 +408,20 @@ class SheetsWritten:
     """Whether formulas were written (the calculation chain goes)."""
 
 
+_CELL_OR_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:c|row)\s[^>]*>")
+_STYLE_ATTRIBUTE = re.compile(rb'(\ss=")(\d+)(")')
+
+
 def _restyled(data: bytes, renumbered: dict[str, str]) -> bytes:
-    """A sheet's XML with its cells' and rows' cell formats renumbered."""
-    root = _parse(data)
-    for el in root.iter(_m("c"), _m("row")):
-        if (new := renumbered.get(el.get("s"))) is not None:
-            el.set("s", new)
-    return _DECLARATION + etree.tostring(root, encoding="UTF-8")
+    """A sheet's XML with its cells' and rows' cell formats renumbered, in the bytes as they are: parsed and
+    written again, lxml would write an empty cached text (``<v></v>``) as ``<v/>``.  Outside a start tag no
+    ``<`` is unescaped, and inside one a ``"`` ends an attribute's value: only the ``s`` attributes match."""
+    new = {old.encode(): index.encode() for old, index in renumbered.items()}
+
+    def tag(found: re.Match[bytes]) -> bytes:
+        return _STYLE_ATTRIBUTE.sub(lambda a: a[1] + new.get(a[2], a[2]) + a[3], found[0])
+
+    return _CELL_OR_ROW_TAG.sub(tag, data)
 
 
 def _new_defined_names(wb: etree._Element) -> etree._Element:
@@ -442,7 +449,8 @@ def _rows_text(rows: Sequence[Sequence[CellValue]], first: int, width: int, pref
         for letter, value in zip(letters, values):
             if value is None:
                 continue
-            key = value if type(value) is str else (type(value), value)  # 1, 1.0 and True are one key alone
+            # 1, 1.0 and True are one key alone, and 0.0 and -0.0
+            key = value if type(value) is str else (type(value), value or repr(value))
             cell = texts.get(key)
             if cell is None:
                 cell = texts[key] = _cell_text(value, prefix, quote)
@@ -600,6 +608,9 @@ class Package:
             self._dirty.add(part)
         self._variants[key] = str(index)
         return str(index)
+
+    def has_styles(self) -> bool:
+        return self._styles_part() is not None
 
     def _styles_part(self) -> str | None:
         part = next(iter(self._targets(_WORKBOOK, f"{_REL}/styles")), None)
