@@ -69,6 +69,12 @@ def add_macros_ribbon_and_shape(parts: dict[str, bytes]) -> dict[str, bytes]:
     return parts
 
 
+def parts_of(path: Path) -> dict[str, bytes]:
+    """Every part of a package, by name."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
 def write_parts(parts: dict[str, bytes], path: Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in parts.items():

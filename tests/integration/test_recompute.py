@@ -31,6 +31,7 @@ from xl_tools.workbook.template import ProjectSpec, add_project_sheet
 
 from tests.helpers.excel_functions import EXCEL_2007_FUNCTIONS
 from tests.helpers.cli import xl
+from tests.helpers.packages import parts_of
 from tests.helpers.paths import REPO
 from tests.helpers.samples.build import SAMPLES
 
@@ -340,8 +341,7 @@ def test_run_and_recompute_keep_what_openpyxl_would_lose(tmp_path: Path) -> None
     assert xl("run", str(source), "-o", str(run_out), cwd=tmp_path).returncode == 0
     recomputed = recompute(source, tmp_path / "recomputed.xlsm").path
     for out in (run_out, recomputed):
-        with zipfile.ZipFile(out) as zf:
-            after = {name: zf.read(name) for name in zf.namelist()}
+        after = parts_of(out)
         for part in ("xl/vbaProject.bin", "customUI/customUI14.xml", "xl/drawings/drawing1.xml",
                      "xl/media/image1.png", "xl/comments/comment1.xml"):
             assert after[part] == parts[part], (out.name, part)

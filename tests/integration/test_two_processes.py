@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -23,14 +22,10 @@ from xl_tools.workbook.package import Package
 
 from bench.layouts import LAYOUTS, workload
 from tests.helpers.cli import xl_subprocess
+from tests.helpers.packages import parts_of, write_parts
 from tests.helpers.paths import REAL, REPO
 
 SAMPLES = sorted(p for p in (REPO / "workbooks").glob("*.xlsx") if "目标表" not in p.name)
-
-
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def _same_as_one_process(source: Path, folder: Path, *, report: bool) -> None:
@@ -39,7 +34,7 @@ def _same_as_one_process(source: Path, folder: Path, *, report: bool) -> None:
     two = recompute_in_two(source, None, report, pkg)
     assert two is not None, "the halves were given up: one process did it"
     evaluation, changes = two
-    assert _parts(pkg.save(folder / "two.xlsx")) == _parts(one.path)
+    assert parts_of(pkg.save(folder / "two.xlsx")) == parts_of(one.path)
     assert evaluation.to_dict() == one.evaluation.to_dict()  # scores, settings, every finding in order
     assert [(c.sheet, c.ref, c.old, c.new) for c in changes] == [(c.sheet, c.ref, c.old, c.new) for c in one.changes]
 
@@ -88,19 +83,16 @@ def test_a_settings_sheet_under_another_name_is_read_by_one_process(tmp_path: Pa
     assert recompute_in_two(book, None, False, Package.open(book)) is None
     one = recompute(book, tmp_path / "one.xlsx", processes=1)
     two = recompute(book, tmp_path / "auto.xlsx", processes=2)
-    assert _parts(two.path) == _parts(one.path)
+    assert parts_of(two.path) == parts_of(one.path)
 
 
 def test_a_broken_sheet_in_the_second_half_is_reported_as_one_process_reports_it(tmp_path: Path) -> None:
     build, sheet = LAYOUTS["export (元)"]
     book = workload(build, sheet, 6, tmp_path, "book")
-    parts = _parts(book)
+    parts = parts_of(book)
     last = max((n for n in parts if n.startswith("xl/worksheets/sheet")), key=lambda n: int(n[19:-4]))
     parts[last] = parts[last][: len(parts[last]) // 2]  # cut in the middle, as a broken download is
-    broken = tmp_path / "broken.xlsx"
-    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    broken = write_parts(parts, tmp_path / "broken.xlsx")
     assert recompute_in_two(broken, None, False, Package.open(broken)) is None
     with pytest.raises(XlToolsError) as one:
         recompute(broken, tmp_path / "one.xlsx", processes=1)
@@ -126,20 +118,17 @@ def test_a_workbook_without_styles_is_left_to_one_process(tmp_path: Path) -> Non
     """Some generators write no styles part.  The first process's 参数 sheet brings one in; the second process's
     cells would not get the formats one process gives them."""
     build, sheet = LAYOUTS["template (万元)"]
-    parts = _parts(workload(build, sheet, 6, tmp_path, "book"))
+    parts = parts_of(workload(build, sheet, 6, tmp_path, "book"))
     del parts["xl/styles.xml"]
     parts["xl/_rels/workbook.xml.rels"] = re.sub(rb"<Relationship [^>]*/styles\"[^>]*/>", b"",
                                                  parts["xl/_rels/workbook.xml.rels"])
     parts["[Content_Types].xml"] = re.sub(rb'<Override PartName="/xl/styles.xml"[^>]*/>', b"",
                                           parts["[Content_Types].xml"])
-    plain = tmp_path / "plain.xlsx"
-    with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    plain = write_parts(parts, tmp_path / "plain.xlsx")
     assert not Package.open(plain).has_styles()
     assert recompute_in_two(plain, None, False, Package.open(plain)) is None
     one = recompute(plain, tmp_path / "one.xlsx", processes=1)
-    assert _parts(recompute(plain, tmp_path / "auto.xlsx", processes=2).path) == _parts(one.path)
+    assert parts_of(recompute(plain, tmp_path / "auto.xlsx", processes=2).path) == parts_of(one.path)
 
 
 def test_no_process_to_be_had(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +147,7 @@ def test_no_process_to_be_had(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     descriptors = len(os.listdir("/proc/self/fd"))
     assert recompute_in_two(book, None, False, Package.open(book)) is None and asked
     assert len(os.listdir("/proc/self/fd")) == descriptors
-    assert _parts(recompute(book, tmp_path / "auto.xlsx", processes=2).path) == _parts(one.path)
+    assert parts_of(recompute(book, tmp_path / "auto.xlsx", processes=2).path) == parts_of(one.path)
 
 
 def test_a_program_that_reaps_its_own_children(tmp_path: Path) -> None:
@@ -171,7 +160,7 @@ def test_a_program_that_reaps_its_own_children(tmp_path: Path) -> None:
     try:
         pkg = Package.open(book)
         assert recompute_in_two(book, None, False, pkg) is not None
-        assert _parts(pkg.save(tmp_path / "two.xlsx")) == _parts(one.path)
+        assert parts_of(pkg.save(tmp_path / "two.xlsx")) == parts_of(one.path)
     finally:
         signal.signal(signal.SIGCHLD, before)
 
