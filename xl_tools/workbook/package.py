@@ -632,31 +632,45 @@ class Package:
     def set_aside(self) -> None:
         """The worksheets written so far serialised now and their trees let go, as ``save`` would at the end: a
         process waiting for another does it while it waits (``jobs.two_processes``)."""
-        self.take_sheets(self.written_sheets())
+        written = self.written_sheets()
+        self._settle(written.parts, written.extents)
 
     def take_sheets(self, written: SheetsWritten) -> None:
         """Worksheets another package of these same bytes wrote (``written_sheets``), as if written here: the
         cell formats it added are added here in the same order, and its cells renumbered where they differ."""
+        renumbered = self._replayed(written.variants)
+        self._settle({part: _restyled(data, renumbered) if renumbered else data
+                      for part, data in written.parts.items()}, written.extents)
+        if written.formulas:
+            self._drop_calc_chain()
+
+    def _replayed(self, variants: list[tuple[tuple[str | None, ...], str]]) -> dict[str, str]:
+        """Another package's cell-format variants asked for here in its order: its number -> this package's, where
+        they differ (the formats the styles had as read are the same numbers in both)."""
         renumbered: dict[str, str] = {}
         part = self._styles_part()
-        if part is not None:
-            added_from = len(_parse(self._parts[part]).findall(f"{_m('cellXfs')}/{_m('xf')}"))  # as read
-            for (*what, style), index in written.variants:
-                if int(index) >= added_from:
-                    mine = self._style_variant(renumbered.get(style, style), tuple(what))
-                    if mine is not None and mine != index:
-                        renumbered[index] = mine
+        if part is None:
+            return renumbered
+        added_from = len(_parse(self._parts[part]).findall(f"{_m('cellXfs')}/{_m('xf')}"))  # as read
+        for (*what, style), index in variants:
+            if int(index) >= added_from:
+                mine = self._style_variant(renumbered.get(style, style), tuple(what))
+                if mine is not None and mine != index:
+                    renumbered[index] = mine
+        return renumbered
+
+    def _settle(self, parts: dict[str, bytes], extents: dict[str, tuple[int, int]]) -> None:
+        """Worksheets final as bytes: their trees and indexes dropped, their extents as read kept for the print
+        area."""
         names = self.sheet_part_names()
-        for part, data in written.parts.items():
-            self._parts[part] = _restyled(data, renumbered) if renumbered else data
+        for part, data in parts.items():
+            self._parts[part] = data
             self._trees.pop(part, None)
             self._adopted.pop(part, None)
             self._sheets.pop(names[part], None)
             self._dirty.discard(part)
             self._replaced = True
-        self._extents.update(written.extents)
-        if written.formulas:
-            self._drop_calc_chain()
+        self._extents.update(extents)
 
     def replace_sheet(self, title: str, rows: Sequence[Sequence[CellValue]], *,
                       widths: Mapping[str, float] | None = None) -> None:
